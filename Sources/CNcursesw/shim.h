@@ -1,0 +1,37 @@
+#ifndef HOOKDASH_CNCURSESW_SHIM_H
+#define HOOKDASH_CNCURSESW_SHIM_H
+// The wide-character API (wget_wch, mvaddnwstr, cchar_t) needs these before the header.
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#include <locale.h>
+#include <wchar.h>
+#include <ncursesw/ncurses.h>
+
+// Swift cannot import macros or the mutable globals (not concurrency-safe), so they are
+// wrapped here as small inline functions.
+static inline WINDOW *hd_stdscr(void) { return stdscr; }
+static inline int hd_lines(void) { return LINES; }
+static inline int hd_cols(void) { return COLS; }
+static inline int hd_colors(void) { return COLORS; }
+static inline int hd_color_pairs(void) { return COLOR_PAIRS; }
+static inline attr_t hd_a_normal(void) { return A_NORMAL; }
+static inline attr_t hd_a_bold(void) { return A_BOLD; }
+static inline attr_t hd_a_reverse(void) { return A_REVERSE; }
+static inline attr_t hd_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t hd_a_dim(void) { return A_DIM; }
+static inline int hd_key_resize(void) { return KEY_RESIZE; }
+static inline int hd_key_mouse(void) { return KEY_MOUSE; }
+static inline int hd_key_code_yes(void) { return KEY_CODE_YES; }
+static inline mmask_t hd_button1_pressed(void) { return BUTTON1_PRESSED; }
+static inline mmask_t hd_button1_clicked(void) { return BUTTON1_CLICKED; }
+static inline mmask_t hd_button1_released(void) { return BUTTON1_RELEASED; }
+static inline mmask_t hd_button4_pressed(void) { return BUTTON4_PRESSED; }
+static inline mmask_t hd_button5_pressed(void) { return BUTTON5_PRESSED; }
+static inline mmask_t hd_all_mouse_events(void) { return ALL_MOUSE_EVENTS; }
+static inline int hd_getmaxy(WINDOW *w) { return getmaxy(w); }
+static inline int hd_getmaxx(WINDOW *w) { return getmaxx(w); }
+#endif
