@@ -25,7 +25,7 @@ public final class WebhookStore: Sendable {
     }
 
     public func list() throws -> [Webhook] {
-        try run { try dbPool.read { db in try WebhookRow.fetchAll(db, sql: "SELECT * FROM webhook ORDER BY createdAt, rowid") } }
+        try run { try dbPool.read { db in try WebhookRow.fetchAll(db, sql: "SELECT * FROM webhooks ORDER BY createdAt, rowid") } }
             .map(\.webhook)
     }
 
@@ -41,7 +41,7 @@ public final class WebhookStore: Sendable {
         guard lowered.count >= 4 else { throw StoreError.notFound(id: id) }
         let matches = try run {
             try dbPool.read { db in
-                try WebhookRow.fetchAll(db, sql: "SELECT * FROM webhook WHERE substr(id, 1, ?) = ? LIMIT 2", arguments: [lowered.count, lowered])
+                try WebhookRow.fetchAll(db, sql: "SELECT * FROM webhooks WHERE substr(id, 1, ?) = ? LIMIT 2", arguments: [lowered.count, lowered])
             }
         }
         guard matches.count == 1 else { throw StoreError.notFound(id: id) }
@@ -86,7 +86,7 @@ public final class WebhookStore: Sendable {
             try dbPool.write { db in
                 guard let current = try WebhookRow.fetchOne(db, key: id)?.webhook else { throw StoreError.notFound(id: id) }
                 try WebhookRow.deleteOne(db, key: id)
-                try Self.afterDelete(db, webhookID: id)
+                try QueueStore.cancelPendingDeliveries(db, webhookID: id)
                 return current
             }
         }
@@ -151,9 +151,9 @@ public final class WebhookStore: Sendable {
     }
 }
 
-/// The `webhook` table's row.
+/// The `webhooks` table's row.
 struct WebhookRow: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "webhook"
+    static let databaseTableName = "webhooks"
 
     var id: String
     var name: String
