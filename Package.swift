@@ -89,7 +89,7 @@ let package = Package(
             "HookdashStore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "DeliveryTests", dependencies: [
-            "HookdashDelivery", "HookdashReceiver", "HookdashStore", "HookdashCrypto",
+            "HookdashDelivery", "HookdashReceiver", "HookdashStore", "HookdashCrypto", "HookdashDomain",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "ConsoleTests", dependencies: ["HookdashConsole", "HookdashUI"]),

@@ -24,6 +24,8 @@ public struct Hookdash: ParsableCommand {
         version: version,
         subcommands: [
             WebhooksCommand.self, EventsCommand.self,
+            EmitCommand.self, SimulateCommand.self, DeliveriesCommand.self, RedeliverCommand.self,
+            ServeCommand.self, ListenCommand.self,
         ]
     )
 

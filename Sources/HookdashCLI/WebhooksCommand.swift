@@ -17,7 +17,7 @@ struct WebhooksCommand: ParsableCommand {
         """,
         subcommands: [
             ListWebhooks.self, ShowWebhook.self, CreateWebhook.self, EditWebhook.self,
-            DeleteWebhook.self, ExportWebhooks.self, ImportWebhooks.self,
+            DeleteWebhook.self, ExportWebhooks.self, ImportWebhooks.self, WebhookTestCommand.self,
         ],
         defaultSubcommand: ListWebhooks.self
     )

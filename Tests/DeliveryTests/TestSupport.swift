@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HookdashDomain
 import HookdashDelivery
 import HookdashReceiver
 import HookdashStore
@@ -8,6 +9,7 @@ import HookdashStore
 struct TestDatabase {
     let folder: URL
     let path: String
+    let store: WebhookStore
     let pool: DatabasePool
     let queue: QueueStore
 
@@ -15,31 +17,23 @@ struct TestDatabase {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("hookdash-delivery-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         path = folder.appendingPathComponent("hookdash.sqlite").path
-        pool = try Self.open(path: path)
+        store = try WebhookStore.open(path: path)
+        pool = store.dbPool
         queue = QueueStore(pool)
     }
 
+    /// Another process's view of the same file.
     static func open(path: String) throws -> DatabasePool {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        let pool = try DatabasePool(path: path, configuration: configuration)
-        var migrator = DatabaseMigrator()
-        TestWebhooksSchema.register(in: &migrator)
-        QueueMigration.register(in: &migrator)
-        try migrator.migrate(pool)
-        return pool
+        try WebhookStore.open(path: path).dbPool
     }
 
     @discardableResult
     func addWebhook(url: String, secret: String? = nil, events: [String] = ["job.status"], active: Bool = true) throws -> String {
-        let id = UUID().uuidString.lowercased()
-        let eventsJSON = String(decoding: try JSONEncoder().encode(events), as: UTF8.self)
-        try pool.write { db in
-            try db.execute(
-                sql: "INSERT INTO webhooks (id, name, url, secret, events, active) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [id, "hook", url, secret, eventsJSON, active])
+        let draft = WebhookDraft(name: "hook", url: url, secret: secret ?? "", events: events, active: active)
+        switch WebhookValidator.validate(draft, options: ValidationOptions(devMode: true)) {
+        case .success(let valid): return try store.create(valid).id
+        case .failure(let failure): throw TestFailure("invalid test webhook: \(failure)")
         }
-        return id
     }
 
     @discardableResult
@@ -50,18 +44,6 @@ struct TestDatabase {
 
     func remove() {
         try? FileManager.default.removeItem(at: folder)
-    }
-}
-
-/// Stand-in for the webhook store's table until it lands in this branch.
-enum TestWebhooksSchema {
-    static func register(in migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v1-webhooks") { db in
-            try db.execute(sql: """
-                CREATE TABLE webhooks (id TEXT PRIMARY KEY, name TEXT NOT NULL, url TEXT NOT NULL, secret TEXT,
-                    events TEXT NOT NULL, active INTEGER NOT NULL)
-                """)
-        }
     }
 }
 
