@@ -65,12 +65,7 @@ public final class WebhookStore: Sendable {
             try dbPool.write { db in
                 guard let current = try WebhookRow.fetchOne(db, key: id)?.webhook else { throw StoreError.notFound(id: id) }
                 guard current.version == expectedVersion else { throw StoreError.stale(id: id) }
-                var updated = current
-                updated.name = fields.name
-                updated.url = fields.url
-                updated.secret = fields.secret
-                updated.events = fields.events
-                updated.active = fields.active
+                var updated = current.with(fields)
                 updated.updatedAt = max(now, current.createdAt)
                 updated.version = current.version + 1
                 try WebhookRow(updated).update(db)
@@ -106,12 +101,7 @@ public final class WebhookStore: Sendable {
                 for entry in entries {
                     let fields = entry.fields
                     if let id = entry.id, let existing = try WebhookRow.fetchOne(db, key: id)?.webhook {
-                        var updated = existing
-                        updated.name = fields.name
-                        updated.url = fields.url
-                        updated.secret = fields.secret
-                        updated.events = fields.events
-                        updated.active = fields.active
+                        var updated = existing.with(fields)
                         if updated == existing {
                             summary.unchanged += 1
                             continue
