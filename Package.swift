@@ -89,7 +89,8 @@ let package = Package(
             "HookdashStore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "DeliveryTests", dependencies: [
-            "HookdashDelivery", "HookdashReceiver", "HookdashStore",
+            "HookdashDelivery", "HookdashReceiver", "HookdashStore", "HookdashCrypto", "HookdashDomain",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "ConsoleTests", dependencies: ["HookdashConsole", "HookdashUI"]),
         // End to end: runs the built `hookdash` binary as a subprocess (and in tmux).

@@ -1,1 +1,3 @@
-print("hookdash")
+import HookdashCLI
+
+CLIEntry.main()

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import HookdashStore
+
+struct DeliveriesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deliveries",
+        abstract: "List deliveries, newest first.",
+        subcommands: [DeliveriesListCommand.self, DeliveriesShowCommand.self],
+        defaultSubcommand: DeliveriesListCommand.self)
+}
+
+struct DeliveriesListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List deliveries, newest first.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(name: .long, help: "Only deliveries to this webhook id.")
+    var webhook: String?
+
+    @Option(name: .long, help: "pending, succeeded, failed or cancelled.")
+    var status: String?
+
+    @Option(name: .long, help: "At most this many.")
+    var limit: Int = 50
+
+    @Flag(name: .long, help: "Print JSON.")
+    var json = false
+
+    func validate() throws {
+        if let status, DeliveryStatus(rawValue: status) == nil {
+            throw ValidationError("--status must be one of pending, succeeded, failed, cancelled")
+        }
+    }
+
+    func run() throws {
+        try ErrorReporter.guarded {
+            let queue = try store.openQueue()
+            let deliveries = try queue.deliveries(
+                webhookID: webhook, status: status.flatMap(DeliveryStatus.init), limit: max(1, limit))
+            if json {
+                printJSON(deliveries.map(deliveryJSON))
+                return
+            }
+            guard !deliveries.isEmpty else {
+                print("No deliveries.")
+                return
+            }
+            print("ID                                    EVENT         STATUS     TRIES  LAST")
+            for delivery in deliveries {
+                let last = delivery.lastStatusCode.map { "HTTP \($0)" } ?? delivery.lastError ?? "-"
+                let padded = { (text: String, width: Int) in text.padding(toLength: width, withPad: " ", startingAt: 0) }
+                print("\(delivery.id)  \(padded(delivery.eventType, 12))  \(padded(delivery.status.rawValue, 9))  "
+                    + "\(padded(String(delivery.attemptCount), 5))  \(last)")
+            }
+        }
+    }
+}
+
+struct DeliveriesShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show a delivery with every attempt's request and response.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "Delivery id.")
+    var id: String
+
+    @Flag(name: .long, help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        try ErrorReporter.guarded {
+            let queue = try store.openQueue()
+            guard let delivery = try queue.delivery(id: id) else {
+                throw MissingInput(message: "no delivery with id \(id)")
+            }
+            let attempts = try queue.attempts(deliveryID: id)
+            let body = try queue.message(id: delivery.messageID).map { String(decoding: $0.body, as: UTF8.self) } ?? ""
+            if json {
+                var object = deliveryJSON(delivery)
+                object["requestBody"] = body
+                object["attemptLog"] = attempts.map { attempt -> [String: Any] in
+                    [
+                        "number": attempt.number, "trigger": attempt.trigger.rawValue,
+                        "startedAt": DeliveryEnvelope.iso8601(attempt.startedAt),
+                        "durationMs": attempt.durationMilliseconds, "url": attempt.requestURL,
+                        "requestHeaders": attempt.requestHeaders.map { [$0.name, $0.value] },
+                        "responseStatus": attempt.responseStatus ?? NSNull(),
+                        "responseHeaders": attempt.responseHeaders.map { [$0.name, $0.value] },
+                        "responseBody": attempt.responseBody.map { String(decoding: $0, as: UTF8.self) } ?? NSNull(),
+                        "errorClass": attempt.errorClass?.rawValue ?? NSNull(),
+                        "error": attempt.errorText ?? NSNull(),
+                    ]
+                }
+                printJSON(object)
+                return
+            }
+            print("Delivery \(delivery.id)")
+            print("  message   \(delivery.messageID) (\(delivery.eventType), \(delivery.liveMode ? "live" : "test"))")
+            print("  webhook   \(delivery.webhookID)")
+            print("  status    \(delivery.status.rawValue) after \(delivery.attemptCount) attempt(s)")
+            if let next = delivery.nextAttemptAt, delivery.status == .pending {
+                print("  next      \(DeliveryEnvelope.iso8601(next))")
+            }
+            print("  body      \(body)")
+            for attempt in attempts {
+                print("")
+                print("Attempt \(attempt.number) (\(attempt.trigger.rawValue)) at \(DeliveryEnvelope.iso8601(attempt.startedAt)), \(attempt.durationMilliseconds) ms")
+                print("  POST \(attempt.requestURL)")
+                for header in attempt.requestHeaders { print("  > \(header.name): \(header.value)") }
+                if let status = attempt.responseStatus {
+                    print("  < HTTP \(status)")
+                    for header in attempt.responseHeaders { print("  < \(header.name): \(header.value)") }
+                    if let responseBody = attempt.responseBody, !responseBody.isEmpty {
+                        print("  < \(String(decoding: responseBody, as: UTF8.self))")
+                    }
+                }
+                if let errorClass = attempt.errorClass {
+                    print("  ! \(errorClass.rawValue): \(attempt.errorText ?? "")")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import HookdashDomain
+import HookdashStore
+
+struct EmitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "emit",
+        abstract: "Queue an event for every active webhook subscribed to it.",
+        discussion: "The body is a JSON object read from --file or stdin; it is wrapped in the event envelope.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "Event type: job.status or order.status.")
+    var event: String
+
+    @Option(name: .long, help: "File holding the JSON body (default: stdin).")
+    var file: String?
+
+    @Flag(name: .long, help: "Print the result as JSON.")
+    var json = false
+
+    func run() throws {
+        try ErrorReporter.guarded {
+            guard let eventType = EventType(rawValue: event) else {
+                let known = EventType.allCases.map(\.rawValue).joined(separator: ", ")
+                throw InvalidInput(message: "unknown event '\(event)' (known: \(known))")
+            }
+            let raw: Data
+            if let file {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw MissingInput(message: "cannot read \(file)")
+                }
+                raw = data
+            } else {
+                raw = FileHandle.standardInput.readDataToEndOfFile()
+            }
+            guard let body = DeliveryEnvelope.objectBody(raw) else {
+                throw InvalidInput(message: "the body must be one JSON object")
+            }
+            let queue = try store.openQueue()
+            let result = try queue.enqueue(NewMessage(eventType: eventType.rawValue, liveMode: true, body: body, createdAt: Date()))
+            if json {
+                printJSON(["messageId": result.messageID, "event": event, "deliveries": result.deliveryIDs])
+            } else {
+                let noun = result.deliveryIDs.count == 1 ? "delivery" : "deliveries"
+                print("Queued message \(result.messageID) (\(event)): \(result.deliveryIDs.count) \(noun)")
+            }
+        }
+    }
+}

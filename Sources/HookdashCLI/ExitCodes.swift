@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import HookdashDomain
+import HookdashStore
+
+/// sysexits(3) codes, so scripts can tell a typo from bad data from a broken disk.
+public enum ExitStatus {
+    public static let usage: Int32 = 64
+    public static let invalidData: Int32 = 65
+    public static let missingInput: Int32 = 66
+    public static let ioError: Int32 = 74
+}
+
+/// An error already explained to the person; carries only the exit code.
+struct ReportedFailure: Error {
+    let code: Int32
+}
+
+enum ErrorReporter {
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data(("hookdash: " + message + "\n").utf8))
+    }
+
+    /// Prints `error` to stderr in words and returns the exit code it deserves.
+    static func report(_ error: Error) -> Int32 {
+        switch error {
+        case let failure as ReportedFailure:
+            return failure.code
+        case let failure as ValidationFailure:
+            for fieldError in failure.errors { printError("invalid \(fieldError.field.rawValue): \(fieldError.message)") }
+            return ExitStatus.invalidData
+        case let failure as ImportFailure:
+            for problem in failure.problems { printError("invalid import: \(problem)") }
+            return ExitStatus.invalidData
+        case let storeError as StoreError:
+            printError(storeError.description)
+            return storeError.isNotFound ? ExitStatus.missingInput : ExitStatus.ioError
+        case let usage as UsageError:
+            printError(usage.message)
+            return ExitStatus.usage
+        case let missing as MissingInput:
+            printError(missing.message)
+            return ExitStatus.missingInput
+        case let invalid as InvalidInput:
+            printError(invalid.message)
+            return ExitStatus.invalidData
+        case let io as IOFailure:
+            printError(io.message)
+            return ExitStatus.ioError
+        default:
+            printError(String(describing: error))
+            return ExitStatus.ioError
+        }
+    }
+
+    /// Runs a command body, turning any failure into a message on stderr and its exit code.
+    static func guarded(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw ExitCode(report(error))
+        }
+    }
+
+    static func guarded(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw ExitCode(report(error))
+        }
+    }
+}
+
+struct UsageError: Error { let message: String }
+struct MissingInput: Error { let message: String }
+struct InvalidInput: Error { let message: String }
+struct IOFailure: Error { let message: String }

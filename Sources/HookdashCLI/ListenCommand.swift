@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import HookdashReceiver
+
+struct ListenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "listen",
+        abstract: "Run a local receiver on 127.0.0.1 that prints each request and verifies its signature.")
+
+    @Option(name: .long, help: "Port (0 picks a free one).")
+    var port: Int = 8787
+
+    @Option(name: .long, help: "Webhook secret to verify signatures with.")
+    var secret: String?
+
+    @Option(name: .long, help: "Status code to answer.")
+    var respond: Int = 200
+
+    @Option(name: .long, help: "Delay before answering, in milliseconds.")
+    var delay: Int = 0
+
+    @Option(name: .long, help: "Fraction of requests (0…1) answered with 500.")
+    var failRate: Double = 0
+
+    @Option(name: .long, help: "Certificate PEM for HTTPS (with --key).")
+    var cert: String?
+
+    @Option(name: .long, help: "Private key PEM for HTTPS (with --cert).")
+    var key: String?
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
+        guard (100...599).contains(respond) else { throw ValidationError("--respond must be an HTTP status 100…599") }
+        guard delay >= 0 else { throw ValidationError("--delay must not be negative") }
+        guard (0...1).contains(failRate) else { throw ValidationError("--fail-rate must be between 0 and 1") }
+        guard (cert == nil) == (key == nil) else { throw ValidationError("--cert and --key go together") }
+    }
+
+    func run() async throws {
+        try await ErrorReporter.guarded {
+            let formatter = ListenLineFormatter(secret: secret)
+            let policy = ReceiverPolicy(
+                defaultResponse: ReceiverResponse(status: respond, delayMilliseconds: delay, body: "ok\n"),
+                failRate: failRate)
+            let tls = cert.flatMap { cert in key.map { ReceiverTLSFiles(certificatePath: cert, privateKeyPath: $0) } }
+            let receiver: Receiver
+            do {
+                receiver = try await Receiver.start(port: port, policy: policy, tls: tls, keepsRequests: false) { request in
+                    writeLine(formatter.line(for: request))
+                }
+            } catch {
+                throw IOFailure(message: "cannot listen on 127.0.0.1:\(port): \(error)")
+            }
+            writeLine("Listening on \(receiver.url(path: "/")) — point a webhook at it (needs --dev for loopback). Ctrl-C stops.")
+            let stop = ServeStopSignal()
+            _ = await stop.wait()
+            await receiver.stop()
+        }
+    }
+}
+
+
+/// Unbuffered, so each request shows up at once even when stdout is a pipe.
+private func writeLine(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

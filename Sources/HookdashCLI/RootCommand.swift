@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+
+/// `hookdash`: with no subcommand, opens the console.
+public struct Hookdash: ParsableCommand {
+    public static let version = "0.1.0"
+
+    public static let configuration = CommandConfiguration(
+        commandName: "hookdash",
+        abstract: "A terminal console for outgoing webhooks.",
+        discussion: """
+        With no subcommand, hookdash opens the console on the database.
+
+        Examples:
+          hookdash                        open the console
+          hookdash --dev                  the console, allowing http:// to localhost
+          hookdash webhooks list --json
+          hookdash webhooks create --name Billing \\
+              --url https://example.com/hooks --event job.status
+
+        Exit codes: 0 success, 64 usage, 65 invalid data,
+        66 missing input file or unknown id, 74 I/O or database error.
+        """,
+        version: version,
+        subcommands: [
+            WebhooksCommand.self, EventsCommand.self,
+            EmitCommand.self, SimulateCommand.self, DeliveriesCommand.self, RedeliverCommand.self,
+            ServeCommand.self, ListenCommand.self,
+        ]
+    )
+
+    public init() {}
+}
+
+/// The process entry point. Synchronous on purpose: the console must own the real main
+/// thread (see SWIFT-NOTES on resize), while async commands run on the cooperative pool.
+public enum CLIEntry {
+    public static func main(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        do {
+            var command = try Hookdash.parseAsRoot(GlobalOptions.hoisted(arguments))
+            if let asyncCommand = command as? AsyncParsableCommand {
+                try runBlocking(asyncCommand)
+            } else {
+                try command.run()
+            }
+            exit(0)
+        } catch {
+            Hookdash.exit(withError: error)
+        }
+    }
+
+    private static func runBlocking(_ command: AsyncParsableCommand) throws {
+        let finished = DispatchSemaphore(value: 0)
+        let outcome = OutcomeBox()
+        let box = CommandBox(command: command)
+        Task.detached {
+            do {
+                var command = box.command
+                try await command.run()
+            } catch {
+                outcome.set(error)
+            }
+            finished.signal()
+        }
+        finished.wait()
+        if let error = outcome.get() { throw error }
+    }
+}
+
+/// Carries the parsed command into the detached task; it is only touched there.
+private final class CommandBox: @unchecked Sendable {
+    let command: AsyncParsableCommand
+    init(command: AsyncParsableCommand) { self.command = command }
+}
+
+private final class OutcomeBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var error: Error?
+    func set(_ error: Error) { lock.withLock { self.error = error } }
+    func get() -> Error? { lock.withLock { error } }
+}
+
+/// `--db`, `--dev` and `--theme` may come before the subcommand (`hookdash --db x webhooks list`);
+/// ArgumentParser gives options to the command that declares them, so they are moved after it.
+enum GlobalOptions {
+    static let withValue: Set<String> = ["--db", "--theme"]
+    static let flags: Set<String> = ["--dev"]
+
+    static func hoisted(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            let name = String(argument.split(separator: "=", maxSplits: 1).first ?? "")
+            if flags.contains(argument) || (withValue.contains(name) && argument.contains("=")) {
+                leading.append(argument)
+                index += 1
+            } else if withValue.contains(argument), index + 1 < arguments.count {
+                leading += [argument, arguments[index + 1]]
+                index += 2
+            } else {
+                break
+            }
+        }
+        guard !leading.isEmpty else { return arguments }
+        var rest = Array(arguments[index...])
+        let terminator = rest.firstIndex(of: "--") ?? rest.endIndex
+        rest.insert(contentsOf: leading, at: terminator)
+        return rest
+    }
+}

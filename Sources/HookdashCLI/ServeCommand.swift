@@ -1,0 +1,58 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import HookdashDelivery
+import HookdashStore
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Deliver queued events headless until stopped (SIGTERM/SIGINT stop gracefully).")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var engineOptions: DeliveryEngineOptions
+
+    @Flag(name: .long, help: "Exit when nothing is due or in flight.")
+    var untilIdle = false
+
+    func run() async throws {
+        try await ErrorReporter.guarded {
+            let queue = try store.openQueue()
+            let logger = deliveryLogger(path: store.deliveryLogPath)
+            let engine = DeliveryEngine(queue: queue, configuration: engineOptions.configuration(devMode: store.devMode), logger: logger)
+            if untilIdle {
+                await engine.runUntilIdle()
+                return
+            }
+            let stopSignal = ServeStopSignal()
+            await engine.start()
+            FileHandle.standardError.write(Data("hookdash serve: delivering from \(store.databasePath) (log: \(store.deliveryLogPath))\n".utf8))
+            let received = await stopSignal.wait()
+            FileHandle.standardError.write(Data("hookdash serve: \(received), finishing in-flight deliveries…\n".utf8))
+            await engine.stop()
+        }
+    }
+}
+
+/// Turns SIGTERM/SIGINT into an awaitable event instead of killing the process mid-attempt.
+final class ServeStopSignal: @unchecked Sendable {
+    private let sources: [DispatchSourceSignal]
+    private let stream: AsyncStream<String>
+
+    init() {
+        let (stream, continuation) = AsyncStream<String>.makeStream()
+        self.stream = stream
+        sources = [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")].map { signalNumber, name in
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { continuation.yield(name) }
+            source.resume()
+            return source
+        }
+    }
+
+    func wait() async -> String {
+        for await name in stream { return name }
+        return "stopped"
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import HookdashDelivery
+import HookdashStore
+import Logging
+
+extension StoreOptions {
+    /// The queue on the database these options name.
+    func openQueue() throws -> QueueStore {
+        QueueStore(try openStore().dbPool)
+    }
+
+    /// The delivery log lives beside the database: the terminal belongs to the console.
+    var deliveryLogPath: String { databasePath + ".delivery.log" }
+}
+
+/// Flags that shape the delivery engine (`serve`, `webhooks test`); `--dev` comes from StoreOptions.
+struct DeliveryEngineOptions: ParsableArguments {
+    @Option(name: .long, help: "Deliveries in flight at once.")
+    var concurrency: Int = 32
+
+    @Option(name: .long, help: "Deliveries in flight per endpoint.")
+    var perEndpoint: Int = 4
+
+    @Option(name: .long, help: "PEM file of extra certificate authorities to trust.")
+    var caFile: String?
+
+    @Option(name: .long, help: "Allow a private address range (CIDR); repeatable.")
+    var allowPrivate: [String] = []
+
+    func validate() throws {
+        guard concurrency > 0, perEndpoint > 0 else {
+            throw ValidationError("--concurrency and --per-endpoint must be positive")
+        }
+        for range in allowPrivate where CIDRRange(range) == nil {
+            throw ValidationError("--allow-private: '\(range)' is not a CIDR range such as 10.0.0.0/8")
+        }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw ValidationError("--ca-file: cannot read \(caFile)")
+        }
+    }
+
+    func configuration(devMode: Bool) -> DeliveryConfiguration {
+        let base = DeliveryConfiguration(
+            concurrency: concurrency, perEndpoint: perEndpoint, caFilePath: caFile,
+            addressPolicy: AddressPolicy(allowedRanges: allowPrivate.compactMap(CIDRRange.init)),
+            userAgent: "hookdash/\(Hookdash.version)")
+        return devMode ? .development(base) : base
+    }
+}
+
+/// A file logger for a delivery command.
+func deliveryLogger(path: String) -> Logger {
+    let sink = FileLogSink(path: path)
+    return Logger(label: "hookdash.delivery") { label in FileLogHandler(label: label, sink: sink) }
+}
+
+/// The JSON shape of a delivery for `--json`.
+func deliveryJSON(_ delivery: DeliveryRecord) -> [String: Any] {
+    var object: [String: Any] = [
+        "id": delivery.id, "messageId": delivery.messageID, "webhookId": delivery.webhookID,
+        "event": delivery.eventType, "liveMode": delivery.liveMode, "status": delivery.status.rawValue,
+        "attempts": delivery.attemptCount, "createdAt": DeliveryEnvelope.iso8601(delivery.createdAt),
+    ]
+    object["nextAttemptAt"] = delivery.nextAttemptAt.map(DeliveryEnvelope.iso8601) ?? NSNull()
+    object["lastAttemptAt"] = delivery.lastAttemptAt.map(DeliveryEnvelope.iso8601) ?? NSNull()
+    object["lastStatusCode"] = delivery.lastStatusCode ?? NSNull()
+    object["lastError"] = delivery.lastError ?? NSNull()
+    return object
+}
+
+func printJSON(_ value: Any) {
+    let data = (try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+    print(String(decoding: data, as: UTF8.self))
+}

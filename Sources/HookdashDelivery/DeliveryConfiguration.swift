@@ -1,0 +1,50 @@
+import Foundation
+
+/// How the engine sends: limits, timeouts, trust and the SSRF policy.
+public struct DeliveryConfiguration: Sendable {
+    public static let defaultVersion = "0.1.0"
+
+    public var concurrency: Int
+    public var perEndpoint: Int
+    public var connectTimeout: Duration
+    public var requestTimeout: Duration
+    /// A PEM bundle of extra CAs to trust (private PKI, test certificates).
+    public var caFilePath: String?
+    public var addressPolicy: AddressPolicy
+    /// Plain `http://` is only for loopback receivers in development mode.
+    public var allowsPlainHTTP: Bool
+    /// Longer than a whole attempt, so a live worker never loses its claim mid-request.
+    public var leaseDuration: TimeInterval
+    public var userAgent: String
+    public var retrySchedule: RetrySchedule
+    /// How often an idle engine looks for newly due work written by other processes.
+    public var idlePollInterval: Duration
+
+    public init(
+        concurrency: Int = 32, perEndpoint: Int = 4, connectTimeout: Duration = .seconds(5),
+        requestTimeout: Duration = .seconds(15), caFilePath: String? = nil,
+        addressPolicy: AddressPolicy = AddressPolicy(), allowsPlainHTTP: Bool = false,
+        leaseDuration: TimeInterval = 60, userAgent: String = "hookdash/\(defaultVersion)",
+        retrySchedule: RetrySchedule = RetrySchedule(), idlePollInterval: Duration = .milliseconds(250)
+    ) {
+        self.concurrency = max(1, concurrency)
+        self.perEndpoint = max(1, perEndpoint)
+        self.connectTimeout = connectTimeout
+        self.requestTimeout = requestTimeout
+        self.caFilePath = caFilePath
+        self.addressPolicy = addressPolicy
+        self.allowsPlainHTTP = allowsPlainHTTP
+        self.leaseDuration = leaseDuration
+        self.userAgent = userAgent
+        self.retrySchedule = retrySchedule
+        self.idlePollInterval = idlePollInterval
+    }
+
+    /// `--dev`: loopback targets and plain http to them are allowed.
+    public static func development(_ base: DeliveryConfiguration = DeliveryConfiguration()) -> DeliveryConfiguration {
+        var configuration = base
+        configuration.addressPolicy = AddressPolicy(allowsLoopback: true, allowedRanges: base.addressPolicy.allowedRanges)
+        configuration.allowsPlainHTTP = true
+        return configuration
+    }
+}

@@ -1,0 +1,262 @@
+import Foundation
+import HookdashStore
+import Logging
+
+/// The background worker: leases due deliveries from the shared database, sends them with
+/// bounded concurrency (overall and per endpoint), records every attempt and schedules retries.
+/// Runs inside the console or headless (`hookdash serve`); several engines may share one database.
+public actor DeliveryEngine {
+    public nonisolated let owner: String
+    private let queue: QueueStore
+    private let configuration: DeliveryConfiguration
+    private let clock: DeliveryClock
+    private let logger: Logger
+    private let sender: DeliverySender
+    private let clients: EndpointClients
+
+    /// Claimed and not yet recorded (still leased by us).
+    private var outstanding = 0
+    private var perEndpoint: [String: Int] = [:]
+    private var finished: [(AttemptResult, DeliveryTransition, endpoint: String)] = []
+    private var flushing = false
+    private var loop: Task<Void, Never>?
+    private var waiter: CheckedContinuation<Void, Never>?
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
+    private var reclaimedDeadLeases = false
+
+    public init(
+        queue: QueueStore, configuration: DeliveryConfiguration = DeliveryConfiguration(),
+        clock: DeliveryClock = SystemDeliveryClock(),
+        logger: Logger = Logger(label: "hookdash.delivery", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) {
+        owner = LeaseOwner.current()
+        self.queue = queue
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        clients = EndpointClients(configuration: configuration)
+        sender = DeliverySender(
+            configuration: configuration, clients: clients, resolver: HostResolver(), clock: clock)
+    }
+
+    // MARK: Lifecycle
+
+    /// Starts working in the background; returns at once.
+    public func start() {
+        guard loop == nil else { return }
+        logger.info("delivery engine started", metadata: ["owner": "\(owner)"])
+        loop = Task { await self.run(untilIdle: false) }
+    }
+
+    /// Stops claiming, lets in-flight attempts finish and be recorded, gives back leases and
+    /// closes connections.
+    public func stop() async {
+        loop?.cancel()
+        wake()
+        await loop?.value
+        loop = nil
+        await waitForOutstanding()
+        try? await queue.releaseLeases(owner: owner)
+        await clients.shutdown()
+        logger.info("delivery engine stopped", metadata: ["owner": "\(owner)"])
+    }
+
+    /// Works until nothing is due or in flight (`serve --until-idle`, scripts, tests), then
+    /// closes connections. Deliveries waiting for a later retry do not keep it running.
+    public func runUntilIdle() async {
+        await run(untilIdle: true)
+        await waitForOutstanding()
+        await clients.shutdown()
+    }
+
+    /// One pass (tests with a manual clock, `webhooks test`): claims what is due now (only
+    /// `onlyIDs` when given), sends it and waits until every attempt is recorded.
+    /// Returns how many attempts were made.
+    @discardableResult
+    public func processDue(onlyIDs: [String]? = nil) async -> Int {
+        var total = 0
+        while true {
+            let started = await claimAndDispatch(onlyIDs: onlyIDs)
+            total += started
+            await waitForOutstanding()
+            if started == 0 { return total }
+        }
+    }
+
+    /// Closes connections of an engine driven only by `processDue()`.
+    public func shutdown() async {
+        await waitForOutstanding()
+        await clients.shutdown()
+    }
+
+    // MARK: Loop
+
+    private func run(untilIdle: Bool) async {
+        await reclaimDeadLeasesOnce()
+        while !Task.isCancelled {
+            let started = await claimAndDispatch()
+            if started > 0 { continue }
+            if untilIdle, outstanding == 0 {
+                let next = try? await queue.nextDueDate()
+                if next.map({ $0 > clock.now() }) ?? true { return }
+            }
+            await waitForWork()
+        }
+    }
+
+    /// Leases as many due deliveries as free slots allow and sends each in its own task.
+    private func claimAndDispatch(onlyIDs: [String]? = nil) async -> Int {
+        await reclaimDeadLeasesOnce()
+        let free = configuration.concurrency - outstanding
+        guard free > 0 else { return 0 }
+        let limit = configuration.perEndpoint
+        let busy = DeliveryLocked(perEndpoint)
+        let claimed: [ClaimedDelivery]
+        do {
+            claimed = try await queue.claimDue(
+                owner: owner, now: clock.now(), leaseDuration: configuration.leaseDuration, limit: free,
+                onlyIDs: onlyIDs
+            ) { url in
+                let endpoint = Endpoint.key(url)
+                return busy.withLock { counts in
+                    guard counts[endpoint, default: 0] < limit else { return false }
+                    counts[endpoint, default: 0] += 1
+                    return true
+                }
+            }
+        } catch {
+            logger.error("claim failed", metadata: ["error": "\(error)"])
+            return 0
+        }
+        for delivery in claimed {
+            outstanding += 1
+            perEndpoint[Endpoint.key(delivery.url), default: 0] += 1
+            let sender = self.sender
+            Task {
+                let result = await sender.send(delivery)
+                await self.finish(delivery, result)
+            }
+        }
+        return claimed.count
+    }
+
+    private func finish(_ delivery: ClaimedDelivery, _ result: AttemptResult) async {
+        let transition = decide(delivery, result)
+        let endpoint = Endpoint.key(delivery.url)
+        logger.info("attempt", metadata: [
+            "delivery": "\(delivery.deliveryID)", "message": "\(delivery.messageID)",
+            "status": "\(result.draft.responseStatus.map(String.init) ?? "-")",
+            "error": "\(result.draft.errorClass?.rawValue ?? "-")", "transition": "\(transition)",
+        ])
+        finished.append((result, transition, endpoint))
+        await flushFinished()
+    }
+
+    /// Group commit: attempts that finish while a write is running go in the next transaction.
+    private func flushFinished() async {
+        guard !flushing else { return }
+        flushing = true
+        while !finished.isEmpty {
+            let batch = finished
+            finished.removeAll()
+            do {
+                try await queue.record(batch.map { ($0.0.draft, $0.1) }, owner: owner)
+            } catch {
+                // The leases expire and the deliveries are retried: at least once, never lost.
+                logger.error("recording attempts failed", metadata: ["error": "\(error)"])
+            }
+            for entry in batch {
+                outstanding -= 1
+                perEndpoint[entry.endpoint, default: 1] -= 1
+                if perEndpoint[entry.endpoint] == 0 { perEndpoint[entry.endpoint] = nil }
+            }
+            wake()
+            if outstanding == 0 { resumeIdleWaiters() }
+        }
+        flushing = false
+    }
+
+    private func decide(_ delivery: ClaimedDelivery, _ result: AttemptResult) -> DeliveryTransition {
+        if result.succeeded { return .succeeded }
+        // Manual redeliveries and test events are single attempts the operator watches.
+        guard delivery.trigger == .scheduled else { return .failed }
+        let failures = delivery.attemptCount + 1
+        guard let delay = configuration.retrySchedule.delay(afterFailures: failures, retryAfter: result.retryAfter)
+        else { return .failed }
+        return .retry(at: clock.now().addingTimeInterval(delay))
+    }
+
+    // MARK: Waiting
+
+    private func waitForWork() async {
+        let interval = configuration.idlePollInterval
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: interval)
+            await self?.wake()
+        }
+        await withCheckedContinuation { continuation in
+            if Task.isCancelled { continuation.resume() } else { waiter = continuation }
+        }
+        timer.cancel()
+    }
+
+    private func wake() {
+        waiter?.resume()
+        waiter = nil
+    }
+
+    private func waitForOutstanding() async {
+        guard outstanding > 0 else { return }
+        await withCheckedContinuation { idleWaiters.append($0) }
+    }
+
+    private func resumeIdleWaiters() {
+        let waiting = idleWaiters
+        idleWaiters.removeAll()
+        waiting.forEach { $0.resume() }
+    }
+
+    /// Deliveries leased by a process on this host that no longer exists (SIGKILL, crash)
+    /// are released at once instead of waiting for the lease to expire.
+    private func reclaimDeadLeasesOnce() async {
+        guard !reclaimedDeadLeases else { return }
+        reclaimedDeadLeases = true
+        do {
+            let released = try await queue.releaseLeases { LeaseOwner.isDeadLocalProcess($0) }
+            if released > 0 { logger.notice("released leases of dead processes", metadata: ["count": "\(released)"]) }
+        } catch {
+            logger.error("releasing dead leases failed", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// Deliveries to one scheme://host:port share a per-endpoint limit.
+enum Endpoint {
+    static func key(_ url: String) -> String {
+        guard let components = URLComponents(string: url) else { return url }
+        let scheme = components.scheme?.lowercased() ?? ""
+        let port = components.port ?? (scheme == "http" ? 80 : 443)
+        return "\(scheme)://\(components.host?.lowercased() ?? ""):\(port)"
+    }
+}
+
+/// Lease owner ids name the host and process, so a restarted worker can tell which leases
+/// belong to processes that died.
+enum LeaseOwner {
+    static func current() -> String {
+        "\(hostName()):\(getpid()):\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    static func isDeadLocalProcess(_ owner: String) -> Bool {
+        let parts = owner.split(separator: ":")
+        guard parts.count == 3, String(parts[0]) == hostName(), let pid = Int32(parts[1]) else { return false }
+        if pid == getpid() { return false }
+        return kill(pid, 0) == -1 && errno == ESRCH
+    }
+
+    private static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        gethostname(&buffer, buffer.count)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

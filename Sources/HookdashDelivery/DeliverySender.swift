@@ -1,0 +1,171 @@
+import AsyncHTTPClient
+import Foundation
+import HookdashCrypto
+import HookdashStore
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// The outcome of one attempt plus what the answer asked of the scheduler.
+struct AttemptResult: Sendable {
+    let draft: AttemptDraft
+    /// From a 429's `Retry-After`.
+    let retryAfter: TimeInterval?
+
+    var succeeded: Bool {
+        draft.errorClass == nil && (draft.responseStatus.map { (200..<300).contains($0) } ?? false)
+    }
+}
+
+/// Signs and POSTs one claimed delivery, classifying whatever goes wrong.
+struct DeliverySender: Sendable {
+    static let responseBodyLimit = 4096
+
+    let configuration: DeliveryConfiguration
+    let clients: EndpointClients
+    let resolver: HostResolver
+    let clock: DeliveryClock
+
+    func send(_ delivery: ClaimedDelivery) async -> AttemptResult {
+        let startedAt = clock.now()
+        let began = ContinuousClock.now
+        let headers = requestHeaders(for: delivery)
+        let recordedHeaders = headers.map { RecordedHeader(name: $0.name, value: $0.value) }
+
+        func finish(
+            status: Int? = nil, responseHeaders: [RecordedHeader] = [], body: Data? = nil,
+            error: (AttemptErrorClass, String)? = nil, retryAfter: TimeInterval? = nil
+        ) -> AttemptResult {
+            let elapsed = ContinuousClock.now - began
+            let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+            return AttemptResult(
+                draft: AttemptDraft(
+                    deliveryID: delivery.deliveryID, trigger: delivery.trigger, startedAt: startedAt,
+                    durationMilliseconds: milliseconds, requestURL: delivery.url, requestHeaders: recordedHeaders,
+                    responseStatus: status, responseHeaders: responseHeaders, responseBody: body,
+                    errorClass: error?.0, errorText: error?.1),
+                retryAfter: retryAfter)
+        }
+
+        let target: (client: HTTPClient, url: String)
+        switch await checkedTarget(delivery.url) {
+        case .success(let checked): target = checked
+        case .failure(let refusal): return finish(error: (refusal.errorClass, refusal.message))
+        }
+
+        var request = HTTPClientRequest(url: target.url)
+        request.method = .POST
+        for header in headers { request.headers.add(name: header.name, value: header.value) }
+        request.body = .bytes(ByteBuffer(bytes: delivery.body))
+
+        do {
+            let response = try await target.client.execute(request, timeout: .init(configuration.requestTimeout))
+            let responseHeaders = response.headers.map { RecordedHeader(name: $0.name, value: $0.value) }
+            let body = try await Self.readCapped(response.body)
+            let status = Int(response.status.code)
+            if (300..<400).contains(status) {
+                let location = response.headers.first(name: "location").map { " to \($0)" } ?? ""
+                return finish(
+                    status: status, responseHeaders: responseHeaders, body: body,
+                    error: (.redirect, "HTTP \(status) redirect\(location) not followed"))
+            }
+            let retryAfter = status == 429
+                ? RetrySchedule.parseRetryAfter(response.headers.first(name: "retry-after"), now: Date()) : nil
+            return finish(status: status, responseHeaders: responseHeaders, body: body, retryAfter: retryAfter)
+        } catch {
+            return finish(error: Self.classify(error))
+        }
+    }
+
+    /// SPEC §3 headers; the secret itself never leaves this function.
+    func requestHeaders(for delivery: ClaimedDelivery) -> [(name: String, value: String)] {
+        // webhook-timestamp is wall-clock time: receivers compare it with theirs.
+        let timestamp = Int64(Date().timeIntervalSince1970)
+        var headers: [(name: String, value: String)] = [
+            ("content-type", "application/json"),
+            ("user-agent", configuration.userAgent),
+            (StandardWebhooksHeader.id, delivery.messageID),
+            (StandardWebhooksHeader.timestamp, String(timestamp)),
+        ]
+        if let secret = delivery.secret, let signer = StandardWebhooksSigner(secret: secret) {
+            let signature = signer.signature(
+                messageID: delivery.messageID, timestamp: timestamp, body: Array(delivery.body))
+            headers.append((StandardWebhooksHeader.signature, signature))
+        }
+        return headers
+    }
+
+    struct Refusal: Error {
+        let errorClass: AttemptErrorClass
+        let message: String
+    }
+
+    /// Resolves the host and checks every candidate address; the request then goes to the
+    /// first allowed one (never re-resolved by the HTTP client).
+    private func checkedTarget(_ urlText: String) async -> Result<(client: HTTPClient, url: String), Refusal> {
+        guard let url = URL(string: urlText), let scheme = url.scheme?.lowercased(), let rawHost = url.host,
+              !rawHost.isEmpty
+        else {
+            return .failure(Refusal(errorClass: .other, message: "invalid URL"))
+        }
+        let host = rawHost.hasPrefix("[") ? String(rawHost.dropFirst().dropLast()) : rawHost
+        guard scheme == "https" || (scheme == "http" && configuration.allowsPlainHTTP) else {
+            return .failure(Refusal(
+                errorClass: .ssrf, message: "plain http is only allowed to loopback in development mode (--dev)"))
+        }
+        let addresses: [IPAddress]
+        do {
+            addresses = try await resolver.resolve(host)
+        } catch {
+            return .failure(Refusal(errorClass: .dns, message: String(describing: error)))
+        }
+        var refusals: [String] = []
+        for address in addresses {
+            if let reason = configuration.addressPolicy.refusal(for: address) {
+                refusals.append("\(address) is \(reason)")
+                continue
+            }
+            return .success((clients.client(host: host, address: address), urlText))
+        }
+        let hint = "; allow it with --dev (loopback) or --allow-private CIDR"
+        return .failure(Refusal(
+            errorClass: .ssrf,
+            message: "refused non-public address for \(host): \(refusals.joined(separator: ", "))\(hint)"))
+    }
+
+    private static func readCapped(_ body: HTTPClientResponse.Body) async throws -> Data {
+        var kept = Data()
+        var seen = 0
+        for try await chunk in body {
+            seen += chunk.readableBytes
+            if kept.count < responseBodyLimit {
+                kept.append(contentsOf: chunk.readableBytesView.prefix(responseBodyLimit - kept.count))
+            }
+            // Stop draining absurd bodies; the connection is simply not reused.
+            if seen > 1 << 20 { break }
+        }
+        return kept
+    }
+
+    static func classify(_ error: Error) -> (AttemptErrorClass, String) {
+        let text = String(describing: error)
+        let lowered = text.lowercased()
+        if let clientError = error as? HTTPClientError {
+            switch clientError {
+            case .connectTimeout, .readTimeout, .deadlineExceeded, .writeTimeout:
+                return (.timeout, "timed out (\(text))")
+            default: break
+            }
+        }
+        if error is NIOSSLError || lowered.contains("ssl") || lowered.contains("certificate")
+            || lowered.contains("handshake") {
+            return (.tls, "TLS failure: \(text)")
+        }
+        if lowered.contains("refused") { return (.refused, "connection refused: \(text)") }
+        if lowered.contains("timeout") || lowered.contains("timed out") || lowered.contains("deadline") {
+            return (.timeout, "timed out: \(text)")
+        }
+        if lowered.contains("resolve") || lowered.contains("dns") { return (.dns, text) }
+        return (.other, text)
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// PEM files for serving HTTPS.
+public struct ReceiverTLSFiles: Sendable {
+    public let certificatePath: String
+    public let privateKeyPath: String
+
+    public init(certificatePath: String, privateKeyPath: String) {
+        self.certificatePath = certificatePath
+        self.privateKeyPath = privateKeyPath
+    }
+}
+
+/// A loopback HTTP/1.1 (or HTTPS) server that records every request and answers per a policy.
+/// Used by `hookdash listen`, by the tests and by the benchmark.
+public final class Receiver: Sendable {
+    public let host: String
+    public let port: Int
+    public let usesTLS: Bool
+    private let serverChannel: Channel
+    private let state: ReceiverState
+
+    private init(host: String, port: Int, usesTLS: Bool, serverChannel: Channel, state: ReceiverState) {
+        self.host = host
+        self.port = port
+        self.usesTLS = usesTLS
+        self.serverChannel = serverChannel
+        self.state = state
+    }
+
+    /// Binds `host:port` (port 0 picks a free one; read `port` afterwards).
+    /// `keepsRequests: false` only counts requests, for long benchmark runs.
+    public static func start(
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        policy: ReceiverPolicy = ReceiverPolicy(),
+        tls: ReceiverTLSFiles? = nil,
+        keepsRequests: Bool = true,
+        group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        onRequest: (@Sendable (RecordedRequest) -> Void)? = nil
+    ) async throws -> Receiver {
+        let sslContext = try tls.map(makeSSLContext)
+        let state = ReceiverState(policy: policy, keepsRequests: keepsRequests, onRequest: onRequest)
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 512)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                state.track(channel)
+                return channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+                    }
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(ReceiverHTTPHandler(state: state))
+                }
+            }
+            .bind(host: host, port: port)
+            .get()
+        let boundPort = channel.localAddress?.port ?? port
+        return Receiver(host: host, port: boundPort, usesTLS: sslContext != nil, serverChannel: channel, state: state)
+    }
+
+    private static func makeSSLContext(_ files: ReceiverTLSFiles) throws -> NIOSSLContext {
+        let chain = try NIOSSLCertificate.fromPEMFile(files.certificatePath)
+        let key = try NIOSSLPrivateKey(file: files.privateKeyPath, format: .pem)
+        let configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        return try NIOSSLContext(configuration: configuration)
+    }
+
+    /// `http(s)://host:port` + path.
+    public func url(path: String = "/hooks", hostName: String? = nil) -> String {
+        "\(usesTLS ? "https" : "http")://\(hostName ?? host):\(port)\(path)"
+    }
+
+    public var requests: [RecordedRequest] { state.requests }
+    public var requestCount: Int { state.requestCount }
+
+    public func setPolicy(_ policy: ReceiverPolicy) {
+        state.setPolicy(policy)
+    }
+
+    /// Polls until at least `count` requests arrived; false on timeout.
+    public func waitForRequests(count: Int, timeout: Duration = .seconds(20)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while state.requestCount < count {
+            if ContinuousClock.now >= deadline { return false }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return true
+    }
+
+    /// Stops accepting and closes open connections.
+    public func stop() async {
+        try? await serverChannel.close()
+        for channel in state.takeOpenChannels() {
+            try? await channel.close()
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// One scripted answer.
+public struct ReceiverResponse: Sendable, Equatable {
+    public var status: Int
+    public var delayMilliseconds: Int
+    public var headers: [String: String]
+    public var body: String
+
+    public init(status: Int = 200, delayMilliseconds: Int = 0, headers: [String: String] = [:], body: String = "") {
+        self.status = status
+        self.delayMilliseconds = delayMilliseconds
+        self.headers = headers
+        self.body = body
+    }
+
+    public static func redirect(to location: String) -> ReceiverResponse {
+        ReceiverResponse(status: 302, headers: ["location": location])
+    }
+
+    public static func tooManyRequests(retryAfterSeconds: Int) -> ReceiverResponse {
+        ReceiverResponse(status: 429, headers: ["retry-after": String(retryAfterSeconds)])
+    }
+}
+
+/// How the receiver answers: a scripted sequence first (tests), then random failures at
+/// `failRate`, then the default answer.
+public struct ReceiverPolicy: Sendable, Equatable {
+    public var defaultResponse: ReceiverResponse
+    public var failRate: Double
+    public var failureStatus: Int
+    public var script: [ReceiverResponse]
+
+    public init(
+        defaultResponse: ReceiverResponse = ReceiverResponse(status: 200, body: "ok\n"),
+        failRate: Double = 0,
+        failureStatus: Int = 500,
+        script: [ReceiverResponse] = []
+    ) {
+        self.defaultResponse = defaultResponse
+        self.failRate = failRate
+        self.failureStatus = failureStatus
+        self.script = script
+    }
+
+    /// Picks the next answer, consuming a scripted one when present.
+    mutating func nextResponse() -> ReceiverResponse {
+        if !script.isEmpty { return script.removeFirst() }
+        if failRate > 0, Double.random(in: 0..<1) < failRate {
+            var failure = defaultResponse
+            failure.status = failureStatus
+            failure.body = "simulated failure\n"
+            return failure
+        }
+        return defaultResponse
+    }
+}

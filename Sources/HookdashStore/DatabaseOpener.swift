@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+
+/// Opens (or creates) a hookdash database without ever modifying a file that is not one.
+enum DatabaseOpener {
+    static func open(path: String) throws -> DatabasePool {
+        let fileManager = FileManager.default
+        if fileManager.fileExists(atPath: path) {
+            try inspectExisting(path: path)
+        } else {
+            try createEmptyFile(path: path)
+        }
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration())
+            try Migrations.migrator.migrate(pool)
+            return pool
+        } catch let error as DatabaseError {
+            throw StoreError.cannotOpen(path: path, reason: error.message ?? error.description)
+        }
+    }
+
+    /// A pool that never writes (GRDB's read-write pool writes to the file as it opens), for
+    /// commands that only read; nil when the file is missing or needs migrating first.
+    static func openReadOnly(path: String) throws -> DatabasePool? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        try inspectExisting(path: path)
+        var configuration = configuration()
+        configuration.readonly = true
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            let upToDate = try pool.read { db in try Migrations.migrator.hasCompletedMigrations(db) }
+            return upToDate ? pool : nil
+        } catch let error as DatabaseError {
+            throw StoreError.cannotOpen(path: path, reason: error.message ?? error.description)
+        }
+    }
+
+    static func configuration() -> Configuration {
+        var configuration = Configuration()
+        // Several processes share one file (consoles over SSH, `serve`): wait for a lock
+        // instead of ever showing "database is locked" to a person.
+        configuration.busyMode = .timeout(30)
+        configuration.label = "hookdash"
+        return configuration
+    }
+
+    private static func createEmptyFile(path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw StoreError.cannotCreateFolder(path: folder, reason: describe(error))
+            }
+        }
+        // Created 0600 before SQLite sees it; SQLite gives its -wal and -shm files the same mode.
+        let descriptor = Foundation.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        fchmod(descriptor, 0o600)
+        close(descriptor)
+    }
+
+    /// Refuses a file that is not SQLite, belongs to another application, or was written by a
+    /// newer hookdash — reading only, so the refused file stays byte-for-byte the same.
+    private static func inspectExisting(path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw StoreError.cannotOpen(path: path, reason: "it is a folder")
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw StoreError.cannotOpen(path: path, reason: "permission denied")
+        }
+        let header = (try? handle.read(upToCount: 100)) ?? Data()
+        try? handle.close()
+        if header.isEmpty { return }  // An empty file is a new database.
+        guard header.count == 100, header.prefix(16) == Data("SQLite format 3\0".utf8) else {
+            throw StoreError.notSQLite(path: path)
+        }
+
+        var configuration = Configuration()
+        configuration.readonly = true
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            try queue.read { db in
+                // Read through SQLite, not the header bytes: under WAL the newest header may
+                // still be in the -wal file.
+                let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let tableCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
+                if applicationID != Migrations.applicationID {
+                    if tableCount > 0 || applicationID != 0 { throw StoreError.foreignDatabase(path: path) }
+                    return
+                }
+                if try db.tableExists("grdb_migrations") {
+                    let applied = try Set(String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+                    if !applied.isSubset(of: Migrations.knownIdentifiers) { throw StoreError.newerSchema(path: path) }
+                }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+                throw StoreError.notSQLite(path: path)
+            }
+            throw StoreError.cannotOpen(path: path, reason: error.message ?? error.description)
+        }
+    }
+
+    static func describe(_ error: Error) -> String {
+        (error as NSError).localizedDescription
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+import GRDB
+
+/// A delivery leased to one worker, with everything needed to send it.
+public struct ClaimedDelivery: Sendable, Equatable {
+    public let deliveryID: String
+    public let messageID: String
+    public let webhookID: String
+    public let url: String
+    public let secret: String?
+    public let eventType: String
+    public let body: Data
+    /// Attempts made before this one.
+    public let attemptCount: Int
+    public let trigger: DeliveryTrigger
+}
+
+/// What happens to a delivery after an attempt.
+public enum DeliveryTransition: Sendable, Equatable {
+    case succeeded
+    case retry(at: Date)
+    case failed
+}
+
+/// One finished attempt, ready to be stored.
+public struct AttemptDraft: Sendable {
+    public let deliveryID: String
+    public let trigger: DeliveryTrigger
+    public let startedAt: Date
+    public let durationMilliseconds: Int
+    public let requestURL: String
+    public let requestHeaders: [RecordedHeader]
+    public let responseStatus: Int?
+    public let responseHeaders: [RecordedHeader]
+    public let responseBody: Data?
+    public let errorClass: AttemptErrorClass?
+    public let errorText: String?
+
+    public init(
+        deliveryID: String, trigger: DeliveryTrigger, startedAt: Date, durationMilliseconds: Int,
+        requestURL: String, requestHeaders: [RecordedHeader], responseStatus: Int?,
+        responseHeaders: [RecordedHeader], responseBody: Data?, errorClass: AttemptErrorClass?, errorText: String?
+    ) {
+        self.deliveryID = deliveryID
+        self.trigger = trigger
+        self.startedAt = startedAt
+        self.durationMilliseconds = durationMilliseconds
+        self.requestURL = requestURL
+        self.requestHeaders = requestHeaders
+        self.responseStatus = responseStatus
+        self.responseHeaders = responseHeaders
+        self.responseBody = responseBody
+        self.errorClass = errorClass
+        self.errorText = errorText
+    }
+
+    /// One line for the delivery's "last error" column.
+    var summary: String? {
+        if let errorText { return errorText }
+        if let responseStatus, !(200..<300).contains(responseStatus) { return "HTTP \(responseStatus)" }
+        return nil
+    }
+}
+
+extension QueueStore {
+    /// Leases up to `limit` due deliveries to `owner`. `admit` sees candidates oldest-due
+    /// first and may refuse some (per-endpoint limits); refused ones stay untouched.
+    /// The UPDATE re-checks the lease, so two processes can never both take one delivery.
+    public func claimDue(
+        owner: String, now: Date, leaseDuration: TimeInterval, limit: Int, onlyIDs: [String]? = nil,
+        admit: @Sendable (_ url: String) -> Bool = { _ in true }
+    ) async throws -> [ClaimedDelivery] {
+        guard limit > 0 else { return [] }
+        return try await dbPool.write { db in
+            let time = now.timeIntervalSince1970
+            var arguments: StatementArguments = [time, time]
+            var restriction = ""
+            if let onlyIDs {
+                restriction = "AND d.id IN (\(databaseQuestionMarks(count: onlyIDs.count)))"
+                arguments += StatementArguments(onlyIDs)
+            }
+            arguments += [limit * 8]
+            let candidates = try Row.fetchAll(db, sql: """
+                SELECT d.id, d.messageId, d.webhookId, d.attemptCount, d.trigger, w.url, w.secret, m.eventType, m.body
+                FROM deliveries d
+                JOIN webhooks w ON w.id = d.webhookId
+                JOIN messages m ON m.id = d.messageId
+                WHERE d.status = 'pending' AND d.nextAttemptAt <= ?
+                  AND (d.leaseExpiresAt IS NULL OR d.leaseExpiresAt < ?)
+                  AND (w.active = 1 OR d.trigger <> 'scheduled') \(restriction)
+                ORDER BY d.nextAttemptAt
+                LIMIT ?
+                """, arguments: arguments)
+            var claimed: [ClaimedDelivery] = []
+            for row in candidates where claimed.count < limit {
+                let url: String = row["url"]
+                guard admit(url) else { continue }
+                try db.execute(
+                    sql: "UPDATE deliveries SET leaseOwner = ?, leaseExpiresAt = ? WHERE id = ?",
+                    arguments: [owner, time + leaseDuration, row["id"] as String])
+                let secret: String? = row["secret"]
+                claimed.append(ClaimedDelivery(
+                    deliveryID: row["id"], messageID: row["messageId"], webhookID: row["webhookId"], url: url,
+                    secret: (secret?.isEmpty ?? true) ? nil : secret, eventType: row["eventType"], body: row["body"],
+                    attemptCount: row["attemptCount"], trigger: DeliveryTrigger(rawValue: row["trigger"]) ?? .scheduled))
+            }
+            return claimed
+        }
+    }
+
+    /// Stores the attempt and moves the delivery on, releasing the lease. The delivery is
+    /// only moved while `owner` still holds it (a taken-over lease leaves it to the new owner).
+    public func record(_ attempt: AttemptDraft, transition: DeliveryTransition, owner: String) async throws {
+        try await dbPool.write { db in try Self.record(attempt, transition: transition, owner: owner, db) }
+    }
+
+    /// Several attempts in one transaction (fewer fsyncs under load).
+    public func record(_ batch: [(AttemptDraft, DeliveryTransition)], owner: String) async throws {
+        guard !batch.isEmpty else { return }
+        try await dbPool.write { db in
+            for (attempt, transition) in batch {
+                try Self.record(attempt, transition: transition, owner: owner, db)
+            }
+        }
+    }
+
+    private static func record(
+        _ attempt: AttemptDraft, transition: DeliveryTransition, owner: String, _ db: Database
+    ) throws {
+        let number = (try Int.fetchOne(
+            db, sql: "SELECT attemptCount FROM deliveries WHERE id = ?", arguments: [attempt.deliveryID]) ?? 0) + 1
+        try db.execute(
+            sql: """
+                INSERT INTO attempts (deliveryId, number, trigger, startedAt, durationMs, requestUrl, requestHeaders,
+                    responseStatus, responseHeaders, responseBody, errorClass, errorText)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                attempt.deliveryID, number, attempt.trigger.rawValue, attempt.startedAt.timeIntervalSince1970,
+                attempt.durationMilliseconds, attempt.requestURL, QueueHeaders.encode(attempt.requestHeaders),
+                attempt.responseStatus, QueueHeaders.encode(attempt.responseHeaders), attempt.responseBody,
+                attempt.errorClass?.rawValue, attempt.errorText,
+            ])
+        let (status, nextAttemptAt): (DeliveryStatus, Double?) = switch transition {
+        case .succeeded: (.succeeded, nil)
+        case .failed: (.failed, nil)
+        case .retry(let date): (.pending, date.timeIntervalSince1970)
+        }
+        try db.execute(
+            sql: """
+                UPDATE deliveries SET status = ?, nextAttemptAt = ?, attemptCount = attemptCount + 1,
+                    lastStatusCode = ?, lastError = ?, lastAttemptAt = ?, trigger = 'scheduled',
+                    leaseOwner = NULL, leaseExpiresAt = NULL
+                WHERE id = ? AND leaseOwner = ? AND status = 'pending'
+                """,
+            arguments: [
+                status.rawValue, nextAttemptAt, attempt.responseStatus, attempt.summary,
+                attempt.startedAt.timeIntervalSince1970, attempt.deliveryID, owner,
+            ])
+    }
+
+    /// Gives back leases this owner still holds (graceful stop).
+    public func releaseLeases(owner: String) async throws {
+        try await dbPool.write { db in
+            try db.execute(
+                sql: "UPDATE deliveries SET leaseOwner = NULL, leaseExpiresAt = NULL WHERE leaseOwner = ?",
+                arguments: [owner])
+        }
+    }
+
+    /// Releases leases whose owner `isDead` says is gone (e.g. a SIGKILLed process on this
+    /// host), so its deliveries resume at once instead of after the lease expires.
+    public func releaseLeases(where isDead: @escaping @Sendable (String) -> Bool) async throws -> Int {
+        try await dbPool.write { db in
+            let owners = try String.fetchAll(db, sql: """
+                SELECT DISTINCT leaseOwner FROM deliveries WHERE status = 'pending' AND leaseOwner IS NOT NULL
+                """)
+            var released = 0
+            for owner in owners where isDead(owner) {
+                try db.execute(
+                    sql: "UPDATE deliveries SET leaseOwner = NULL, leaseExpiresAt = NULL WHERE leaseOwner = ?",
+                    arguments: [owner])
+                released += db.changesCount
+            }
+            return released
+        }
+    }
+
+    /// When the next pending, sendable delivery becomes due or its lease runs out
+    /// (nil when nothing is pending).
+    public func nextDueDate() async throws -> Date? {
+        try await dbPool.read { db in
+            try Double.fetchOne(db, sql: """
+                SELECT MIN(MAX(d.nextAttemptAt, COALESCE(d.leaseExpiresAt, 0)))
+                FROM deliveries d JOIN webhooks w ON w.id = d.webhookId
+                WHERE d.status = 'pending' AND (w.active = 1 OR d.trigger <> 'scheduled')
+                """).map(Date.init(timeIntervalSince1970:))
+        }
+    }
+}

@@ -1,0 +1,271 @@
+import Foundation
+import GRDB
+
+/// A message to enqueue: the envelope is built here so its bytes are fixed once.
+public struct NewMessage: Sendable {
+    public let id: String
+    public let eventType: String
+    public let liveMode: Bool
+    public let body: Data
+    public let createdAt: Date
+
+    /// Wraps `body` (a JSON object's bytes) in the SPEC §2 envelope with a fresh message id.
+    public init(eventType: String, liveMode: Bool, body: Data, createdAt: Date, id: String = DeliverySamples.newID()) {
+        self.id = id
+        self.eventType = eventType
+        self.liveMode = liveMode
+        self.createdAt = createdAt
+        self.body = DeliveryEnvelope.encode(
+            eventType: eventType, liveMode: liveMode, messageID: id, timestamp: createdAt, body: body)
+    }
+}
+
+public struct EnqueueResult: Sendable, Equatable {
+    public let messageID: String
+    public let deliveryIDs: [String]
+}
+
+public enum QueueError: Error, Equatable, CustomStringConvertible {
+    case deliveryNotFound(String)
+    case webhookNotFound(String)
+    case deliveryInFlight(String)
+
+    public var description: String {
+        switch self {
+        case .deliveryNotFound(let id): "No delivery with id \(id)"
+        case .webhookNotFound(let id): "No webhook with id \(id)"
+        case .deliveryInFlight(let id): "Delivery \(id) is being sent right now; try again in a moment"
+        }
+    }
+}
+
+/// The durable delivery queue over the shared SQLite database.
+public final class QueueStore: Sendable {
+    public let dbPool: DatabasePool
+
+    public init(_ dbPool: DatabasePool) {
+        self.dbPool = dbPool
+    }
+
+    // MARK: Enqueueing
+
+    /// Stores the message and one due delivery per ACTIVE webhook subscribed to its event,
+    /// in one transaction, before anything is sent.
+    @discardableResult
+    public func enqueue(_ message: NewMessage) throws -> EnqueueResult {
+        try dbPool.write { db in
+            let webhookIDs = try QueueWebhooks.activeSubscribers(db, eventType: message.eventType)
+            try Self.insert(message, db)
+            let ids = try webhookIDs.map { webhookID in
+                try Self.insertDelivery(
+                    db, messageID: message.id, webhookID: webhookID, trigger: .scheduled, due: message.createdAt)
+            }
+            return EnqueueResult(messageID: message.id, deliveryIDs: ids)
+        }
+    }
+
+    /// One test message (`liveMode: false`, a realistic sample body) per event the webhook is
+    /// subscribed to, due now. Sent even when the webhook is inactive: the operator asked.
+    @discardableResult
+    public func enqueueTest(webhookID: String, now: Date = Date()) throws -> [EnqueueResult] {
+        try dbPool.write { db in
+            guard let events = try QueueWebhooks.subscribedEvents(db, webhookID: webhookID) else {
+                throw QueueError.webhookNotFound(webhookID)
+            }
+            return try events.map { eventType in
+                let message = NewMessage(
+                    eventType: eventType, liveMode: false,
+                    body: DeliverySamples.testBody(eventType: eventType, now: now), createdAt: now)
+                try Self.insert(message, db)
+                let deliveryID = try Self.insertDelivery(
+                    db, messageID: message.id, webhookID: webhookID, trigger: .test, due: now)
+                return EnqueueResult(messageID: message.id, deliveryIDs: [deliveryID])
+            }
+        }
+    }
+
+    /// A new manual attempt of the same message id, due now.
+    public func redeliver(deliveryID: String, now: Date = Date()) throws {
+        try dbPool.write { db in
+            guard let delivery = try Self.fetchDelivery(db, id: deliveryID) else {
+                throw QueueError.deliveryNotFound(deliveryID)
+            }
+            if delivery.isInFlight(at: now) { throw QueueError.deliveryInFlight(deliveryID) }
+            try db.execute(
+                sql: """
+                    UPDATE deliveries SET status = 'pending', trigger = 'manual', nextAttemptAt = ?,
+                        leaseOwner = NULL, leaseExpiresAt = NULL
+                    WHERE id = ?
+                    """,
+                arguments: [now.timeIntervalSince1970, deliveryID])
+        }
+    }
+
+    /// Cancels what is still pending for a webhook; the webhook delete path calls this in its transaction.
+    public static func cancelPendingDeliveries(_ db: Database, webhookID: String) throws {
+        try db.execute(
+            sql: """
+                UPDATE deliveries SET status = 'cancelled', nextAttemptAt = NULL, leaseOwner = NULL, leaseExpiresAt = NULL
+                WHERE webhookId = ? AND status = 'pending'
+                """,
+            arguments: [webhookID])
+    }
+
+    // MARK: Reading (console and CLI)
+
+    /// Newest first.
+    public func deliveries(webhookID: String, limit: Int = 50) throws -> [DeliveryRecord] {
+        try deliveries(webhookID: webhookID, status: nil, limit: limit)
+    }
+
+    /// Newest first, optionally filtered.
+    public func deliveries(webhookID: String?, status: DeliveryStatus?, limit: Int) throws -> [DeliveryRecord] {
+        try dbPool.read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let webhookID {
+                conditions.append("d.webhookId = ?")
+                arguments += [webhookID]
+            }
+            if let status {
+                conditions.append("d.status = ?")
+                arguments += [status.rawValue]
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            arguments += [limit]
+            return try Row.fetchAll(
+                db, sql: "\(Self.deliverySelect) \(filter) ORDER BY d.createdAt DESC, d.rowid DESC LIMIT ?",
+                arguments: arguments
+            ).map(Self.delivery(from:))
+        }
+    }
+
+    public func delivery(id: String) throws -> DeliveryRecord? {
+        try dbPool.read { db in try Self.fetchDelivery(db, id: id) }
+    }
+
+    public func message(id: String) throws -> QueuedMessage? {
+        try dbPool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [id]).map { row in
+                QueuedMessage(
+                    id: row["id"], eventType: row["eventType"], liveMode: row["liveMode"], body: row["body"],
+                    createdAt: Date(timeIntervalSince1970: row["createdAt"]))
+            }
+        }
+    }
+
+    /// Oldest first.
+    public func attempts(deliveryID: String) throws -> [AttemptRecord] {
+        try dbPool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM attempts WHERE deliveryId = ? ORDER BY id", arguments: [deliveryID])
+                .map(Self.attempt(from:))
+        }
+    }
+
+    /// The latest attempted delivery per webhook id.
+    public func lastOutcomeByWebhook() throws -> [String: DeliveryOutcome] {
+        try dbPool.read { db in
+            // SQLite returns the other columns from the row holding MAX(lastAttemptAt).
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT d.webhookId, MAX(d.lastAttemptAt) AS attemptedAt, d.id, d.status, d.lastStatusCode,
+                       d.lastError, m.eventType
+                FROM deliveries d JOIN messages m ON m.id = d.messageId
+                WHERE d.lastAttemptAt IS NOT NULL
+                GROUP BY d.webhookId
+                """)
+            var outcomes: [String: DeliveryOutcome] = [:]
+            for row in rows {
+                outcomes[row["webhookId"]] = DeliveryOutcome(
+                    deliveryID: row["id"], status: DeliveryStatus(rawValue: row["status"]) ?? .pending,
+                    statusCode: row["lastStatusCode"], error: row["lastError"],
+                    attemptedAt: Date(timeIntervalSince1970: row["attemptedAt"]), eventType: row["eventType"])
+            }
+            return outcomes
+        }
+    }
+
+    public func queueStats(now: Date = Date()) throws -> QueueStats {
+        try dbPool.read { db in
+            let time = now.timeIntervalSince1970
+            let inFlight = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND leaseExpiresAt >= ?
+                """, arguments: [time]) ?? 0
+            let due = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND nextAttemptAt <= ?
+                  AND (leaseExpiresAt IS NULL OR leaseExpiresAt < ?)
+                """, arguments: [time, time]) ?? 0
+            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deliveries WHERE status = 'pending'") ?? 0
+            let failed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deliveries WHERE status = 'failed'") ?? 0
+            return QueueStats(inFlight: inFlight, due: due, pending: pending, failed: failed)
+        }
+    }
+
+    // MARK: Rows
+
+    static let deliverySelect = """
+        SELECT d.*, m.eventType, m.liveMode FROM deliveries d JOIN messages m ON m.id = d.messageId
+        """
+
+    static func fetchDelivery(_ db: Database, id: String) throws -> DeliveryRecord? {
+        try Row.fetchOne(db, sql: "\(deliverySelect) WHERE d.id = ?", arguments: [id]).map(delivery(from:))
+    }
+
+    static func delivery(from row: Row) -> DeliveryRecord {
+        DeliveryRecord(
+            id: row["id"], messageID: row["messageId"], webhookID: row["webhookId"], eventType: row["eventType"],
+            liveMode: row["liveMode"], status: DeliveryStatus(rawValue: row["status"]) ?? .pending,
+            trigger: DeliveryTrigger(rawValue: row["trigger"]) ?? .scheduled, attemptCount: row["attemptCount"],
+            nextAttemptAt: date(row["nextAttemptAt"]), leaseOwner: row["leaseOwner"],
+            leaseExpiresAt: date(row["leaseExpiresAt"]), lastStatusCode: row["lastStatusCode"],
+            lastError: row["lastError"], lastAttemptAt: date(row["lastAttemptAt"]),
+            createdAt: Date(timeIntervalSince1970: row["createdAt"]))
+    }
+
+    static func attempt(from row: Row) -> AttemptRecord {
+        AttemptRecord(
+            id: row["id"], deliveryID: row["deliveryId"], number: row["number"],
+            trigger: DeliveryTrigger(rawValue: row["trigger"]) ?? .scheduled,
+            startedAt: Date(timeIntervalSince1970: row["startedAt"]), durationMilliseconds: row["durationMs"],
+            requestURL: row["requestUrl"], requestHeaders: QueueHeaders.decode(row["requestHeaders"]),
+            responseStatus: row["responseStatus"], responseHeaders: QueueHeaders.decode(row["responseHeaders"]),
+            responseBody: row["responseBody"], errorClass: (row["errorClass"] as String?).flatMap(AttemptErrorClass.init),
+            errorText: row["errorText"])
+    }
+
+    private static func date(_ seconds: Double?) -> Date? {
+        seconds.map(Date.init(timeIntervalSince1970:))
+    }
+
+    private static func insert(_ message: NewMessage, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO messages (id, eventType, liveMode, body, createdAt) VALUES (?, ?, ?, ?, ?)",
+            arguments: [message.id, message.eventType, message.liveMode, message.body,
+                        message.createdAt.timeIntervalSince1970])
+    }
+
+    private static func insertDelivery(
+        _ db: Database, messageID: String, webhookID: String, trigger: DeliveryTrigger, due: Date
+    ) throws -> String {
+        let id = DeliverySamples.newID()
+        try db.execute(
+            sql: """
+                INSERT INTO deliveries (id, messageId, webhookId, status, trigger, nextAttemptAt, createdAt)
+                VALUES (?, ?, ?, 'pending', ?, ?, ?)
+                """,
+            arguments: [id, messageID, webhookID, trigger.rawValue, due.timeIntervalSince1970,
+                        due.timeIntervalSince1970])
+        return id
+    }
+}
+
+/// Headers stored as a JSON array of {name, value}, keeping order and duplicates.
+enum QueueHeaders {
+    static func encode(_ headers: [RecordedHeader]) -> String {
+        (try? JSONEncoder().encode(headers)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    }
+
+    static func decode(_ text: String?) -> [RecordedHeader] {
+        guard let text else { return [] }
+        return (try? JSONDecoder().decode([RecordedHeader].self, from: Data(text.utf8))) ?? []
+    }
+}

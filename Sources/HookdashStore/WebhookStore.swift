@@ -1,0 +1,179 @@
+import Foundation
+import GRDB
+import HookdashDomain
+
+/// Webhook records in SQLite: create, read, list, optimistic update, delete, import.
+public final class WebhookStore: Sendable {
+    public let path: String
+    public let dbPool: DatabasePool
+
+    init(path: String, dbPool: DatabasePool) {
+        self.path = path
+        self.dbPool = dbPool
+    }
+
+    /// Opens the database at `path`, creating it (folder 0700, file 0600) when missing.
+    public static func open(path: String) throws -> WebhookStore {
+        WebhookStore(path: path, dbPool: try DatabaseOpener.open(path: path))
+    }
+
+    /// Opens for reading only, leaving the file byte-for-byte as it was (falls back to
+    /// `open(path:)` when the database does not exist yet or needs migrating).
+    public static func openForReading(path: String) throws -> WebhookStore {
+        if let pool = try DatabaseOpener.openReadOnly(path: path) { return WebhookStore(path: path, dbPool: pool) }
+        return try open(path: path)
+    }
+
+    public func list() throws -> [Webhook] {
+        try run { try dbPool.read { db in try WebhookRow.fetchAll(db, sql: "SELECT * FROM webhooks ORDER BY createdAt, rowid") } }
+            .map(\.webhook)
+    }
+
+    public func webhook(id: String) throws -> Webhook? {
+        try run { try dbPool.read { db in try WebhookRow.fetchOne(db, key: id) } }?.webhook
+    }
+
+    /// The webhook whose id is `id` or, when unambiguous, starts with `id` (as tables show
+    /// shortened ids).
+    public func webhook(idOrPrefix id: String) throws -> Webhook {
+        if let exact = try webhook(id: id) { return exact }
+        let lowered = id.lowercased()
+        guard lowered.count >= 4 else { throw StoreError.notFound(id: id) }
+        let matches = try run {
+            try dbPool.read { db in
+                try WebhookRow.fetchAll(db, sql: "SELECT * FROM webhooks WHERE substr(id, 1, ?) = ? LIMIT 2", arguments: [lowered.count, lowered])
+            }
+        }
+        guard matches.count == 1 else { throw StoreError.notFound(id: id) }
+        return matches[0].webhook
+    }
+
+    @discardableResult
+    public func create(_ fields: ValidWebhook, id: String = WebhookID.generate(), now: Date = Timestamp.now()) throws -> Webhook {
+        let webhook = Webhook(
+            id: id, name: fields.name, url: fields.url, secret: fields.secret, events: fields.events,
+            active: fields.active, createdAt: now, updatedAt: now, version: 1)
+        try run { try dbPool.write { db in try WebhookRow(webhook).insert(db) } }
+        return webhook
+    }
+
+    /// Saves `fields` only if the record is still at `expectedVersion`: another operator's
+    /// change is never silently overwritten.
+    @discardableResult
+    public func update(id: String, expectedVersion: Int, _ fields: ValidWebhook, now: Date = Timestamp.now()) throws -> Webhook {
+        try run {
+            try dbPool.write { db in
+                guard let current = try WebhookRow.fetchOne(db, key: id)?.webhook else { throw StoreError.notFound(id: id) }
+                guard current.version == expectedVersion else { throw StoreError.stale(id: id) }
+                var updated = current.with(fields)
+                updated.updatedAt = max(now, current.createdAt)
+                updated.version = current.version + 1
+                try WebhookRow(updated).update(db)
+                return updated
+            }
+        }
+    }
+
+    /// Removes the webhook; deliveries still pending for it are cancelled in the same transaction.
+    @discardableResult
+    public func delete(id: String) throws -> Webhook {
+        try run {
+            try dbPool.write { db in
+                guard let current = try WebhookRow.fetchOne(db, key: id)?.webhook else { throw StoreError.notFound(id: id) }
+                try WebhookRow.deleteOne(db, key: id)
+                try QueueStore.cancelPendingDeliveries(db, webhookID: id)
+                return current
+            }
+        }
+    }
+
+    public struct ImportSummary: Sendable, Equatable {
+        public var created = 0
+        public var updated = 0
+        public var unchanged = 0
+    }
+
+    /// All-or-nothing: one transaction; ids already present are updated, others created.
+    public func importWebhooks(_ entries: [ImportedWebhook], now: Date = Timestamp.now()) throws -> ImportSummary {
+        try run {
+            try dbPool.write { db in
+                var summary = ImportSummary()
+                for entry in entries {
+                    let fields = entry.fields
+                    if let id = entry.id, let existing = try WebhookRow.fetchOne(db, key: id)?.webhook {
+                        var updated = existing.with(fields)
+                        if updated == existing {
+                            summary.unchanged += 1
+                            continue
+                        }
+                        updated.updatedAt = entry.updatedAt ?? now
+                        updated.version = existing.version + 1
+                        try WebhookRow(updated).update(db)
+                        summary.updated += 1
+                    } else {
+                        let createdAt = entry.createdAt ?? now
+                        let webhook = Webhook(
+                            id: entry.id ?? WebhookID.generate(), name: fields.name, url: fields.url,
+                            secret: fields.secret, events: fields.events, active: fields.active,
+                            createdAt: createdAt, updatedAt: entry.updatedAt ?? createdAt, version: 1)
+                        try WebhookRow(webhook).insert(db)
+                        summary.created += 1
+                    }
+                }
+                return summary
+            }
+        }
+    }
+
+    public func count() throws -> Int {
+        try run { try dbPool.read { db in try WebhookRow.fetchCount(db) } }
+    }
+
+    /// Turns SQLite errors into StoreError so callers have one error type with a clear message.
+    func run<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw StoreError.database(reason: error.message ?? error.description)
+        }
+    }
+}
+
+/// The `webhooks` table's row.
+struct WebhookRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "webhooks"
+
+    var id: String
+    var name: String
+    var url: String
+    var secret: String?
+    var events: String
+    var active: Bool
+    var createdAt: String
+    var updatedAt: String
+    var version: Int
+
+    init(_ webhook: Webhook) {
+        id = webhook.id
+        name = webhook.name
+        url = webhook.url
+        secret = webhook.secret
+        events = webhook.events.map(\.rawValue).joined(separator: ",")
+        active = webhook.active
+        createdAt = Timestamp.iso8601(webhook.createdAt)
+        updatedAt = Timestamp.iso8601(webhook.updatedAt)
+        version = webhook.version
+    }
+
+    var webhook: Webhook {
+        Webhook(
+            id: id, name: name, url: url, secret: secret,
+            events: events.split(separator: ",").compactMap { EventType(rawValue: String($0)) },
+            active: active,
+            createdAt: Timestamp.parse(createdAt) ?? Date(timeIntervalSince1970: 0),
+            updatedAt: Timestamp.parse(updatedAt) ?? Date(timeIntervalSince1970: 0),
+            version: version)
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+import HookdashDelivery
+import HookdashReceiver
+import HookdashStore
+
+/// Measures, in one run: enqueue fan-out rate, signed+recorded deliveries per second to a
+/// loopback receiver, and that receiver's ceiling under `wrk` with the same body.
+struct DeliveryBenchmark {
+    let messages: Int
+    let webhooks: Int
+    let wrkSeconds: Int
+    let concurrency: Int
+
+    func run() async throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hookdash-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try BenchDatabase.open(path: folder.appendingPathComponent("bench.sqlite").path)
+        let queue = QueueStore(store.pool)
+        let receiver = try await Receiver.start(keepsRequests: false)
+        for index in 0..<webhooks {
+            try store.addWebhook(url: receiver.url(path: "/hooks/\(index)"), secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        }
+        let body = DeliverySamples.testBody(eventType: DeliverySamples.jobStatus, now: Date())
+
+        // Fan-out: each emit is its own transaction, as `hookdash emit` does it.
+        let fanOutStart = ContinuousClock.now
+        for _ in 0..<messages {
+            try queue.enqueue(NewMessage(eventType: DeliverySamples.jobStatus, liveMode: true, body: body, createdAt: Date()))
+        }
+        let fanOutSeconds = seconds(ContinuousClock.now - fanOutStart)
+        let deliveries = messages * webhooks
+
+        // Delivery: one engine drains the queue; every attempt is signed and recorded.
+        let configuration = DeliveryConfiguration.development(
+            DeliveryConfiguration(concurrency: concurrency, perEndpoint: concurrency))
+        let engine = DeliveryEngine(queue: queue, configuration: configuration)
+        let deliveryStart = ContinuousClock.now
+        await engine.runUntilIdle()
+        let deliverySeconds = seconds(ContinuousClock.now - deliveryStart)
+        let succeeded = try queue.deliveries(webhookID: nil, status: .succeeded, limit: Int.max).count
+        let received = receiver.requestCount
+
+        // Ceiling: the same receiver and body under wrk.
+        let envelope = try queue.message(id: try await store.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT id FROM messages LIMIT 1")
+        } ?? "")?.body ?? body
+        let ceiling = try runWrk(url: receiver.url(path: "/hooks/0"), body: envelope, folder: folder)
+        await receiver.stop()
+
+        let deliveryRate = Double(succeeded) / deliverySeconds
+        let fanOutRate = Double(deliveries) / fanOutSeconds
+        return """
+            hookdash-bench delivery (\(ProcessInfo.processInfo.activeProcessorCount) cores)
+              fan-out:     \(messages) messages × \(webhooks) webhooks = \(deliveries) deliveries enqueued in \(format(fanOutSeconds)) s → \(format(fanOutRate)) deliveries/s (\(format(Double(messages) / fanOutSeconds)) messages/s)
+              delivery:    \(succeeded)/\(deliveries) succeeded (receiver saw \(received)) in \(format(deliverySeconds)) s → \(format(deliveryRate)) deliveries/s (concurrency \(concurrency), signed + recorded)
+              ceiling:     wrk \(ceiling.command) → \(format(ceiling.requestsPerSecond)) requests/s
+              ratio:       \(format(100 * deliveryRate / ceiling.requestsPerSecond)) % of the receiver's ceiling
+            """
+    }
+
+    private func runWrk(url: String, body: Data, folder: URL) throws -> (requestsPerSecond: Double, command: String) {
+        let script = folder.appendingPathComponent("post.lua")
+        let escaped = String(decoding: body, as: UTF8.self).replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "\"", with: "\\\"")
+        try """
+            wrk.method = "POST"
+            wrk.body = "\(escaped)"
+            wrk.headers["content-type"] = "application/json"
+            """.write(to: script, atomically: true, encoding: .utf8)
+        let arguments = ["-t2", "-c\(concurrency)", "-d\(wrkSeconds)s", "-s", script.path, url]
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let line = text.split(separator: "\n").first { $0.hasPrefix("Requests/sec:") } ?? ""
+        let rate = Double(line.split(separator: " ").last ?? "") ?? 0
+        return (rate, "wrk " + arguments.joined(separator: " ").replacingOccurrences(of: script.path, with: "post.lua"))
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    private func format(_ value: Double) -> String {
+        String(format: "%.1f", value)
+    }
+}

@@ -1,0 +1,354 @@
+import Foundation
+import GRDB
+import HookdashCrypto
+import HookdashDelivery
+import HookdashReceiver
+import HookdashStore
+import Testing
+
+@Suite struct FanOutTests {
+    @Test func onlyActiveSubscribersGetDeliveries() throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let subscribed = try database.addWebhook(url: "https://a.example/hooks")
+        try database.addWebhook(url: "https://b.example/hooks", active: false)
+        try database.addWebhook(url: "https://c.example/hooks", events: ["order.status"])
+        let both = try database.addWebhook(url: "https://d.example/hooks", events: ["order.status", "job.status"])
+
+        let result = try database.emit()
+        let targets = try result.deliveryIDs.compactMap { try database.queue.delivery(id: $0)?.webhookID }
+        #expect(Set(targets) == [subscribed, both])
+        let stats = try database.queue.queueStats()
+        #expect(stats.pending == 2 && stats.due == 2 && stats.inFlight == 0)
+    }
+
+    @Test func envelopeKeepsKeyOrderAndBodyBytes() throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        try database.addWebhook(url: "https://a.example/hooks")
+        let result = try database.emit(body: #"{"zeta":1,"alpha":[true,null]}"#)
+        let message = try #require(try database.queue.message(id: result.messageID))
+        let text = String(decoding: message.body, as: UTF8.self)
+        #expect(text.hasPrefix(#"{"event":"job.status","liveMode":true,"messageId":"\#(result.messageID)","timestamp":""#))
+        #expect(text.hasSuffix(#"","body":{"zeta":1,"alpha":[true,null]}}"#))
+        #expect((try JSONSerialization.jsonObject(with: message.body)) is [String: Any])
+    }
+}
+
+@Suite struct DeliveryEngineTests {
+    @Test func signedDeliveryArrivesVerifiedAndIsRecorded() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start()
+        let secret = SecretGenerator.generate()
+        try database.addWebhook(url: receiver.url(), secret: secret)
+        let emitted = try database.emit()
+        let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration())
+
+        #expect(await engine.processDue() == 1)
+        await engine.shutdown()
+        await receiver.stop()
+
+        let request = try #require(receiver.requests.first)
+        let message = try #require(try database.queue.message(id: emitted.messageID))
+        #expect(request.method == "POST" && request.path == "/hooks")
+        #expect(request.body == Array(message.body))
+        #expect(request.header("content-type") == "application/json")
+        #expect(request.header("user-agent")?.hasPrefix("hookdash/") == true)
+        #expect(request.header("webhook-id") == emitted.messageID)
+        let verifier = try #require(StandardWebhooksVerifier(secret: secret))
+        #expect(SignatureCheck.check(request, verifier: verifier) == .valid)
+
+        let delivery = try #require(try database.queue.delivery(id: emitted.deliveryIDs[0]))
+        #expect(delivery.status == .succeeded && delivery.attemptCount == 1 && delivery.lastStatusCode == 200)
+        let attempts = try database.queue.attempts(deliveryID: delivery.id)
+        #expect(attempts.count == 1)
+        #expect(attempts[0].trigger == .scheduled && attempts[0].responseStatus == 200)
+        #expect(attempts[0].responseBody == Data("ok\n".utf8))
+        #expect(attempts[0].requestHeaders.contains { $0.name == "webhook-signature" })
+        #expect(!attempts[0].requestHeaders.contains { $0.value.contains(secret) })
+        let outcome = try #require(try database.queue.lastOutcomeByWebhook()[delivery.webhookID])
+        #expect(outcome.status == .succeeded && outcome.statusCode == 200)
+    }
+
+    @Test func noSecretMeansNoSignatureHeader() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start()
+        try database.addWebhook(url: receiver.url(), secret: "")
+        try database.emit()
+        let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration())
+        await engine.processDue()
+        await engine.shutdown()
+        await receiver.stop()
+        let request = try #require(receiver.requests.first)
+        #expect(request.header("webhook-signature") == nil)
+        #expect(request.header("webhook-id") != nil && request.header("webhook-timestamp") != nil)
+    }
+
+    @Test func retriesFollowTheLadderOnTheReplaceableClock() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start(policy: ReceiverPolicy(script: [ReceiverResponse(status: 500)]))
+        try database.addWebhook(url: receiver.url(), secret: "plain")
+        let clock = ManualDeliveryClock(start: Date(timeIntervalSince1970: 1_800_000_000))
+        let emitted = try database.emit(at: clock.now())
+        let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration(), clock: clock)
+
+        #expect(await engine.processDue() == 1)
+        let afterFailure = try #require(try database.queue.delivery(id: emitted.deliveryIDs[0]))
+        #expect(afterFailure.status == .pending && afterFailure.attemptCount == 1 && afterFailure.lastStatusCode == 500)
+        #expect(afterFailure.nextAttemptAt == clock.now().addingTimeInterval(5))
+        #expect(await engine.processDue() == 0)  // not due yet
+
+        clock.advance(by: 5)
+        #expect(await engine.processDue() == 1)
+        await engine.shutdown()
+        await receiver.stop()
+
+        let attempts = try database.queue.attempts(deliveryID: emitted.deliveryIDs[0])
+        #expect(attempts.map(\.responseStatus) == [500, 200])
+        #expect(attempts.map(\.trigger) == [.scheduled, .scheduled])
+        #expect(attempts[1].startedAt.timeIntervalSince(attempts[0].startedAt) == 5)
+        #expect(try database.queue.delivery(id: emitted.deliveryIDs[0])?.status == .succeeded)
+        let ids = Set(receiver.requests.compactMap { $0.header("webhook-id") })
+        #expect(ids == [emitted.messageID])
+    }
+
+    @Test func failsAfterTheLastStepAndCanBeRedelivered() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start(policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 503)))
+        try database.addWebhook(url: receiver.url())
+        let clock = ManualDeliveryClock(start: Date(timeIntervalSince1970: 1_800_000_000))
+        let emitted = try database.emit(at: clock.now())
+        let deliveryID = emitted.deliveryIDs[0]
+        let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration(), clock: clock)
+
+        var gaps: [TimeInterval] = []
+        for _ in 0..<8 {
+            #expect(await engine.processDue() == 1)
+            let delivery = try #require(try database.queue.delivery(id: deliveryID))
+            if let next = delivery.nextAttemptAt {
+                gaps.append(next.timeIntervalSince(clock.now()))
+                clock.advance(by: next.timeIntervalSince(clock.now()))
+            }
+        }
+        #expect(zip(gaps, RetrySchedule.standardDelays).allSatisfy { abs($0 - $1) < 0.001 })
+        #expect(gaps.count == 7)
+        let failed = try #require(try database.queue.delivery(id: deliveryID))
+        #expect(failed.status == .failed && failed.attemptCount == 8)
+        #expect(try database.queue.queueStats().failed == 1)
+        clock.advance(by: 86_400)
+        #expect(await engine.processDue() == 0)
+
+        receiver.setPolicy(ReceiverPolicy())
+        try database.queue.redeliver(deliveryID: deliveryID, now: clock.now())
+        #expect(await engine.processDue() == 1)
+        await engine.shutdown()
+        await receiver.stop()
+        let attempts = try database.queue.attempts(deliveryID: deliveryID)
+        #expect(attempts.count == 9)
+        #expect(attempts.last?.trigger == .manual && attempts.last?.responseStatus == 200)
+        #expect(try database.queue.delivery(id: deliveryID)?.status == .succeeded)
+        #expect(Set(receiver.requests.compactMap { $0.header("webhook-id") }) == [emitted.messageID])
+    }
+
+    @Test func redirectIsNotFollowedAndRecorded() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let elsewhere = try await Receiver.start()
+        let receiver = try await Receiver.start(
+            policy: ReceiverPolicy(script: [.redirect(to: elsewhere.url())]))
+        try database.addWebhook(url: receiver.url())
+        let emitted = try database.emit()
+        let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration())
+        await engine.processDue()
+        await engine.shutdown()
+        await receiver.stop()
+        await elsewhere.stop()
+        #expect(elsewhere.requestCount == 0)
+        let attempt = try #require(try database.queue.attempts(deliveryID: emitted.deliveryIDs[0]).first)
+        #expect(attempt.errorClass == .redirect && attempt.responseStatus == 302)
+        #expect(try database.queue.delivery(id: emitted.deliveryIDs[0])?.status == .pending)
+    }
+
+    @Test func tooManyRequestsHonoursRetryAfterWithinTheCap() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start(policy: ReceiverPolicy(script: [.tooManyRequests(retryAfterSeconds: 7)]))
+        try database.addWebhook(url: receiver.url())
+        let clock = ManualDeliveryClock(start: Date(timeIntervalSince1970: 1_800_000_000))
+        let emitted = try database.emit(at: clock.now())
+        let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration(), clock: clock)
+        await engine.processDue()
+        await engine.shutdown()
+        await receiver.stop()
+        let delivery = try #require(try database.queue.delivery(id: emitted.deliveryIDs[0]))
+        #expect(delivery.nextAttemptAt == clock.now().addingTimeInterval(7))
+        #expect(RetrySchedule().delay(afterFailures: 1, retryAfter: 3600) == 10)
+    }
+
+    @Test func loopbackIsRefusedWithoutDevMode() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start()
+        try database.addWebhook(url: receiver.url(hostName: "localhost").replacingOccurrences(of: "http:", with: "https:"))
+        try database.addWebhook(url: "https://169.254.169.254/latest/meta-data")
+        let emitted = try database.emit()
+        let engine = DeliveryEngine(queue: database.queue, configuration: DeliveryConfiguration())
+        #expect(await engine.processDue() == 2)
+        await engine.shutdown()
+        await receiver.stop()
+        #expect(receiver.requestCount == 0)
+        for deliveryID in emitted.deliveryIDs {
+            let attempt = try #require(try database.queue.attempts(deliveryID: deliveryID).first)
+            #expect(attempt.errorClass == .ssrf)
+            #expect(attempt.errorText?.contains("--allow-private") == true)
+        }
+    }
+
+    @Test func allowPrivateRangeLetsLoopbackThrough() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let folder = database.folder
+        let certificate = try TestCertificate(in: folder)
+        let receiver = try await Receiver.start(tls: certificate.receiverFiles)
+        try database.addWebhook(url: receiver.url())
+        try database.emit()
+        let configuration = DeliveryConfiguration(
+            caFilePath: certificate.certificatePath,
+            addressPolicy: AddressPolicy(allowedRanges: [try #require(CIDRRange("127.0.0.0/8"))]))
+        let engine = DeliveryEngine(queue: database.queue, configuration: configuration)
+        await engine.processDue()
+        await engine.shutdown()
+        await receiver.stop()
+        #expect(receiver.requestCount == 1)
+    }
+
+    @Test func inactiveWebhookPendingWorkIsHeld() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start()
+        try database.addWebhook(url: receiver.url(), active: false)
+        let emitted = try database.emit()
+        #expect(emitted.deliveryIDs.isEmpty)
+        let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration())
+        #expect(await engine.processDue() == 0)
+        await engine.shutdown()
+        await receiver.stop()
+        #expect(receiver.requestCount == 0)
+    }
+
+    @Test func testEventsGoOutOncePerSubscribedEvent() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start(policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 500)))
+        let webhookID = try database.addWebhook(url: receiver.url(), events: ["job.status", "order.status"])
+        let results = try database.queue.enqueueTest(webhookID: webhookID)
+        #expect(results.count == 2)
+        let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration())
+        #expect(await engine.processDue() == 2)
+        await engine.shutdown()
+        await receiver.stop()
+        let events = Set(receiver.requests.compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any])?["event"] as? String
+        })
+        #expect(events == ["job.status", "order.status"])
+        #expect(receiver.requests.allSatisfy { $0.bodyText.contains(#""liveMode":false"#) })
+        for result in results {
+            // A test event is one attempt: it fails visibly instead of retrying for hours.
+            let delivery = try #require(try database.queue.delivery(id: result.deliveryIDs[0]))
+            #expect(delivery.status == .failed && delivery.trigger == .scheduled)
+            #expect(try database.queue.attempts(deliveryID: delivery.id).first?.trigger == .test)
+        }
+    }
+
+    @Test func deletingAWebhookCancelsItsPendingDeliveries() throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let webhookID = try database.addWebhook(url: "https://a.example/hooks")
+        let emitted = try database.emit()
+        try database.pool.write { db in try QueueStore.cancelPendingDeliveries(db, webhookID: webhookID) }
+        #expect(try database.queue.delivery(id: emitted.deliveryIDs[0])?.status == .cancelled)
+        #expect(try database.queue.queueStats().pending == 0)
+    }
+}
+
+@Suite struct HTTPSDeliveryTests {
+    @Test func httpsWithPrivateCAIsVerifiedAndSigned() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let certificate = try TestCertificate(in: database.folder)
+        let receiver = try await Receiver.start(tls: certificate.receiverFiles)
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+        try database.addWebhook(url: receiver.url(hostName: "localhost"), secret: secret)
+        let emitted = try database.emit()
+        let engine = DeliveryEngine(
+            queue: database.queue, configuration: devConfiguration(caFile: certificate.certificatePath))
+        await engine.processDue()
+        await engine.shutdown()
+        await receiver.stop()
+        let request = try #require(receiver.requests.first)
+        #expect(SignatureCheck.check(request, verifier: StandardWebhooksVerifier(secret: secret)) == .valid)
+        let envelope = try #require(try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])
+        #expect(envelope["event"] as? String == "job.status")
+        #expect(envelope["messageId"] as? String == emitted.messageID)
+        #expect(envelope["liveMode"] as? Bool == true)
+        #expect(try database.queue.delivery(id: emitted.deliveryIDs[0])?.status == .succeeded)
+    }
+
+    @Test func untrustedCertificateIsATLSFailure() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let certificate = try TestCertificate(in: database.folder)
+        let receiver = try await Receiver.start(tls: certificate.receiverFiles)
+        try database.addWebhook(url: receiver.url(hostName: "localhost"))
+        let emitted = try database.emit()
+        let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration())
+        await engine.processDue()
+        await engine.shutdown()
+        await receiver.stop()
+        #expect(receiver.requestCount == 0)
+        let attempt = try #require(try database.queue.attempts(deliveryID: emitted.deliveryIDs[0]).first)
+        #expect(attempt.errorClass == .tls)
+    }
+
+    @Test func closedPortIsRefused() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start()
+        let url = receiver.url()
+        await receiver.stop()
+        try database.addWebhook(url: url)
+        let emitted = try database.emit()
+        let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration())
+        await engine.processDue()
+        await engine.shutdown()
+        let attempt = try #require(try database.queue.attempts(deliveryID: emitted.deliveryIDs[0]).first)
+        #expect(attempt.errorClass == .refused)
+    }
+}
+
+@Suite struct SharedDatabaseTests {
+    @Test func twoEnginesOnOneDatabaseNeverDoubleSend() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start(policy: ReceiverPolicy(defaultResponse: ReceiverResponse(delayMilliseconds: 2)))
+        for _ in 0..<3 { try database.addWebhook(url: receiver.url()) }
+        for _ in 0..<100 { try database.emit() }
+        // A second process is modelled by a second connection pool on the same file.
+        let otherQueue = QueueStore(try TestDatabase.open(path: database.path))
+        let first = DeliveryEngine(queue: database.queue, configuration: devConfiguration(concurrency: 8))
+        let second = DeliveryEngine(queue: otherQueue, configuration: devConfiguration(concurrency: 8))
+        async let one: Void = first.runUntilIdle()
+        async let two: Void = second.runUntilIdle()
+        _ = await (one, two)
+        await receiver.stop()
+
+        #expect(receiver.requestCount == 300)
+        let attempts = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM attempts") }
+        #expect(attempts == 300)
+        #expect(try database.queue.deliveries(webhookID: nil, status: .succeeded, limit: 1000).count == 300)
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import GRDB
+import HookdashDelivery
+import HookdashReceiver
+import HookdashStore
+import Testing
+
+/// The built `hookdash` binary, next to this test bundle's build products.
+private let hookdashBinary: String = {
+    let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let candidates = [
+        Bundle.main.bundleURL.appendingPathComponent("hookdash").path,
+        Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("hookdash").path,
+        repository.appendingPathComponent(".build/debug/hookdash").path,
+    ]
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
+}()
+
+/// A `hookdash` subprocess whose stderr is captured.
+private final class HookdashProcess: @unchecked Sendable {
+    let process = Process()
+    private let errors = Pipe()
+
+    init(_ arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: hookdashBinary)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOOKDASH_DEV"] = nil
+        process.environment = environment
+        try process.run()
+    }
+
+    func signal(_ number: Int32) {
+        kill(process.processIdentifier, number)
+    }
+
+    /// Waits for exit without blocking the cooperative pool; nil on timeout.
+    func exitStatus(within timeout: Duration = .seconds(60)) async -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            if ContinuousClock.now > deadline { return nil }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return process.terminationStatus
+    }
+
+    var standardError: String {
+        String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self)
+    }
+}
+
+@Suite(.serialized) struct ServeProcessTests {
+    @Test func sigkillLosesNothingAndDuplicatesStayWithinTheInFlightLimit() async throws {
+        #expect(FileManager.default.isExecutableFile(atPath: hookdashBinary), "build the binary: swift build")
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start(
+            policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 200, delayMilliseconds: 25)))
+        try database.addWebhook(url: receiver.url(), secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        for _ in 0..<1000 { try database.emit() }
+        let limit = 32
+
+        let first = try HookdashProcess([
+            "--db", database.path, "--dev", "serve", "--concurrency", "\(limit)", "--per-endpoint", "\(limit)",
+        ])
+        #expect(await receiver.waitForRequests(count: 150, timeout: .seconds(30)))
+        first.signal(SIGKILL)
+        #expect(await first.exitStatus() != nil)
+        let beforeRestart = receiver.requestCount
+        #expect(beforeRestart < 1000, "the kill must land while messages are still in flight")
+
+        let second = try HookdashProcess([
+            "--db", database.path, "--dev", "serve", "--until-idle", "--concurrency", "\(limit)",
+            "--per-endpoint", "\(limit)",
+        ])
+        #expect(await second.exitStatus() == 0)
+        await receiver.stop()
+
+        let ids = receiver.requests.compactMap { $0.header("webhook-id") }
+        let unique = Set(ids)
+        #expect(unique.count == 1000)
+        #expect(ids.count - unique.count <= limit)
+        let stats = try database.queue.queueStats()
+        #expect(stats.pending == 0 && stats.failed == 0)
+    }
+
+    @Test func sigtermFinishesInFlightAttemptsAndReleasesLeases() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start(
+            policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 200, delayMilliseconds: 400)))
+        try database.addWebhook(url: receiver.url())
+        for _ in 0..<40 { try database.emit() }
+        let serve = try HookdashProcess(["--db", database.path, "--dev", "serve", "--concurrency", "4"])
+        #expect(await receiver.waitForRequests(count: 1, timeout: .seconds(30)))
+        serve.signal(SIGTERM)
+        #expect(await serve.exitStatus(within: .seconds(20)) == 0)
+        await receiver.stop()
+
+        let stats = try database.queue.queueStats()
+        #expect(stats.inFlight == 0)
+        let attempts = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM attempts") }
+        // Every request the receiver answered was recorded before the process exited.
+        #expect(attempts == receiver.requestCount)
+        #expect(stats.pending == 40 - receiver.requestCount)
+    }
+
+    @Test func twoServeProcessesShareOneDatabase() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start(
+            policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 200, delayMilliseconds: 2)))
+        for _ in 0..<2 { try database.addWebhook(url: receiver.url()) }
+        for _ in 0..<150 { try database.emit() }
+        let arguments = ["--db", database.path, "--dev", "serve", "--until-idle", "--per-endpoint", "8"]
+        let one = try HookdashProcess(arguments)
+        let two = try HookdashProcess(arguments)
+        #expect(await one.exitStatus() == 0)
+        #expect(await two.exitStatus() == 0)
+        await receiver.stop()
+        #expect(!one.standardError.contains("locked") && !two.standardError.contains("locked"))
+        #expect(receiver.requestCount == 300)
+        let attempts = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM attempts") }
+        #expect(attempts == 300)
+        #expect(try database.queue.queueStats().pending == 0)
+    }
+}
