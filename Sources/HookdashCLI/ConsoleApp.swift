@@ -185,7 +185,7 @@ final class EffectRunner: @unchecked Sendable {
                         next = update(next, .deliveriesLoaded(webhookID: details.webhookID, rows)).0
                     }
                 case .attempts(let attempts):
-                    let rows = try queue.attempts(deliveryID: attempts.delivery.id).map(Self.row)
+                    let rows = try attemptRows(attempts.delivery.id, messageID: attempts.delivery.messageID)
                     if rows != attempts.attempts { next = update(next, .attemptsLoaded(deliveryID: attempts.delivery.id, rows)).0 }
                 default: break
                 }
@@ -235,7 +235,8 @@ final class EffectRunner: @unchecked Sendable {
             case .loadDeliveries(let id):
                 return [.deliveriesLoaded(webhookID: id, try queue.deliveries(webhookID: id, limit: 200).map(Self.row))]
             case .loadAttempts(let id):
-                return [.attemptsLoaded(deliveryID: id, try queue.attempts(deliveryID: id).map(Self.row))]
+                let messageID = try queue.delivery(id: id)?.messageID ?? ""
+                return [.attemptsLoaded(deliveryID: id, try attemptRows(id, messageID: messageID))]
             case .redeliver(let id):
                 try queue.redeliver(deliveryID: id)
                 let engine = engine
@@ -259,6 +260,12 @@ final class EffectRunner: @unchecked Sendable {
         } catch {
             return [.notify(.failure, "\(error)")]
         }
+    }
+
+    /// Attempts with the message body (stored once per message, identical on every attempt).
+    private func attemptRows(_ deliveryID: String, messageID: String) throws -> [AttemptRow] {
+        let body = try queue.message(id: messageID).map { JSONPretty.format($0.body) } ?? ""
+        return try queue.attempts(deliveryID: deliveryID).map { Self.row($0, requestBody: body) }
     }
 
     private func save(_ submission: FormSubmission) throws -> [ConsoleAction] {
@@ -352,12 +359,12 @@ final class EffectRunner: @unchecked Sendable {
             lastError: delivery.lastError, createdAt: delivery.createdAt, nextAttemptAt: delivery.nextAttemptAt)
     }
 
-    static func row(_ attempt: AttemptRecord) -> AttemptRow {
+    static func row(_ attempt: AttemptRecord, requestBody: String) -> AttemptRow {
         AttemptRow(
             number: attempt.number, startedAt: attempt.startedAt, durationMilliseconds: attempt.durationMilliseconds,
             statusCode: attempt.responseStatus, error: attempt.errorText,
             requestHeaders: attempt.requestHeaders.map { ($0.name, $0.value) },
-            requestBody: "",
+            requestBody: requestBody,
             responseHeaders: attempt.responseHeaders.map { ($0.name, $0.value) },
             responseBody: attempt.responseBody.map { String(decoding: $0, as: UTF8.self) } ?? "")
     }

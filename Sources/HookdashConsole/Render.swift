@@ -45,7 +45,6 @@ struct Painter {
         switch state.topScreen {
         case nil: paintDashboard()
         case .form(let form):
-            paintDashboard()
             paintForm(form)
         case .details(let details): paintDetails(details)
         case .attempts(let attempts): paintAttempts(attempts)
@@ -82,8 +81,8 @@ struct Painter {
         let style = theme[.header]
         grid.fill(Rect(x: 0, y: 0, width: width, height: 1), style: style)
         let queue = state.queue
-        let queueText = (queue.running ? "queue ● running" : "queue ○ stopped")
-            + " · \(queue.inFlight) in flight · \(queue.due) due · \(queue.failed) failed "
+        let queueText = (queue.running ? "● queue running" : "○ queue stopped")
+            + "  \(queue.inFlight) in flight  \(queue.due) due  \(queue.failed) failed "
         let queueWidth = TextWidth.of(queueText)
         let left = " hookdash │ "
         grid.put(left, x: 0, y: 0, style: style)
@@ -108,20 +107,20 @@ struct Painter {
         let items = footerItems()
         let y = height - 1
         grid.fill(Rect(x: 0, y: y, width: width, height: 1), style: theme[.footer])
-        // The help key always shows, so every other key stays discoverable.
-        let help = ("?", "help")
-        let helpWidth = TextWidth.of("? help")
+        // Help and quit always show, so every other key stays discoverable.
+        let pinned = items.filter { $0.0 == "?" || ($0.0 == "q" && $0.1 == "quit") }
+        let others = items.filter { item in !pinned.contains { $0 == item } }
+        let pinnedWidth = pinned.reduce(0) { $0 + TextWidth.of($1.0) + 1 + TextWidth.of($1.1) + 2 }
         var x = 1
-        for (key, label) in items where key != "?" {
+        for (key, label) in others {
             let itemWidth = TextWidth.of(key) + 1 + TextWidth.of(label)
-            if x + itemWidth + 2 + helpWidth + 1 > width { break }
+            if x + itemWidth + pinnedWidth > width { break }
             x += grid.put(key, x: x, y: y, style: theme[.footerKey])
-            x += grid.put(" " + label, x: x, y: y, style: theme[.footer])
-            x += 2
+            x += grid.put(" " + label, x: x, y: y, style: theme[.footer]) + 2
         }
-        if items.contains(where: { $0.0 == "?" }) {
-            x += grid.put(help.0, x: x, y: y, style: theme[.footerKey])
-            grid.put(" " + help.1, x: x, y: y, style: theme[.footer])
+        for (key, label) in pinned {
+            x += grid.put(key, x: x, y: y, style: theme[.footerKey])
+            x += grid.put(" " + label, x: x, y: y, style: theme[.footer]) + 2
         }
     }
 
@@ -135,8 +134,8 @@ struct Painter {
         switch state.topScreen {
         case nil:
             if state.isEditingFilter { return [("Enter", "keep filter"), ("Esc", "clear"), ("↑↓", "move")] }
-            var items: [(String, String)] = [("↑↓", "move")]
-            if state.selectedWebhook != nil { items.append(("Enter", "details")) }
+            var items: [(String, String)] = []
+            if state.selectedWebhook != nil { items.append(("⏎", "open")) }
             items.append(("n", "new"))
             if state.selectedWebhook != nil { items += [("e", "edit"), ("d", "delete"), ("t", "test")] }
             items += [("s", "simulate"), ("/", "filter")]
@@ -153,10 +152,10 @@ struct Painter {
             if form.staleCurrent != nil { items.append(("^L", "reload")) }
             return items + [("Esc", "cancel"), ("?", "help")]
         case .details:
-            return [("↑↓", "move"), ("Enter", "attempts"), ("t", "test"), ("r", "redeliver"), ("e", "edit"),
+            return [("↑↓", "move"), ("⏎", "attempts"), ("t", "test"), ("r", "redeliver"), ("e", "edit"),
                     ("d", "delete"), ("s", "simulate"), ("Esc", "back"), ("?", "help"), ("q", "quit")]
         case .attempts:
-            return [("↑↓", "move"), ("Enter", "request/response"), ("r", "redeliver"), ("Esc", "back"),
+            return [("↑↓", "move"), ("⏎", "request/response"), ("r", "redeliver"), ("Esc", "back"),
                     ("?", "help"), ("q", "quit")]
         case .attempt:
             return [("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("g/G", "top/end"), ("Esc", "back"), ("?", "help")]
@@ -385,11 +384,11 @@ struct Painter {
         let events = webhook.events.joined(separator: ", ")
         field("Events", events, x: 1, y: 4, width: half - 2)
         field("Secret", webhook.secret.isEmpty ? "none (unsigned)" : "set · signed (whsec…)", x: half, y: 4, width: width - half - 1)
-        field("ID", webhook.id, x: 1, y: 5, width: half - 2)
-        field("Updated", Self.timestamp(webhook.updatedAt, zone: state.timeZone), x: half, y: 5, width: width - half - 1)
+        field("ID", webhook.id, x: 1, y: 5, width: width - 2)
         field("Created", Self.timestamp(webhook.createdAt, zone: state.timeZone), x: 1, y: 6, width: half - 2)
+        field("Updated", Self.timestamp(webhook.updatedAt, zone: state.timeZone), x: half, y: 6, width: width - half - 1)
 
-        grid.put(" Deliveries (newest first)", x: 0, y: 7, style: theme[.title])
+        grid.put(" Deliveries (newest first, live)", x: 0, y: 7, style: theme[.title])
         let headerY = DetailsLayout.listTop - 1
         grid.fill(Rect(x: 0, y: headerY, width: width, height: 1), style: theme[.tableHeader])
         let columns = [("TIME", 19), ("EVENT", 13), ("STATUS", 10), ("TRIES", 5), ("RESULT", max(8, width - 2 - 19 - 13 - 10 - 5 - 8))]
@@ -612,7 +611,7 @@ struct FormLayout {
 
     init(width: Int, height: Int, eventCount: Int) {
         let boxWidth = min(78, width - 2)
-        let boxHeight = min(17, height - 2)
+        let boxHeight = min(15, height - 2)
         box = Rect(x: (width - boxWidth) / 2, y: max(1, (height - boxHeight) / 2), width: boxWidth, height: boxHeight)
         labelX = box.x + 3
         fieldX = labelX + 16
