@@ -9,11 +9,18 @@ private let receivedSignal = Atomic<Int32>(0)
 public enum TerminationSignals {
     /// Catches SIGINT, SIGTERM and SIGHUP (raw mode already turns Ctrl-C into a key).
     public static func install() {
+        var set = sigset_t()
+        sigemptyset(&set)
         for number in [SIGINT, SIGTERM, SIGHUP] {
             signal(number) { received in
                 receivedSignal.store(received, ordering: .relaxed)
             }
+            sigaddset(&set, number)
         }
+        // Worker threads (and, as measured, this one) may start with these blocked, which would
+        // leave the signal pending forever; the console thread must take them so that its
+        // input wait is interrupted and it can restore the terminal.
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// The signal number that asked the console to stop, or nil.

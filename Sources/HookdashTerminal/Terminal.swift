@@ -46,6 +46,11 @@ public final class Terminal {
     public init(options: Options = Options()) throws {
         // Without the locale, ncursesw treats UTF-8 bytes as Latin-1.
         setlocale(LC_ALL, "")
+        // The runtime may hand this thread SIGWINCH blocked; ncurses learns of resizes from it.
+        var resize = sigset_t()
+        sigemptyset(&resize)
+        sigaddset(&resize, SIGWINCH)
+        pthread_sigmask(SIG_UNBLOCK, &resize, nil)
         var output = hd_stdout()
         if let path = options.outputPath {
             guard let file = fopen(path, "w") else { throw OpenError.cannotOpenTerminal(path) }

@@ -1,0 +1,190 @@
+import Foundation
+import Glibc
+import Testing
+
+/// Drives the real `hookdash` console in a detached tmux session, as a person would.
+final class TmuxSession {
+    let socket = "hookdash-e2e-" + UUID().uuidString.prefix(8)
+
+    init(width: Int, height: Int, command: String) throws {
+        try tmux(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", command])
+    }
+
+    deinit { _ = try? tmux(["kill-server"]) }
+
+    /// Runs tmux with posix_spawn and waitpid. Output goes through a file, not a pipe: the
+    /// server that `new-session` forks would hold a pipe open forever.
+    @discardableResult
+    func tmux(_ arguments: [String]) throws -> String {
+        let outputPath = NSTemporaryDirectory() + "tmux-out-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var environment = ProcessInfo.processInfo.environment
+        environment["TERM"] = "xterm-256color"
+        environment.removeValue(forKey: "TMUX")
+        environment.removeValue(forKey: "HOOKDASH_DB")
+        environment.removeValue(forKey: "NO_COLOR")
+        let argv = (["tmux", "-L", socket] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/usr/bin/tmux", &actions, nil, argv, envp)
+        guard spawned == 0 else { throw SpawnFailure(code: spawned) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+    }
+
+    struct SpawnFailure: Error { let code: Int32 }
+
+    func keys(_ keys: String...) throws { try tmux(["send-keys"] + keys) }
+    func type(_ text: String) throws { try tmux(["send-keys", "-l", text]) }
+    func screen() throws -> String { try tmux(["capture-pane", "-p"]) }
+
+    /// Waits until the screen shows `text`; fails with the screen it last saw.
+    func waitFor(_ text: String, timeout: TimeInterval = 10, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if last.contains(text) { return }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        Issue.record("timed out waiting for “\(text)”; screen was:\n\(last)", sourceLocation: sourceLocation)
+        throw WaitTimeout()
+    }
+
+    struct WaitTimeout: Error {}
+}
+
+/// A `hookdash listen` receiver on a free loopback port.
+final class Listener {
+    let process = Process()
+    let logPath: String
+    let port: Int
+
+    init(folder: String) throws {
+        logPath = folder + "/listen.log"
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        process.executableURL = URL(fileURLWithPath: CLIHarness.binary)
+        process.arguments = ["listen", "--port", "0"]
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        let deadline = Date().addingTimeInterval(10)
+        var found: Int?
+        while found == nil, Date() < deadline {
+            let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            if let range = text.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                found = Int(text[range].split(separator: ":").last ?? "")
+            } else {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+        guard let found else { throw TmuxSession.WaitTimeout() }
+        port = found
+    }
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    deinit {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux"), "needs tmux"))
+struct ConsoleEndToEndTests {
+    @Test func createEditTestInspectResizeDeleteAndQuit() throws {
+        let sandbox = try Sandbox()
+        let listener = try Listener(folder: sandbox.folder)
+        let binary = CLIHarness.binary
+        let before = sandbox.folder + "/stty.before", after = sandbox.folder + "/stty.after"
+        let command = "stty -a > \(before); \(binary) --db \(sandbox.db) --dev; echo \"EXITED $?\"; stty -a > \(after); sleep 30"
+        let session = try TmuxSession(width: 100, height: 30, command: command)
+
+        try session.waitFor("The webhooks dashboard is empty.")
+        try session.waitFor("Press n to create a webhook.")
+
+        // Create.
+        try session.keys("n")
+        try session.waitFor("Create Webhook")
+        try session.type("E2E 日本 hook")
+        try session.keys("Tab")
+        try session.type("http://127.0.0.1:\(listener.port)/hooks")
+        try session.keys("Tab", "C-g", "Tab", "Space", "Tab", "Space", "C-s")
+        try session.waitFor("Created “E2E 日本 hook”")
+        try session.waitFor("job, order")
+
+        // Edit.
+        try session.keys("e")
+        try session.waitFor("Edit Webhook")
+        try session.keys("End")
+        try session.type(" v2")
+        try session.keys("C-s")
+        try session.waitFor("Saved “E2E 日本 hook v2”")
+
+        // Send a test event to the listener; each event's outcome arrives as a toast.
+        try session.keys("t")
+        try session.waitFor("job.status → E2E 日本 hook v2: 200")
+        try session.waitFor("order.status → E2E 日本 hook v2: 200")
+        #expect(listener.log.contains("POST"))
+
+        // The deliveries show in details.
+        try session.keys("Enter")
+        try session.waitFor("Deliveries (newest first")
+        try session.waitFor("delivered")
+        try session.keys("Enter")
+        try session.waitFor("HTTP 200")
+        try session.keys("Enter")
+        try session.waitFor("── Request ──")
+        try session.waitFor("\"event\":")
+        try session.keys("Escape", "Escape", "Escape")
+        try session.waitFor("⏎ open")
+
+        // Resize small and back.
+        try session.tmux(["resize-window", "-x", "40", "-y", "10"])
+        try session.waitFor("Terminal too small")
+        try session.tmux(["resize-window", "-x", "100", "-y", "30"])
+        try session.waitFor("E2E 日本 hook v2")
+
+        // Delete: Cancel is focused, so Tab to Delete first.
+        try session.keys("d")
+        try session.waitFor("Delete the webhook “E2E 日本 hook v2”?")
+        try session.keys("Tab", "Enter")
+        try session.waitFor("The webhooks dashboard is empty.")
+
+        // Quit leaves the terminal as it was.
+        try session.keys("q")
+        try session.waitFor("EXITED 0")
+        let deadline = Date().addingTimeInterval(5)
+        while !FileManager.default.fileExists(atPath: after), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        Thread.sleep(forTimeInterval: 0.2)
+        let sttyBefore = try String(contentsOfFile: before, encoding: .utf8)
+        let sttyAfter = try String(contentsOfFile: after, encoding: .utf8)
+        #expect(!sttyBefore.isEmpty)
+        #expect(sttyBefore == sttyAfter)
+    }
+
+    @Test func sigtermRestoresTheTerminal() throws {
+        let sandbox = try Sandbox()
+        let binary = CLIHarness.binary
+        let before = sandbox.folder + "/stty.before", after = sandbox.folder + "/stty.after"
+        let command = "stty -a > \(before); sh -c 'echo $$ > \(sandbox.folder)/pid; exec \(binary) --db \(sandbox.db)'; echo \"EXITED $?\"; stty -a > \(after); sleep 30"
+        let session = try TmuxSession(width: 80, height: 24, command: command)
+        try session.waitFor("The webhooks dashboard is empty.")
+        let pid = try String(contentsOfFile: sandbox.folder + "/pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try CLIHarness.runProgram("/bin/kill", ["-TERM", pid])
+        try session.waitFor("EXITED 143")
+        let deadline = Date().addingTimeInterval(5)
+        while !FileManager.default.fileExists(atPath: after), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(try String(contentsOfFile: before, encoding: .utf8) == String(contentsOfFile: after, encoding: .utf8))
+    }
+}
