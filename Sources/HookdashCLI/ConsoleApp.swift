@@ -306,11 +306,12 @@ final class EffectRunner: @unchecked Sendable {
                 case .jobSucceeds, .jobFails:
                     var job = SimulatedJob(taskCount: 2, now: Date())
                     for step in job.steps(failing: kind == .jobFails) {
-                        if step.index > 0 { try await Task.sleep(for: .milliseconds(700)) }
+                        if step.index > 0 { try await Task.sleep(for: .milliseconds(400)) }
                         job.apply(step, at: Date())
                         let result = try queue.enqueue(NewMessage(
                             eventType: DeliverySamples.jobStatus, liveMode: true, body: job.body(), createdAt: Date()))
-                        _ = await engine.processDue(onlyIDs: result.deliveryIDs)
+                        // Kick the engine without waiting: a slow endpoint must not hold up the demo.
+                        Task { _ = await engine.processDue(onlyIDs: result.deliveryIDs) }
                     }
                     post(.notify(.success, "Demo job finished: \(kind == .jobFails ? "FAILED" : "SUCCEEDED")"))
                 case .orderFulfilled, .orderFails:
@@ -320,7 +321,7 @@ final class EffectRunner: @unchecked Sendable {
                         orderID: DeliverySamples.newID(), status: status, createdAt: now.addingTimeInterval(-90), updatedAt: now)
                     let result = try queue.enqueue(NewMessage(
                         eventType: DeliverySamples.orderStatus, liveMode: true, body: body, createdAt: now))
-                    _ = await engine.processDue(onlyIDs: result.deliveryIDs)
+                    Task { _ = await engine.processDue(onlyIDs: result.deliveryIDs) }
                     post(.notify(.success, "Demo order \(status): \(result.deliveryIDs.count) deliveries"))
                 }
             } catch {

@@ -308,7 +308,8 @@ struct Painter {
         }
         func message(_ field: FormField, y: Int, hint: String? = nil) {
             if let error = form.errors[field] {
-                grid.put("✗ " + error, x: fieldX, y: y, style: theme[.error], maxWidth: box.x + box.width - 2 - fieldX)
+                grid.put(TextWidth.truncate("✗ " + error, to: box.x + box.width - 2 - fieldX), x: fieldX, y: y,
+                         style: theme[.error])
             } else if let hint {
                 grid.put(hint, x: fieldX, y: y, style: theme[.muted], maxWidth: box.x + box.width - 2 - fieldX)
             }
