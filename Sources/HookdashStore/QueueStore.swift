@@ -260,8 +260,27 @@ public final class QueueStore: Sendable {
 
 /// Headers stored as a JSON array of {name, value}, keeping order and duplicates.
 enum QueueHeaders {
+    /// Hand-rolled: this runs for every attempt and JSONEncoder dominated the recording cost.
     static func encode(_ headers: [RecordedHeader]) -> String {
-        (try? JSONEncoder().encode(headers)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        var out = "["
+        for (index, header) in headers.enumerated() {
+            if index > 0 { out += "," }
+            out += #"{"name":"# + quoted(header.name) + #","value":"# + quoted(header.value) + "}"
+        }
+        return out + "]"
+    }
+
+    private static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     static func decode(_ text: String?) -> [RecordedHeader] {
