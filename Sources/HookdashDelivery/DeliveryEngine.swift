@@ -203,16 +203,21 @@ public actor DeliveryEngine {
 
     // MARK: Waiting
 
+    /// Sleeps until an attempt is recorded or, when idle, until the next poll for work other
+    /// processes may have queued. No timer while busy: completions wake the loop anyway.
     private func waitForWork() async {
-        let interval = configuration.idlePollInterval
-        let timer = Task { [weak self] in
-            try? await Task.sleep(for: interval)
-            await self?.wake()
+        var timer: Task<Void, Never>?
+        if outstanding == 0 {
+            let interval = configuration.idlePollInterval
+            timer = Task { [weak self] in
+                try? await Task.sleep(for: interval)
+                await self?.wake()
+            }
         }
         await withCheckedContinuation { continuation in
             if Task.isCancelled { continuation.resume() } else { waiter = continuation }
         }
-        timer.cancel()
+        timer?.cancel()
     }
 
     private func wake() {
@@ -247,7 +252,20 @@ public actor DeliveryEngine {
 
 /// Deliveries to one scheme://host:port share a per-endpoint limit.
 enum Endpoint {
+    /// URL parsing is costly next to a loopback round trip; webhooks reuse a handful of URLs.
+    private static let cache = DeliveryLocked<[String: String]>([:])
+
     static func key(_ url: String) -> String {
+        if let known = cache.withLock({ $0[url] }) { return known }
+        let key = parse(url)
+        cache.withLock { cache in
+            if cache.count > 4096 { cache.removeAll() }
+            cache[url] = key
+        }
+        return key
+    }
+
+    private static func parse(_ url: String) -> String {
         guard let components = URLComponents(string: url) else { return url }
         let scheme = components.scheme?.lowercased() ?? ""
         let port = components.port ?? (scheme == "http" ? 80 : 443)

@@ -7,7 +7,7 @@ import HookdashStore
 // `swift run -c release hookdash-bench delivery [--messages N] [--endpoints N] [--seconds S]`
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard arguments.first == "delivery" else {
-    print("usage: hookdash-bench delivery [--messages N] [--webhooks N] [--wrk-seconds S]")
+    print("usage: hookdash-bench delivery [--messages N] [--webhooks N] [--wrk-seconds S] [--concurrency N] [--synchronous-normal]")
     exit(64)
 }
 func option(_ name: String, _ fallback: Int) -> Int {
@@ -16,6 +16,7 @@ func option(_ name: String, _ fallback: Int) -> Int {
 }
 let report = try await DeliveryBenchmark(
     messages: option("--messages", 5000), webhooks: option("--webhooks", 4),
-    wrkSeconds: option("--wrk-seconds", 5), concurrency: option("--concurrency", 32)
+    wrkSeconds: option("--wrk-seconds", 5), concurrency: option("--concurrency", 32),
+    synchronousNormal: arguments.contains("--synchronous-normal")
 ).run()
 print(report)
