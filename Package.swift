@@ -81,6 +81,8 @@ let package = Package(
             "HookdashDomain", "HookdashCrypto", "HookdashStore", "HookdashDelivery",
             "HookdashReceiver", "HookdashUI", "HookdashConsole",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
 
         .testTarget(name: "DomainTests", dependencies: ["HookdashDomain"]),
