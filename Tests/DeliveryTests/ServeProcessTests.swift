@@ -67,8 +67,12 @@ private final class HookdashProcess: @unchecked Sendable {
         #expect(FileManager.default.isExecutableFile(atPath: hookdashBinary), "build the binary: swift build")
         let database = try TestDatabase()
         defer { database.remove() }
+        // The kill is sent from the receiver itself on the 150th request, so it lands mid-run
+        // however slowly this test's own tasks get scheduled.
+        let victim = KillSwitch(threshold: 150)
         let receiver = try await Receiver.start(
-            policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 200, delayMilliseconds: 25)))
+            policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 200, delayMilliseconds: 25))
+        ) { _ in victim.countRequest() }
         try database.addWebhook(url: receiver.url(), secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         for _ in 0..<1000 { try database.emit() }
         let limit = 32
@@ -76,9 +80,10 @@ private final class HookdashProcess: @unchecked Sendable {
         let first = try HookdashProcess([
             "--db", database.path, "--dev", "serve", "--concurrency", "\(limit)", "--per-endpoint", "\(limit)",
         ])
+        victim.arm(pid: first.process.processIdentifier)
         #expect(await receiver.waitForRequests(count: 150, timeout: .seconds(30)))
-        first.signal(SIGKILL)
         #expect(await first.exitStatus() != nil)
+        #expect(first.process.terminationReason == .uncaughtSignal)
         let beforeRestart = receiver.requestCount
         #expect(beforeRestart < 1000, "the kill must land while messages are still in flight")
 
@@ -177,5 +182,33 @@ private final class HookdashProcess: @unchecked Sendable {
         await receiver.stop()
         #expect(receiver.requests.allSatisfy { $0.bodyText.contains(#""liveMode":false"#) })
         #expect(receiver.requestCount == 2)
+    }
+}
+
+/// SIGKILLs a process when the n-th request arrives.
+private final class KillSwitch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pid: pid_t?
+    private var seen = 0
+    private let threshold: Int
+
+    init(threshold: Int) {
+        self.threshold = threshold
+    }
+
+    func arm(pid: pid_t) {
+        lock.lock()
+        self.pid = pid
+        let alreadyDue = seen >= threshold
+        lock.unlock()
+        if alreadyDue { kill(pid, SIGKILL) }
+    }
+
+    func countRequest() {
+        lock.lock()
+        seen += 1
+        let target = seen == threshold ? pid : nil
+        lock.unlock()
+        if let target { kill(target, SIGKILL) }
     }
 }
