@@ -11,6 +11,9 @@ struct DeliveryBenchmark {
     let webhooks: Int
     let wrkSeconds: Int
     let concurrency: Int
+    /// Measures what `PRAGMA synchronous = NORMAL` (durable across process crashes, not power
+    /// loss) would buy over the store's default FULL.
+    let synchronousNormal: Bool
 
     func run() async throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hookdash-bench-\(UUID().uuidString)")
@@ -18,6 +21,9 @@ struct DeliveryBenchmark {
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try BenchDatabase.open(path: folder.appendingPathComponent("bench.sqlite").path)
         let queue = QueueStore(store.pool)
+        if synchronousNormal {
+            try await store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        }
         let receiver = try await Receiver.start(keepsRequests: false)
         for index in 0..<webhooks {
             try store.addWebhook(url: receiver.url(path: "/hooks/\(index)"), secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
@@ -52,7 +58,7 @@ struct DeliveryBenchmark {
         let deliveryRate = Double(succeeded) / deliverySeconds
         let fanOutRate = Double(deliveries) / fanOutSeconds
         return """
-            hookdash-bench delivery (\(ProcessInfo.processInfo.activeProcessorCount) cores)
+            hookdash-bench delivery (\(ProcessInfo.processInfo.activeProcessorCount) cores, synchronous \(synchronousNormal ? "NORMAL" : "FULL (store default)"))
               fan-out:     \(messages) messages × \(webhooks) webhooks = \(deliveries) deliveries enqueued in \(format(fanOutSeconds)) s → \(format(fanOutRate)) deliveries/s (\(format(Double(messages) / fanOutSeconds)) messages/s)
               delivery:    \(succeeded)/\(deliveries) succeeded (receiver saw \(received)) in \(format(deliverySeconds)) s → \(format(deliveryRate)) deliveries/s (concurrency \(concurrency), signed + recorded)
               ceiling:     wrk \(ceiling.command) → \(format(ceiling.requestsPerSecond)) requests/s

@@ -352,3 +352,29 @@ import Testing
         #expect(try database.queue.deliveries(webhookID: nil, status: .succeeded, limit: 1000).count == 300)
     }
 }
+
+@Suite struct FairnessTests {
+    @Test func aSlowEndpointsBacklogDoesNotStarveAnother() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let slow = try await Receiver.start(
+            policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 200, delayMilliseconds: 100)))
+        let fast = try await Receiver.start()
+        try database.addWebhook(url: slow.url(), events: ["job.status"])
+        try database.addWebhook(url: fast.url(), events: ["order.status"])
+        for _ in 0..<40 { try database.emit("job.status") }
+        try database.emit("order.status", at: Date().addingTimeInterval(1))
+        var configuration = devConfiguration(concurrency: 2)
+        configuration.perEndpoint = 1
+        let engine = DeliveryEngine(queue: database.queue, configuration: configuration)
+        await engine.start()
+        #expect(await fast.waitForRequests(count: 1, timeout: .seconds(30)))
+        let slowSoFar = slow.requestCount
+        await engine.stop()
+        await slow.stop()
+        await fast.stop()
+        // The claim window (2 × 8 candidates) is far smaller than the slow backlog: without
+        // skipping saturated endpoints the fast one would wait for most of it.
+        #expect(slowSoFar < 20)
+    }
+}
