@@ -25,8 +25,9 @@ public struct Hookdash: ParsableCommand {
         subcommands: [
             WebhooksCommand.self, EventsCommand.self,
             EmitCommand.self, SimulateCommand.self, DeliveriesCommand.self, RedeliverCommand.self,
-            ServeCommand.self, ListenCommand.self,
-        ]
+            ServeCommand.self, ListenCommand.self, ConsoleCommand.self,
+        ],
+        defaultSubcommand: ConsoleCommand.self
     )
 
     public init() {}
