@@ -58,7 +58,7 @@ private final class HookdashProcess: @unchecked Sendable {
         let database = try TestDatabase()
         defer { database.remove() }
         let receiver = try await Receiver.start(
-            policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 200, delayMilliseconds: 25)))
+            policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 200, delayMilliseconds: 100)))
         try database.addWebhook(url: receiver.url(), secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         for _ in 0..<1000 { try database.emit() }
         let limit = 32
@@ -66,6 +66,8 @@ private final class HookdashProcess: @unchecked Sendable {
         let first = try HookdashProcess([
             "--db", database.path, "--dev", "serve", "--concurrency", "\(limit)", "--per-endpoint", "\(limit)",
         ])
+        // The receiver answers in 100 ms, so 1,000 messages take about 3 s at 32 in flight:
+        // the kill lands mid-way, with a full window of attempts in flight.
         #expect(await receiver.waitForRequests(count: 150, timeout: .seconds(30)))
         first.signal(SIGKILL)
         #expect(await first.exitStatus() != nil)
