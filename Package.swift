@@ -94,7 +94,7 @@ let package = Package(
             "HookdashDelivery", "HookdashReceiver", "HookdashStore", "HookdashCrypto", "HookdashDomain",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "ConsoleTests", dependencies: ["HookdashConsole", "HookdashUI"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["HookdashConsole", "HookdashUI"], exclude: ["Golden"]),
         // End to end: runs the built `hookdash` binary as a subprocess (and in tmux).
         .testTarget(name: "CLITests", dependencies: ["HookdashDomain", "HookdashStore"]),
     ],

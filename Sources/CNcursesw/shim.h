@@ -32,6 +32,11 @@ static inline mmask_t hd_button1_released(void) { return BUTTON1_RELEASED; }
 static inline mmask_t hd_button4_pressed(void) { return BUTTON4_PRESSED; }
 static inline mmask_t hd_button5_pressed(void) { return BUTTON5_PRESSED; }
 static inline mmask_t hd_all_mouse_events(void) { return ALL_MOUSE_EVENTS; }
+static inline mmask_t hd_button3_pressed(void) { return BUTTON3_PRESSED; }
+static inline mmask_t hd_button2_pressed(void) { return BUTTON2_PRESSED; }
+static inline FILE *hd_stdout(void) { return stdout; }
+static inline FILE *hd_stdin(void) { return stdin; }
+static inline int hd_key_f(int n) { return KEY_F(n); }
 static inline int hd_getmaxy(WINDOW *w) { return getmaxy(w); }
 static inline int hd_getmaxx(WINDOW *w) { return getmaxx(w); }
 #endif

@@ -10,20 +10,24 @@ public struct Hookdash: ParsableCommand {
         abstract: "A terminal console for outgoing webhooks.",
         discussion: """
         With no subcommand, hookdash opens the console on the database.
+
         Examples:
-          hookdash                                  open the console
-          hookdash webhooks create --name Billing --url https://example.com/hooks --event job.status
+          hookdash                        open the console
+          hookdash --dev                  the console, allowing http:// to localhost
           hookdash webhooks list --json
-          hookdash events
-        Exit codes: 0 success, 64 usage, 65 invalid data, 66 missing input file or unknown id,
-        74 I/O or database error.
+          hookdash webhooks create --name Billing \\
+              --url https://example.com/hooks --event job.status
+
+        Exit codes: 0 success, 64 usage, 65 invalid data,
+        66 missing input file or unknown id, 74 I/O or database error.
         """,
         version: version,
         subcommands: [
             WebhooksCommand.self, EventsCommand.self,
             EmitCommand.self, SimulateCommand.self, DeliveriesCommand.self, RedeliverCommand.self,
-            ServeCommand.self, ListenCommand.self,
-        ]
+            ServeCommand.self, ListenCommand.self, ConsoleCommand.self,
+        ],
+        defaultSubcommand: ConsoleCommand.self
     )
 
     public init() {}

@@ -9,8 +9,9 @@ struct WebhooksCommand: ParsableCommand {
         abstract: "List, show, create, edit, delete, export and import webhooks.",
         discussion: """
         Examples:
-          hookdash webhooks                      (same as: hookdash webhooks list)
-          hookdash webhooks create --name Billing --url https://example.com/hooks --event job.status
+          hookdash webhooks               (same as: hookdash webhooks list)
+          hookdash webhooks create --name Billing \\
+              --url https://example.com/hooks --event job.status
           hookdash webhooks edit 3f2a9c1e --inactive
           hookdash webhooks export --output webhooks.json
         """,
@@ -101,10 +102,12 @@ struct CreateWebhook: ParsableCommand {
         abstract: "Create a webhook.",
         discussion: """
         Examples:
-          hookdash webhooks create --name Billing --url https://example.com/hooks --event job.status
+          hookdash webhooks create --name Billing \\
+              --url https://example.com/hooks --event job.status
           hookdash webhooks create --name Orders --url https://example.com/orders \\
               --event job.status --event order.status --generate-secret --json
-          hookdash --dev webhooks create --name Local --url http://127.0.0.1:8787/ --event job.status
+          hookdash --dev webhooks create --name Local \\
+              --url http://127.0.0.1:8787/ --event job.status
         """)
 
     @OptionGroup var store: StoreOptions

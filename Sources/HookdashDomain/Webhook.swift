@@ -33,6 +33,17 @@ public struct Webhook: Sendable, Equatable, Identifiable {
         ValidWebhook(name: name, url: url, secret: secret, events: events, active: active)
     }
 
+    /// This webhook with its editable fields replaced; id, timestamps and version untouched.
+    public func with(_ fields: ValidWebhook) -> Webhook {
+        var copy = self
+        copy.name = fields.name
+        copy.url = fields.url
+        copy.secret = fields.secret
+        copy.events = fields.events
+        copy.active = fields.active
+        return copy
+    }
+
     public var draft: WebhookDraft {
         WebhookDraft(name: name, url: url, secret: secret ?? "", events: events.map(\.rawValue), active: active)
     }

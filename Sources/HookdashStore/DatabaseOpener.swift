@@ -5,9 +5,7 @@ import GRDB
 enum DatabaseOpener {
     static func open(path: String) throws -> DatabasePool {
         let fileManager = FileManager.default
-        var isDirectory: ObjCBool = false
-        if fileManager.fileExists(atPath: path, isDirectory: &isDirectory) {
-            if isDirectory.boolValue { throw StoreError.cannotOpen(path: path, reason: "it is a folder") }
+        if fileManager.fileExists(atPath: path) {
             try inspectExisting(path: path)
         } else {
             try createEmptyFile(path: path)
@@ -68,6 +66,10 @@ enum DatabaseOpener {
     /// Refuses a file that is not SQLite, belongs to another application, or was written by a
     /// newer hookdash — reading only, so the refused file stays byte-for-byte the same.
     private static func inspectExisting(path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw StoreError.cannotOpen(path: path, reason: "it is a folder")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw StoreError.cannotOpen(path: path, reason: "permission denied")
         }

@@ -10,7 +10,7 @@ enum Migrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-webhooks") { db in
             try db.execute(sql: "PRAGMA application_id = \(applicationID)")
-            try db.create(table: "webhook") { table in
+            try db.create(table: "webhooks") { table in
                 table.column("id", .text).primaryKey()
                 table.column("name", .text).notNull()
                 table.column("url", .text).notNull()
@@ -22,9 +22,9 @@ enum Migrations {
                 table.column("updatedAt", .text).notNull()
                 table.column("version", .integer).notNull().defaults(to: 1)
             }
-            try db.create(index: "webhook_createdAt", on: "webhook", columns: ["createdAt"])
+            try db.create(index: "webhooks_createdAt", on: "webhooks", columns: ["createdAt"])
         }
-        registerQueueMigrations(&migrator)
+        QueueMigration.register(in: &migrator)
         return migrator
     }
 

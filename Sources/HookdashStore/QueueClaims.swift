@@ -91,7 +91,7 @@ extension QueueStore {
             let candidates = try Row.fetchAll(db, sql: """
                 SELECT d.id, d.messageId, d.webhookId, d.attemptCount, d.trigger, w.url, w.secret, m.eventType, m.body
                 FROM deliveries d
-                JOIN webhook w ON w.id = d.webhookId
+                JOIN webhooks w ON w.id = d.webhookId
                 JOIN messages m ON m.id = d.messageId
                 WHERE d.status = 'pending' AND d.nextAttemptAt <= ?
                   AND (d.leaseExpiresAt IS NULL OR d.leaseExpiresAt < ?)
@@ -203,7 +203,7 @@ extension QueueStore {
         try await dbPool.read { db in
             try Double.fetchOne(db, sql: """
                 SELECT MIN(MAX(d.nextAttemptAt, COALESCE(d.leaseExpiresAt, 0)))
-                FROM deliveries d JOIN webhook w ON w.id = d.webhookId
+                FROM deliveries d JOIN webhooks w ON w.id = d.webhookId
                 WHERE d.status = 'pending' AND (w.active = 1 OR d.trigger <> 'scheduled')
                 """).map(Date.init(timeIntervalSince1970:))
         }

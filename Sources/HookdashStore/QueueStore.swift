@@ -166,7 +166,7 @@ public final class QueueStore: Sendable {
     /// dashboard stays fast however long the history grows.
     public func lastOutcomeByWebhook() throws -> [String: DeliveryOutcome] {
         try dbPool.read { db in
-            let webhookIDs = try String.fetchAll(db, sql: "SELECT id FROM webhook")
+            let webhookIDs = try String.fetchAll(db, sql: "SELECT id FROM webhooks")
             let latest = try db.cachedStatement(sql: """
                 SELECT d.id, d.status, d.lastStatusCode, d.lastError, d.lastAttemptAt, m.eventType
                 FROM deliveries d JOIN messages m ON m.id = d.messageId

@@ -5,14 +5,14 @@ import GRDB
 enum QueueWebhooks {
     /// Ids of active webhooks subscribed to `eventType`.
     static func activeSubscribers(_ db: Database, eventType: String) throws -> [String] {
-        try Row.fetchAll(db, sql: "SELECT id, events FROM webhook WHERE active = 1 ORDER BY rowid")
+        try Row.fetchAll(db, sql: "SELECT id, events FROM webhooks WHERE active = 1 ORDER BY rowid")
             .filter { events(in: $0["events"]).contains(eventType) }
             .map { $0["id"] }
     }
 
     /// The events a webhook subscribes to, or nil when there is no such webhook.
     static func subscribedEvents(_ db: Database, webhookID: String) throws -> [String]? {
-        try Row.fetchOne(db, sql: "SELECT events FROM webhook WHERE id = ?", arguments: [webhookID])
+        try Row.fetchOne(db, sql: "SELECT events FROM webhooks WHERE id = ?", arguments: [webhookID])
             .map { events(in: $0["events"]) }
     }
 

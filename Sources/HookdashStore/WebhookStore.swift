@@ -25,7 +25,7 @@ public final class WebhookStore: Sendable {
     }
 
     public func list() throws -> [Webhook] {
-        try run { try dbPool.read { db in try WebhookRow.fetchAll(db, sql: "SELECT * FROM webhook ORDER BY createdAt, rowid") } }
+        try run { try dbPool.read { db in try WebhookRow.fetchAll(db, sql: "SELECT * FROM webhooks ORDER BY createdAt, rowid") } }
             .map(\.webhook)
     }
 
@@ -41,7 +41,7 @@ public final class WebhookStore: Sendable {
         guard lowered.count >= 4 else { throw StoreError.notFound(id: id) }
         let matches = try run {
             try dbPool.read { db in
-                try WebhookRow.fetchAll(db, sql: "SELECT * FROM webhook WHERE substr(id, 1, ?) = ? LIMIT 2", arguments: [lowered.count, lowered])
+                try WebhookRow.fetchAll(db, sql: "SELECT * FROM webhooks WHERE substr(id, 1, ?) = ? LIMIT 2", arguments: [lowered.count, lowered])
             }
         }
         guard matches.count == 1 else { throw StoreError.notFound(id: id) }
@@ -65,12 +65,7 @@ public final class WebhookStore: Sendable {
             try dbPool.write { db in
                 guard let current = try WebhookRow.fetchOne(db, key: id)?.webhook else { throw StoreError.notFound(id: id) }
                 guard current.version == expectedVersion else { throw StoreError.stale(id: id) }
-                var updated = current
-                updated.name = fields.name
-                updated.url = fields.url
-                updated.secret = fields.secret
-                updated.events = fields.events
-                updated.active = fields.active
+                var updated = current.with(fields)
                 updated.updatedAt = max(now, current.createdAt)
                 updated.version = current.version + 1
                 try WebhookRow(updated).update(db)
@@ -86,7 +81,7 @@ public final class WebhookStore: Sendable {
             try dbPool.write { db in
                 guard let current = try WebhookRow.fetchOne(db, key: id)?.webhook else { throw StoreError.notFound(id: id) }
                 try WebhookRow.deleteOne(db, key: id)
-                try Self.afterDelete(db, webhookID: id)
+                try QueueStore.cancelPendingDeliveries(db, webhookID: id)
                 return current
             }
         }
@@ -106,12 +101,7 @@ public final class WebhookStore: Sendable {
                 for entry in entries {
                     let fields = entry.fields
                     if let id = entry.id, let existing = try WebhookRow.fetchOne(db, key: id)?.webhook {
-                        var updated = existing
-                        updated.name = fields.name
-                        updated.url = fields.url
-                        updated.secret = fields.secret
-                        updated.events = fields.events
-                        updated.active = fields.active
+                        var updated = existing.with(fields)
                         if updated == existing {
                             summary.unchanged += 1
                             continue
@@ -151,9 +141,9 @@ public final class WebhookStore: Sendable {
     }
 }
 
-/// The `webhook` table's row.
+/// The `webhooks` table's row.
 struct WebhookRow: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "webhook"
+    static let databaseTableName = "webhooks"
 
     var id: String
     var name: String

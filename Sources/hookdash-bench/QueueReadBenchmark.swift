@@ -16,7 +16,7 @@ struct QueueReadBenchmark {
         for index in 0..<webhooks {
             try database.addWebhook(url: "https://hooks.example/\(index)", secret: "s")
         }
-        let webhookIDs = try await database.pool.read { db in try String.fetchAll(db, sql: "SELECT id FROM webhook") }
+        let webhookIDs = try await database.pool.read { db in try String.fetchAll(db, sql: "SELECT id FROM webhooks") }
         let deliveries = attempts / 5
         let fillStart = ContinuousClock.now
         try await database.pool.write { db in

@@ -148,6 +148,24 @@ struct WebhookCommandTests {
         #expect(try jsonArray(try sandbox.run(["webhooks", "list", "--json"]).stdout).isEmpty)
     }
 
+    @Test("on a terminal, delete asks and honours the answer")
+    func deleteAsksOnTerminal() throws {
+        let sandbox = try Sandbox()
+        let id = try #require(try jsonObject(try sandbox.run(create + good + ["--json"]).stdout)["id"] as? String)
+        // `script` gives the command a real pseudo-terminal; the answer arrives after the prompt.
+        func answer(_ reply: String) throws -> CLIResult {
+            let command = "'\(CLIHarness.binary)' webhooks delete \(id) --db '\(sandbox.db)'"
+            return try CLIHarness.runProgram("/bin/sh", ["-c", "(sleep 0.3; echo \(reply)) | script -qec \"\(command)\" /dev/null"])
+        }
+        let declined = try answer("n")
+        #expect(declined.stdout.contains("Delete webhook \"Billing\""), "\(declined.stdout)")
+        #expect(declined.stdout.contains("Not deleted."))
+        #expect(try jsonArray(try sandbox.run(["webhooks", "list", "--json"]).stdout).count == 1)
+        let accepted = try answer("y")
+        #expect(accepted.stdout.contains("Deleted webhook \(id)"), "\(accepted.stdout)")
+        #expect(try jsonArray(try sandbox.run(["webhooks", "list", "--json"]).stdout).isEmpty)
+    }
+
     @Test("export and import round-trip losslessly")
     func exportImportRoundTrip() throws {
         let source = try Sandbox()
@@ -207,6 +225,15 @@ struct WebhookCommandTests {
         #expect(result.status == 74)
         #expect(result.stderr.contains("is not a SQLite database"))
         #expect(FileManager.default.contents(atPath: sandbox.db) == content)
+    }
+
+    @Test("a database path that cannot be used gives a clear error and exit 74", arguments: [
+        ("/", "it is a folder"), ("/proc/hookdash-nope/db.sqlite", "cannot create the folder /proc/hookdash-nope"),
+    ])
+    func unusablePath(_ path: String, _ message: String) throws {
+        let result = try CLIHarness.run(["webhooks", "list", "--db", path])
+        #expect(result.status == 74)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
     @Test("events prints the catalogue")

@@ -71,7 +71,7 @@ private final class HookdashProcess: @unchecked Sendable {
         // however slowly this test's own tasks get scheduled.
         let victim = KillSwitch(threshold: 150)
         let receiver = try await Receiver.start(
-            policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 200, delayMilliseconds: 25))
+            policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 200, delayMilliseconds: 100))
         ) { _ in victim.countRequest() }
         try database.addWebhook(url: receiver.url(), secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         for _ in 0..<1000 { try database.emit() }
@@ -80,6 +80,8 @@ private final class HookdashProcess: @unchecked Sendable {
         let first = try HookdashProcess([
             "--db", database.path, "--dev", "serve", "--concurrency", "\(limit)", "--per-endpoint", "\(limit)",
         ])
+        // The receiver answers in 100 ms, so 1,000 messages take about 3 s at 32 in flight:
+        // the kill lands mid-way, with a full window of attempts in flight.
         victim.arm(pid: first.process.processIdentifier)
         #expect(await receiver.waitForRequests(count: 150, timeout: .seconds(30)))
         #expect(await first.exitStatus() != nil)

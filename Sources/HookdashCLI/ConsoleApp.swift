@@ -1,0 +1,371 @@
+import Foundation
+import HookdashConsole
+import HookdashCrypto
+import HookdashDelivery
+import HookdashDomain
+import HookdashStore
+import HookdashTerminal
+import HookdashUI
+import Logging
+
+public struct ConsoleOptions: Sendable {
+    public var databasePath: String
+    public var devMode: Bool
+    public var themeName: String?
+    public var delivery: DeliveryConfiguration
+    public var deliveryLogPath: String
+
+    public init(databasePath: String, devMode: Bool, themeName: String?, delivery: DeliveryConfiguration,
+                deliveryLogPath: String) {
+        self.databasePath = databasePath
+        self.devMode = devMode
+        self.themeName = themeName
+        self.delivery = delivery
+        self.deliveryLogPath = deliveryLogPath
+    }
+}
+
+/// Runs the console: owns the terminal on the calling thread, runs the delivery engine in the
+/// background, and feeds store changes (from this or any other process) back as actions.
+public enum ConsoleApp {
+    /// How often the store is read for changes made elsewhere.
+    static let pollInterval: TimeInterval = 0.5
+
+    /// Returns the process exit status (128 + signal when a signal ended it).
+    public static func run(options: ConsoleOptions) throws -> Int32 {
+        let environment = ProcessInfo.processInfo.environment
+        var theme = try ThemeLoader.load(name: options.themeName, environment: environment)
+        let store = try WebhookStore.open(path: options.databasePath)
+        let queue = QueueStore(store.dbPool)
+        let sink = FileLogSink(path: options.deliveryLogPath)
+        let engine = DeliveryEngine(
+            queue: queue, configuration: options.delivery,
+            logger: Logger(label: "hookdash.delivery") { label in FileLogHandler(label: label, sink: sink) })
+        Task { await engine.start() }
+        defer { blocking { await engine.stop() } }
+
+        TerminationSignals.install()
+        let terminal = try Terminal()
+        defer { terminal.close() }
+        if environment["NO_COLOR"].map({ !$0.isEmpty }) ?? false || terminal.colorCount < 8 {
+            theme = theme.monochrome
+        }
+        var state = ConsoleState(width: terminal.width, height: terminal.height, databasePath: options.databasePath)
+        let effects = EffectRunner(store: store, queue: queue, engine: engine, devMode: options.devMode)
+        state = effects.refresh(state, queueRunning: true)
+        var grid = Grid(width: state.width, height: state.height)
+        var lastDrawn: (ConsoleState, Grid)?
+        var lastPoll = Date()
+
+        while !state.shouldQuit {
+            if let signal = TerminationSignals.received { return 128 + signal }
+            var actions = terminal.nextEvents(timeoutMilliseconds: 50).map(ConsoleAction.input)
+            actions += effects.drainResults()
+            let now = Date()
+            actions.append(.tick(now))
+            for action in actions {
+                let (next, requested) = update(state, action)
+                state = next
+                for effect in requested {
+                    for result in effects.perform(effect, state: state) {
+                        state = update(state, result).0
+                    }
+                }
+            }
+            if now.timeIntervalSince(lastPoll) >= pollInterval {
+                lastPoll = now
+                state = effects.refresh(state, queueRunning: true)
+            }
+            if lastDrawn?.0 != state {
+                if grid.width != state.width || grid.height != state.height {
+                    grid = Grid(width: state.width, height: state.height)
+                }
+                let cursor = render(state, into: &grid, theme: theme)
+                if lastDrawn?.1 != grid || cursor != nil {
+                    terminal.draw(grid, cursor: cursor.map { ($0.x, $0.y) })
+                }
+                lastDrawn = (state, grid)
+            }
+        }
+        return 0
+    }
+}
+
+/// Runs async work to completion from synchronous code (the console owns its thread).
+func blocking(_ work: @escaping @Sendable () async -> Void) {
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        await work()
+        done.signal()
+    }
+    done.wait()
+}
+
+/// Picks the theme: `--theme`, else `theme = NAME` in the config file, else dark.
+enum ThemeLoader {
+    static func configFolder(_ environment: [String: String]) -> String {
+        if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty { return xdg + "/hookdash" }
+        return (environment["HOME"] ?? NSHomeDirectory()) + "/.config/hookdash"
+    }
+
+    static func load(name requested: String?, environment: [String: String]) throws -> Theme {
+        let folder = configFolder(environment)
+        let name = requested ?? configuredThemeName(folder: folder) ?? "dark"
+        let candidates = name.contains("/") ? [name] : [folder + "/themes/" + name + ".theme"]
+        for path in candidates where FileManager.default.fileExists(atPath: path) {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw InvalidInput(message: "cannot read theme file \(path)")
+            }
+            do {
+                return try Theme.parse(text, name: path)
+            } catch {
+                throw InvalidInput(message: error.description)
+            }
+        }
+        if let builtIn = Theme.builtIn(named: name) { return builtIn }
+        throw UsageError(message: "unknown theme '\(name)' (built in: dark, light, high-contrast; or a file in \(folder)/themes/)")
+    }
+
+    /// Reads `theme = NAME` from the config file, ignoring other keys and comments.
+    static func configuredThemeName(folder: String) -> String? {
+        guard let text = try? String(contentsOfFile: folder + "/config", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.count == 2, parts[0] == "theme", !parts[1].isEmpty { return parts[1] }
+        }
+        return nil
+    }
+}
+
+/// Performs the console's effects against the store and queue. Quick store work runs inline;
+/// network work runs in the engine, and its outcomes come back through `drainResults`.
+final class EffectRunner: @unchecked Sendable {
+    let store: WebhookStore
+    let queue: QueueStore
+    let engine: DeliveryEngine
+    let devMode: Bool
+    private let lock = NSLock()
+    private var results: [ConsoleAction] = []
+    /// Test deliveries whose outcome has not been announced yet: delivery id → webhook name.
+    private var watchedTests: [String: String] = [:]
+
+    init(store: WebhookStore, queue: QueueStore, engine: DeliveryEngine, devMode: Bool) {
+        self.store = store
+        self.queue = queue
+        self.engine = engine
+        self.devMode = devMode
+    }
+
+    func drainResults() -> [ConsoleAction] {
+        lock.withLock {
+            defer { results.removeAll() }
+            return results
+        }
+    }
+
+    private func post(_ action: ConsoleAction) {
+        lock.withLock { results.append(action) }
+    }
+
+    /// Re-reads everything visible so changes from other processes show up.
+    func refresh(_ state: ConsoleState, queueRunning: Bool) -> ConsoleState {
+        var next = state
+        do {
+            let outcomes = try queue.lastOutcomeByWebhook()
+            let rows = try store.list().map { Self.row($0, outcome: outcomes[$0.id]) }
+            if rows != next.webhooks || !next.hasLoaded { next = update(next, .webhooksLoaded(rows)).0 }
+            let stats = try queue.queueStats()
+            next = update(next, .queueUpdated(QueueSummary(
+                running: queueRunning, inFlight: stats.inFlight, due: stats.due, failed: stats.failed))).0
+            for screen in next.screens {
+                switch screen {
+                case .details(let details):
+                    let rows = try queue.deliveries(webhookID: details.webhookID, limit: 200).map(Self.row)
+                    if rows != details.deliveries || !details.hasLoaded {
+                        next = update(next, .deliveriesLoaded(webhookID: details.webhookID, rows)).0
+                    }
+                case .attempts(let attempts):
+                    let rows = try attemptRows(attempts.delivery.id, messageID: attempts.delivery.messageID)
+                    if rows != attempts.attempts { next = update(next, .attemptsLoaded(deliveryID: attempts.delivery.id, rows)).0 }
+                default: break
+                }
+            }
+            announceFinishedTests()
+        } catch {
+            next = update(next, .notify(.failure, "Database: \(error)")).0
+        }
+        return next
+    }
+
+    private func announceFinishedTests() {
+        let watched = lock.withLock { watchedTests }
+        for (deliveryID, name) in watched {
+            guard let delivery = try? queue.delivery(id: deliveryID), delivery.attemptCount > 0 else { continue }
+            let attempt = (try? queue.attempts(deliveryID: deliveryID))?.last
+            let duration = attempt.map { " in \($0.durationMilliseconds) ms" } ?? ""
+            if let status = delivery.lastStatusCode, (200..<300).contains(status) {
+                post(.notify(.success, "\(delivery.eventType) → \(name): \(status)\(duration)"))
+            } else {
+                let reason = delivery.lastStatusCode.map { "HTTP \($0)" } ?? delivery.lastError ?? "failed"
+                post(.notify(.failure, "\(delivery.eventType) → \(name): \(reason)\(duration)"))
+            }
+            _ = lock.withLock { watchedTests.removeValue(forKey: deliveryID) }
+        }
+    }
+
+    func perform(_ effect: ConsoleEffect, state: ConsoleState) -> [ConsoleAction] {
+        do {
+            switch effect {
+            case .reloadWebhooks:
+                return []
+            case .save(let submission):
+                return try save(submission)
+            case .delete(let id):
+                let removed = try store.delete(id: id)
+                return [.deleted(id: removed.id, name: removed.name)]
+            case .sendTest(let id):
+                let results = try queue.enqueueTest(webhookID: id)
+                let ids = results.flatMap(\.deliveryIDs)
+                let name = state.webhooks.first { $0.id == id }?.name ?? id
+                lock.withLock { for deliveryID in ids { watchedTests[deliveryID] = name } }
+                let engine = engine
+                Task { _ = await engine.processDue(onlyIDs: ids) }
+                if ids.isEmpty { return [.notify(.failure, "“\(name)” has no events to test")] }
+                return []
+            case .loadDeliveries(let id):
+                return [.deliveriesLoaded(webhookID: id, try queue.deliveries(webhookID: id, limit: 200).map(Self.row))]
+            case .loadAttempts(let id):
+                let messageID = try queue.delivery(id: id)?.messageID ?? ""
+                return [.attemptsLoaded(deliveryID: id, try attemptRows(id, messageID: messageID))]
+            case .redeliver(let id):
+                try queue.redeliver(deliveryID: id)
+                let engine = engine
+                Task { _ = await engine.processDue(onlyIDs: [id]) }
+                if let name = state.webhooks.first(where: { webhook in
+                    state.screens.contains { if case .details(let d) = $0 { d.webhookID == webhook.id } else { false } }
+                })?.name {
+                    lock.withLock { watchedTests[id] = name }
+                }
+                return []
+            case .simulate(let kind):
+                simulate(kind)
+                return []
+            case .generateSecret:
+                return [.secretGenerated(SecretGenerator.generate())]
+            }
+        } catch let error as StoreError {
+            return [.notify(.failure, error.description)]
+        } catch let error as QueueError {
+            return [.notify(.failure, error.description)]
+        } catch {
+            return [.notify(.failure, "\(error)")]
+        }
+    }
+
+    /// Attempts with the message body (stored once per message, identical on every attempt).
+    private func attemptRows(_ deliveryID: String, messageID: String) throws -> [AttemptRow] {
+        let body = try queue.message(id: messageID).map { JSONPretty.format($0.body) } ?? ""
+        return try queue.attempts(deliveryID: deliveryID).map { Self.row($0, requestBody: body) }
+    }
+
+    private func save(_ submission: FormSubmission) throws -> [ConsoleAction] {
+        let draft = WebhookDraft(name: submission.name, url: submission.url, secret: submission.secret,
+                                 events: submission.events, active: submission.active)
+        switch WebhookValidator.validate(draft, options: ValidationOptions(devMode: devMode)) {
+        case .failure(let failure):
+            var errors: [FormField: String] = [:]
+            for error in failure.errors {
+                guard let field = FormField(rawValue: error.field.rawValue) else { continue }
+                if errors[field] == nil { errors[field] = error.message }
+            }
+            return [.saveRejected(errors)]
+        case .success(let valid):
+            let outcomes = (try? queue.lastOutcomeByWebhook()) ?? [:]
+            if let id = submission.webhookID, let version = submission.expectedVersion {
+                do {
+                    let saved = try store.update(id: id, expectedVersion: version, valid)
+                    return [.saved(Self.row(saved, outcome: outcomes[saved.id]))]
+                } catch StoreError.stale {
+                    return [.staleEdit(current: try store.webhook(id: id).map { Self.row($0, outcome: outcomes[$0.id]) })]
+                } catch StoreError.notFound {
+                    return [.staleEdit(current: nil)]
+                }
+            }
+            let created = try store.create(valid)
+            return [.saved(Self.row(created, outcome: nil))]
+        }
+    }
+
+    private func simulate(_ kind: SimulationKind) {
+        let queue = queue
+        let engine = engine
+        let post: @Sendable (ConsoleAction) -> Void = { [weak self] action in self?.post(action) }
+        Task.detached {
+            do {
+                switch kind {
+                case .jobSucceeds, .jobFails:
+                    var job = SimulatedJob(taskCount: 2, now: Date())
+                    for step in job.steps(failing: kind == .jobFails) {
+                        if step.index > 0 { try await Task.sleep(for: .milliseconds(700)) }
+                        job.apply(step, at: Date())
+                        let result = try queue.enqueue(NewMessage(
+                            eventType: DeliverySamples.jobStatus, liveMode: true, body: job.body(), createdAt: Date()))
+                        _ = await engine.processDue(onlyIDs: result.deliveryIDs)
+                    }
+                    post(.notify(.success, "Demo job finished: \(kind == .jobFails ? "FAILED" : "SUCCEEDED")"))
+                case .orderFulfilled, .orderFails:
+                    let now = Date()
+                    let status = kind == .orderFails ? "FAILED" : "FULFILLED"
+                    let body = DeliverySamples.orderBody(
+                        orderID: DeliverySamples.newID(), status: status, createdAt: now.addingTimeInterval(-90), updatedAt: now)
+                    let result = try queue.enqueue(NewMessage(
+                        eventType: DeliverySamples.orderStatus, liveMode: true, body: body, createdAt: now))
+                    _ = await engine.processDue(onlyIDs: result.deliveryIDs)
+                    post(.notify(.success, "Demo order \(status): \(result.deliveryIDs.count) deliveries"))
+                }
+            } catch {
+                post(.notify(.failure, "Simulation failed: \(error)"))
+            }
+        }
+    }
+
+    // MARK: Conversions
+
+    static func row(_ webhook: Webhook, outcome: DeliveryOutcome?) -> WebhookRow {
+        WebhookRow(
+            id: webhook.id, name: webhook.name, url: webhook.url, secret: webhook.secret ?? "",
+            events: webhook.events.map(\.rawValue), active: webhook.active, createdAt: webhook.createdAt,
+            updatedAt: webhook.updatedAt, version: webhook.version,
+            lastDelivery: outcome.map { outcome in
+                let result: LastDelivery.Outcome = switch outcome.status {
+                case .succeeded: .succeeded(statusCode: outcome.statusCode ?? 200)
+                case .pending where outcome.statusCode == nil && outcome.error == nil: .pending
+                default: .failed(statusCode: outcome.statusCode)
+                }
+                return LastDelivery(outcome: result, at: outcome.attemptedAt)
+            })
+    }
+
+    static func row(_ delivery: DeliveryRecord) -> DeliveryRow {
+        let status: DeliveryRow.Status = switch delivery.status {
+        case .succeeded: .delivered
+        case .failed: .failed
+        case .cancelled: .cancelled
+        case .pending: delivery.isInFlight(at: Date()) ? .inFlight : .pending
+        }
+        return DeliveryRow(
+            id: delivery.id, event: delivery.eventType, messageID: delivery.messageID, liveMode: delivery.liveMode,
+            status: status, attemptCount: delivery.attemptCount, lastStatusCode: delivery.lastStatusCode,
+            lastError: delivery.lastError, createdAt: delivery.createdAt, nextAttemptAt: delivery.nextAttemptAt)
+    }
+
+    static func row(_ attempt: AttemptRecord, requestBody: String) -> AttemptRow {
+        AttemptRow(
+            number: attempt.number, startedAt: attempt.startedAt, durationMilliseconds: attempt.durationMilliseconds,
+            statusCode: attempt.responseStatus, error: attempt.errorText,
+            requestHeaders: attempt.requestHeaders.map { ($0.name, $0.value) },
+            requestBody: requestBody,
+            responseHeaders: attempt.responseHeaders.map { ($0.name, $0.value) },
+            responseBody: attempt.responseBody.map { String(decoding: $0, as: UTF8.self) } ?? "")
+    }
+}

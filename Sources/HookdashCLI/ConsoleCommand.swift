@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import HookdashConsole
+import HookdashUI
+
+/// `hookdash console` (also what plain `hookdash` runs): the interactive dashboard.
+struct ConsoleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "console",
+        abstract: "Open the interactive console (the default when no subcommand is given).",
+        discussion: """
+        Themes: --theme NAME picks themes/NAME.theme (built in: dark, light, high-contrast) or a
+        file in $XDG_CONFIG_HOME/hookdash/themes/; `theme = NAME` in $XDG_CONFIG_HOME/hookdash/config
+        sets the default. NO_COLOR=1 gives a monochrome screen.
+        """)
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var engine: DeliveryEngineOptions
+
+    @Option(name: .long, help: ArgumentHelp("Colour theme: dark, light, high-contrast, or a theme file.", valueName: "name"))
+    var theme: String?
+
+    func run() throws {
+        let options = ConsoleOptions(
+            databasePath: store.databasePath, devMode: store.devMode, themeName: theme,
+            delivery: engine.configuration(devMode: store.devMode), deliveryLogPath: store.deliveryLogPath)
+        var status: Int32 = 0
+        try ErrorReporter.guarded { status = try ConsoleApp.run(options: options) }
+        if status != 0 { throw ExitCode(status) }
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import HookdashUI
+
+/// Everything that can change the console: input, and results the runner brings back.
+public enum ConsoleAction: Equatable, Sendable {
+    case input(InputEvent)
+    case tick(Date)
+    case webhooksLoaded([WebhookRow])
+    case queueUpdated(QueueSummary)
+    case saved(WebhookRow)
+    case saveRejected([FormField: String])
+    case saveFailed(String)
+    case staleEdit(current: WebhookRow?)
+    case deleted(id: String, name: String)
+    case deliveriesLoaded(webhookID: String, [DeliveryRow])
+    case attemptsLoaded(deliveryID: String, [AttemptRow])
+    case secretGenerated(String)
+    case notify(Toast.Kind, String)
+}
+
+/// Work the runner does for the state machine; results come back as actions.
+public enum ConsoleEffect: Equatable, Sendable {
+    case reloadWebhooks
+    case save(FormSubmission)
+    case delete(webhookID: String)
+    case sendTest(webhookID: String)
+    case loadDeliveries(webhookID: String)
+    case loadAttempts(deliveryID: String)
+    case redeliver(deliveryID: String)
+    case simulate(SimulationKind)
+    case generateSecret
+}

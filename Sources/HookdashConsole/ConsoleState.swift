@@ -1,0 +1,195 @@
+import Foundation
+import HookdashUI
+
+/// Everything the console shows, as one value. `update` changes it; `render` draws it.
+public struct ConsoleState: Equatable, Sendable {
+    public var width: Int
+    public var height: Int
+    public var databasePath: String
+    public var queue = QueueSummary()
+    public var now: Date
+    public var eventChoices = EventChoice.standard
+    /// Times are shown in this zone (tests pin UTC so screens are reproducible).
+    public var timeZone = TimeZone.current
+
+    public var webhooks: [WebhookRow] = []
+    /// The selection follows a webhook, not a row number, so reloads never jump.
+    public var selectedWebhookID: String?
+    public var dashboardScroll = 0
+    public var filter = TextField()
+    public var isEditingFilter = false
+
+    /// Screens above the dashboard, innermost last.
+    public var screens: [Screen] = []
+    public var overlay: Overlay?
+    public var toasts: [Toast] = []
+    public var hasLoaded = false
+    public var shouldQuit = false
+
+    public init(width: Int = 80, height: Int = 24, databasePath: String, now: Date = Date()) {
+        self.width = width
+        self.height = height
+        self.databasePath = databasePath
+        self.now = now
+    }
+
+    public static let minimumWidth = 60
+    public static let minimumHeight = 16
+
+    public var isTooSmall: Bool { width < Self.minimumWidth || height < Self.minimumHeight }
+
+    public var visibleWebhooks: [WebhookRow] {
+        let needle = filter.text.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !needle.isEmpty else { return webhooks }
+        return webhooks.filter { $0.name.lowercased().contains(needle) || $0.url.lowercased().contains(needle) }
+    }
+
+    public var selectedWebhook: WebhookRow? {
+        selectedWebhookID.flatMap { id in webhooks.first { $0.id == id } }
+    }
+
+    public var topScreen: Screen? { screens.last }
+}
+
+public enum Screen: Equatable, Sendable {
+    case form(FormState)
+    case details(DetailsState)
+    case attempts(AttemptsState)
+    case attempt(AttemptViewState)
+}
+
+public enum Overlay: Equatable, Sendable {
+    case help
+    case confirmDelete(ConfirmDeleteState)
+    case simulate(selected: Int)
+}
+
+public struct ConfirmDeleteState: Equatable, Sendable {
+    public var webhookID: String
+    public var webhookName: String
+    /// Cancel is focused first so a stray Enter never deletes.
+    public var deleteFocused = false
+}
+
+public struct Toast: Equatable, Sendable {
+    public enum Kind: Equatable, Sendable { case info, success, failure }
+    public var kind: Kind
+    public var text: String
+    public var expiresAt: Date
+
+    public init(kind: Kind, text: String, expiresAt: Date) {
+        self.kind = kind
+        self.text = text
+        self.expiresAt = expiresAt
+    }
+}
+
+public struct FormState: Equatable, Sendable {
+    public enum Mode: Equatable, Sendable {
+        case create
+        case edit(webhookID: String, version: Int)
+    }
+
+    /// Focus stops in order; events get one stop per checkbox.
+    public enum Focus: Equatable, Hashable, Sendable {
+        case name, url, secret, event(Int), status, save, cancel
+    }
+
+    public var mode: Mode
+    public var name: TextField
+    public var url: TextField
+    public var secret: TextField
+    public var events: Set<String>
+    public var active: Bool
+    public var focus: Focus = .name
+    public var secretRevealed = false
+    public var errors: [FormField: String] = [:]
+    /// A form-wide problem (store failure, stale edit).
+    public var banner: String?
+    public var isConfirmingDiscard = false
+    /// Set when the webhook changed elsewhere since the form opened; Ctrl-L reloads it.
+    public var staleCurrent: WebhookRow?
+    private var original: Snapshot
+
+    struct Snapshot: Equatable, Sendable {
+        var name, url, secret: String
+        var events: Set<String>
+        var active: Bool
+    }
+
+    public init(creating: Void = ()) {
+        mode = .create
+        name = TextField()
+        url = TextField()
+        secret = TextField()
+        events = []
+        active = true
+        original = Snapshot(name: "", url: "", secret: "", events: [], active: true)
+    }
+
+    public init(editing webhook: WebhookRow) {
+        mode = .edit(webhookID: webhook.id, version: webhook.version)
+        name = TextField(webhook.name)
+        url = TextField(webhook.url)
+        secret = TextField(webhook.secret)
+        events = Set(webhook.events)
+        active = webhook.active
+        original = Snapshot(name: webhook.name, url: webhook.url, secret: webhook.secret,
+                            events: Set(webhook.events), active: webhook.active)
+    }
+
+    public var isDirty: Bool {
+        Snapshot(name: name.text, url: url.text, secret: secret.text, events: events, active: active) != original
+    }
+
+    public var title: String {
+        switch mode {
+        case .create: "Create Webhook"
+        case .edit: "Edit Webhook"
+        }
+    }
+
+    public func focusOrder(eventCount: Int) -> [Focus] {
+        [.name, .url, .secret] + (0..<eventCount).map { Focus.event($0) } + [.status, .save, .cancel]
+    }
+
+    func submission(eventChoices: [EventChoice]) -> FormSubmission {
+        var webhookID: String?
+        var version: Int?
+        if case .edit(let id, let expected) = mode {
+            webhookID = id
+            version = expected
+        }
+        return FormSubmission(
+            webhookID: webhookID, expectedVersion: version, name: name.text, url: url.text, secret: secret.text,
+            events: eventChoices.map(\.name).filter { events.contains($0) }, active: active)
+    }
+}
+
+public struct DetailsState: Equatable, Sendable {
+    public var webhookID: String
+    public var deliveries: [DeliveryRow] = []
+    public var selectedIndex = 0
+    public var scroll = 0
+    public var hasLoaded = false
+
+    public init(webhookID: String) { self.webhookID = webhookID }
+}
+
+public struct AttemptsState: Equatable, Sendable {
+    public var delivery: DeliveryRow
+    public var webhookName: String
+    public var attempts: [AttemptRow] = []
+    public var selectedIndex = 0
+
+    public init(delivery: DeliveryRow, webhookName: String) {
+        self.delivery = delivery
+        self.webhookName = webhookName
+    }
+}
+
+public struct AttemptViewState: Equatable, Sendable {
+    public var title: String
+    public var lines: [String]
+    public var scroll = 0
+}

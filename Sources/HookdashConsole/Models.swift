@@ -1,0 +1,191 @@
+import Foundation
+
+/// A webhook as the console shows it. The runner converts store records into these, so the
+/// state machine stays a plain value that tests can build by hand.
+public struct WebhookRow: Equatable, Sendable, Identifiable {
+    public var id: String
+    public var name: String
+    public var url: String
+    public var secret: String
+    /// Event type names, e.g. "job.status".
+    public var events: [String]
+    public var active: Bool
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var version: Int
+    public var lastDelivery: LastDelivery?
+
+    public init(
+        id: String, name: String, url: String, secret: String = "", events: [String], active: Bool = true,
+        createdAt: Date = Date(timeIntervalSince1970: 0), updatedAt: Date = Date(timeIntervalSince1970: 0),
+        version: Int = 1, lastDelivery: LastDelivery? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.url = url
+        self.secret = secret
+        self.events = events
+        self.active = active
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.version = version
+        self.lastDelivery = lastDelivery
+    }
+}
+
+/// The outcome of a webhook's most recent delivery, for the dashboard's last column.
+public struct LastDelivery: Equatable, Sendable {
+    public enum Outcome: Equatable, Sendable {
+        case succeeded(statusCode: Int)
+        case failed(statusCode: Int?)
+        case pending
+    }
+
+    public var outcome: Outcome
+    public var at: Date
+
+    public init(outcome: Outcome, at: Date) {
+        self.outcome = outcome
+        self.at = at
+    }
+}
+
+/// The background queue as the header shows it.
+public struct QueueSummary: Equatable, Sendable {
+    public var running: Bool
+    public var inFlight: Int
+    public var due: Int
+    public var failed: Int
+
+    public init(running: Bool = false, inFlight: Int = 0, due: Int = 0, failed: Int = 0) {
+        self.running = running
+        self.inFlight = inFlight
+        self.due = due
+        self.failed = failed
+    }
+}
+
+/// An event type a webhook can subscribe to, as a form checkbox.
+public struct EventChoice: Equatable, Sendable {
+    public var name: String
+    public var label: String
+    public var shortLabel: String
+
+    public init(name: String, label: String, shortLabel: String) {
+        self.name = name
+        self.label = label
+        self.shortLabel = shortLabel
+    }
+
+    public static let standard = [
+        EventChoice(name: "job.status", label: "Job Status", shortLabel: "job"),
+        EventChoice(name: "order.status", label: "Order Status", shortLabel: "order"),
+    ]
+}
+
+/// One delivery of a message to a webhook, for the details screen.
+public struct DeliveryRow: Equatable, Sendable, Identifiable {
+    public enum Status: String, Equatable, Sendable {
+        case pending, inFlight = "in flight", delivered, failed, cancelled
+    }
+
+    public var id: String
+    public var event: String
+    public var messageID: String
+    public var liveMode: Bool
+    public var status: Status
+    public var attemptCount: Int
+    public var lastStatusCode: Int?
+    public var lastError: String?
+    public var createdAt: Date
+    public var nextAttemptAt: Date?
+
+    public init(
+        id: String, event: String, messageID: String, liveMode: Bool = true, status: Status,
+        attemptCount: Int, lastStatusCode: Int? = nil, lastError: String? = nil,
+        createdAt: Date, nextAttemptAt: Date? = nil
+    ) {
+        self.id = id
+        self.event = event
+        self.messageID = messageID
+        self.liveMode = liveMode
+        self.status = status
+        self.attemptCount = attemptCount
+        self.lastStatusCode = lastStatusCode
+        self.lastError = lastError
+        self.createdAt = createdAt
+        self.nextAttemptAt = nextAttemptAt
+    }
+}
+
+/// One recorded attempt with its request and response.
+public struct AttemptRow: Equatable, Sendable {
+    public var number: Int
+    public var startedAt: Date
+    public var durationMilliseconds: Int
+    public var statusCode: Int?
+    public var error: String?
+    public var requestHeaders: [(String, String)]
+    public var requestBody: String
+    public var responseHeaders: [(String, String)]
+    public var responseBody: String
+
+    public init(
+        number: Int, startedAt: Date, durationMilliseconds: Int, statusCode: Int?, error: String? = nil,
+        requestHeaders: [(String, String)] = [], requestBody: String = "",
+        responseHeaders: [(String, String)] = [], responseBody: String = ""
+    ) {
+        self.number = number
+        self.startedAt = startedAt
+        self.durationMilliseconds = durationMilliseconds
+        self.statusCode = statusCode
+        self.error = error
+        self.requestHeaders = requestHeaders
+        self.requestBody = requestBody
+        self.responseHeaders = responseHeaders
+        self.responseBody = responseBody
+    }
+
+    public var succeeded: Bool { statusCode.map { (200..<300).contains($0) } ?? false }
+
+    public static func == (lhs: AttemptRow, rhs: AttemptRow) -> Bool {
+        lhs.number == rhs.number && lhs.startedAt == rhs.startedAt
+            && lhs.durationMilliseconds == rhs.durationMilliseconds && lhs.statusCode == rhs.statusCode
+            && lhs.error == rhs.error && lhs.requestBody == rhs.requestBody && lhs.responseBody == rhs.responseBody
+            && lhs.requestHeaders.elementsEqual(rhs.requestHeaders, by: ==)
+            && lhs.responseHeaders.elementsEqual(rhs.responseHeaders, by: ==)
+    }
+}
+
+/// What the form asks the runner to validate and store.
+public struct FormSubmission: Equatable, Sendable {
+    /// nil when creating.
+    public var webhookID: String?
+    public var expectedVersion: Int?
+    public var name: String
+    public var url: String
+    public var secret: String
+    public var events: [String]
+    public var active: Bool
+}
+
+/// The form's fields, also used to place validation messages.
+public enum FormField: String, Equatable, Hashable, Sendable, CaseIterable {
+    case name, url, secret, events, status
+}
+
+public enum SimulationKind: String, Equatable, Sendable, CaseIterable {
+    case jobSucceeds = "job"
+    case jobFails = "job-fails"
+    case orderFulfilled = "order"
+    case orderFails = "order-fails"
+
+    public var title: String {
+        switch self {
+        case .jobSucceeds: "Run a demo job (PENDING → RUNNING → SUCCEEDED)"
+        case .jobFails: "Run a demo job that fails"
+        case .orderFulfilled: "Place a demo order that is fulfilled"
+        case .orderFails: "Place a demo order that fails"
+        }
+    }
+}

@@ -1,0 +1,671 @@
+import Foundation
+import HookdashUI
+
+/// Where the text cursor belongs after drawing (inside a focused text field), if anywhere.
+public struct CursorPosition: Equatable, Sendable {
+    public var x: Int
+    public var y: Int
+}
+
+/// Draws the whole console state into a grid. Pure: the same state always gives the same grid.
+@discardableResult
+public func render(_ state: ConsoleState, into grid: inout Grid, theme: Theme) -> CursorPosition? {
+    var painter = Painter(state: state, theme: theme, grid: grid)
+    let cursor = painter.paint()
+    grid = painter.grid
+    return cursor
+}
+
+enum DetailsLayout {
+    static let listTop = 9
+}
+
+struct Painter {
+    let state: ConsoleState
+    let theme: Theme
+    var grid: Grid
+    var cursor: CursorPosition?
+
+    init(state: ConsoleState, theme: Theme, grid: Grid) {
+        self.state = state
+        self.theme = theme
+        self.grid = grid
+    }
+
+    var width: Int { grid.width }
+    var height: Int { grid.height }
+
+    mutating func paint() -> CursorPosition? {
+        grid.fill(grid.bounds, style: theme[.normal])
+        if state.isTooSmall {
+            paintTooSmall()
+            return nil
+        }
+        paintHeader()
+        switch state.topScreen {
+        case nil: paintDashboard()
+        case .form(let form):
+            paintForm(form)
+        case .details(let details): paintDetails(details)
+        case .attempts(let attempts): paintAttempts(attempts)
+        case .attempt(let view): paintAttemptView(view)
+        }
+        switch state.overlay {
+        case .help: paintHelp()
+        case .confirmDelete(let confirm): paintConfirmDelete(confirm)
+        case .simulate(let selected): paintSimulate(selected)
+        case nil: break
+        }
+        paintToasts()
+        paintFooter()
+        return state.overlay == nil ? cursor : nil
+    }
+
+    // MARK: Frame
+
+    mutating func paintTooSmall() {
+        let lines = [
+            "Terminal too small",
+            "hookdash needs \(ConsoleState.minimumWidth)×\(ConsoleState.minimumHeight); this is \(state.width)×\(state.height).",
+            "Enlarge the window, or press q to quit.",
+        ]
+        let top = max(0, (height - lines.count) / 2)
+        for (offset, line) in lines.enumerated() {
+            let fitted = TextWidth.truncate(line, to: width)
+            grid.put(fitted, x: max(0, (width - TextWidth.of(fitted)) / 2), y: top + offset,
+                     style: offset == 0 ? theme[.title] : theme[.normal])
+        }
+    }
+
+    mutating func paintHeader() {
+        let style = theme[.header]
+        grid.fill(Rect(x: 0, y: 0, width: width, height: 1), style: style)
+        let queue = state.queue
+        let queueText = (queue.running ? "● queue running" : "○ queue stopped")
+            + "  \(queue.inFlight) in flight  \(queue.due) due  \(queue.failed) failed "
+        let queueWidth = TextWidth.of(queueText)
+        let left = " hookdash │ "
+        grid.put(left, x: 0, y: 0, style: style)
+        let pathRoom = width - TextWidth.of(left) - queueWidth - 2
+        if pathRoom >= 8 {
+            grid.put(TextWidth.shortenMiddle(Self.abbreviateHome(state.databasePath), to: pathRoom),
+                     x: TextWidth.of(left), y: 0, style: style)
+            grid.put(queueText, x: width - queueWidth, y: 0, style: style)
+        } else {
+            let room = width - TextWidth.of(left)
+            grid.put(TextWidth.truncate(queueText, to: room), x: TextWidth.of(left), y: 0, style: style)
+        }
+    }
+
+    static func abbreviateHome(_ path: String) -> String {
+        guard let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty, home != "/",
+              path.hasPrefix(home + "/") else { return path }
+        return "~" + path.dropFirst(home.count)
+    }
+
+    mutating func paintFooter() {
+        let items = footerItems()
+        let y = height - 1
+        grid.fill(Rect(x: 0, y: y, width: width, height: 1), style: theme[.footer])
+        // Help and quit always show, so every other key stays discoverable.
+        let pinned = items.filter { $0.0 == "?" || ($0.0 == "q" && $0.1 == "quit") }
+        let others = items.filter { item in !pinned.contains { $0 == item } }
+        let pinnedWidth = pinned.reduce(0) { $0 + TextWidth.of($1.0) + 1 + TextWidth.of($1.1) + 2 }
+        var x = 1
+        for (key, label) in others {
+            let itemWidth = TextWidth.of(key) + 1 + TextWidth.of(label)
+            if x + itemWidth + pinnedWidth > width { break }
+            x += grid.put(key, x: x, y: y, style: theme[.footerKey])
+            x += grid.put(" " + label, x: x, y: y, style: theme[.footer]) + 2
+        }
+        for (key, label) in pinned {
+            x += grid.put(key, x: x, y: y, style: theme[.footerKey])
+            x += grid.put(" " + label, x: x, y: y, style: theme[.footer]) + 2
+        }
+    }
+
+    func footerItems() -> [(String, String)] {
+        switch state.overlay {
+        case .help: return [("Esc", "close help"), ("q", "close")]
+        case .confirmDelete: return [("Tab", "switch"), ("Enter", "choose"), ("Esc", "cancel")]
+        case .simulate: return [("↑↓", "choose"), ("Enter", "run"), ("1-4", "run"), ("Esc", "cancel")]
+        case nil: break
+        }
+        switch state.topScreen {
+        case nil:
+            if state.isEditingFilter { return [("Enter", "keep filter"), ("Esc", "clear"), ("↑↓", "move")] }
+            var items: [(String, String)] = []
+            if state.selectedWebhook != nil { items.append(("⏎", "open")) }
+            items.append(("n", "new"))
+            if state.selectedWebhook != nil { items += [("e", "edit"), ("d", "delete"), ("t", "test")] }
+            items += [("s", "simulate"), ("/", "filter")]
+            if !state.filter.text.isEmpty { items.append(("Esc", "clear filter")) }
+            return items + [("?", "help"), ("q", "quit")]
+        case .form(let form):
+            if form.isConfirmingDiscard { return [("y", "discard changes"), ("n", "keep editing")] }
+            var items: [(String, String)] = [("Tab", "next"), ("S-Tab", "prev"), ("^S", "save")]
+            switch form.focus {
+            case .secret: items += [("^R", form.secretRevealed ? "hide" : "reveal"), ("^G", "generate")]
+            case .event, .status: items.append(("Space", "toggle"))
+            default: break
+            }
+            if form.staleCurrent != nil { items.append(("^L", "reload")) }
+            return items + [("Esc", "cancel"), ("?", "help")]
+        case .details:
+            return [("↑↓", "move"), ("⏎", "attempts"), ("t", "test"), ("r", "redeliver"), ("e", "edit"),
+                    ("d", "delete"), ("s", "simulate"), ("Esc", "back"), ("?", "help"), ("q", "quit")]
+        case .attempts:
+            return [("↑↓", "move"), ("⏎", "request/response"), ("r", "redeliver"), ("Esc", "back"),
+                    ("?", "help"), ("q", "quit")]
+        case .attempt:
+            return [("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("g/G", "top/end"), ("Esc", "back"), ("?", "help")]
+        }
+    }
+
+    mutating func paintToasts() {
+        guard !state.toasts.isEmpty else { return }
+        var y = height - 2
+        for toast in state.toasts.reversed() {
+            guard y >= 1 else { break }
+            let icon = switch toast.kind {
+            case .info: "•"
+            case .success: "✓"
+            case .failure: "✗"
+            }
+            let text = TextWidth.truncate(" \(icon) \(toast.text) ", to: width - 2)
+            let textWidth = TextWidth.of(text)
+            let style = toast.kind == .failure ? theme[.toast].adding(.bold) : theme[.toast]
+            grid.put(text, x: width - textWidth - 1, y: y, style: style)
+            y -= 1
+        }
+    }
+
+    // MARK: Dashboard
+
+    struct Columns {
+        var name: Int, url: Int, events: Int, status: Int, last: Int
+    }
+
+    func dashboardColumns() -> Columns {
+        let available = width - 2 - 4 * 2
+        let events = 10, status = 8, last = 15
+        let name = max(10, min(30, available / 5))
+        let url = max(10, available - name - events - status - last)
+        return Columns(name: name, url: url, events: events, status: status, last: last)
+    }
+
+    mutating func paintDashboard() {
+        let rows = state.visibleWebhooks
+        let titleY = 2
+        let title = state.hasLoaded ? " Webhooks (\(state.webhooks.count))" : " Webhooks"
+        grid.put(title, x: 0, y: titleY, style: theme[.title])
+        paintFilterIndicator(y: titleY)
+        let columns = dashboardColumns()
+        let headerY = titleY + 1
+        let headers = ["NAME", "URL", "EVENTS", "STATUS", "LAST DELIVERY"]
+        let widths = [columns.name, columns.url, columns.events, columns.status, columns.last]
+        grid.fill(Rect(x: 0, y: headerY, width: width, height: 1), style: theme[.tableHeader])
+        var x = 2
+        for (header, columnWidth) in zip(headers, widths) {
+            grid.put(header, x: x, y: headerY, style: theme[.tableHeader], maxWidth: columnWidth)
+            x += columnWidth + 2
+        }
+        let top = state.tableTop
+        let visibleRows = state.tableRows
+        if !state.hasLoaded {
+            centre(["Loading…"], top: top, rows: visibleRows, style: theme[.muted])
+            return
+        }
+        if state.webhooks.isEmpty {
+            centre(["The webhooks dashboard is empty.", "Press n to create a webhook."], top: top, rows: visibleRows,
+                   style: theme[.normal])
+            return
+        }
+        if rows.isEmpty {
+            centre(["No webhook matches “\(state.filter.text)”.", "Esc clears the filter."], top: top,
+                   rows: visibleRows, style: theme[.muted])
+            return
+        }
+        for (offset, webhook) in rows.dropFirst(state.dashboardScroll).prefix(visibleRows).enumerated() {
+            let y = top + offset
+            let selected = webhook.id == state.selectedWebhookID
+            paintWebhookRow(webhook, y: y, columns: columns, selected: selected)
+        }
+        if rows.count > visibleRows {
+            let more = " \(state.dashboardScroll + 1)–\(min(rows.count, state.dashboardScroll + visibleRows)) of \(rows.count) "
+            grid.put(more, x: width - TextWidth.of(more) - 1, y: titleY, style: theme[.muted])
+        }
+    }
+
+    mutating func paintFilterIndicator(y: Int) {
+        guard state.isEditingFilter || !state.filter.text.isEmpty else { return }
+        let label = " / filter: "
+        let boxWidth = min(30, width / 3)
+        let x = width - boxWidth - TextWidth.of(label) - 16
+        grid.put(label, x: x, y: y, style: theme[.filter])
+        let fieldX = x + TextWidth.of(label)
+        let style = state.isEditingFilter ? theme[.inputFocused] : theme[.input]
+        grid.fill(Rect(x: fieldX, y: y, width: boxWidth, height: 1), style: style)
+        let visible = state.filter.visible(width: boxWidth, masked: false)
+        grid.put(visible.text, x: fieldX, y: y, style: style, maxWidth: boxWidth)
+        if state.isEditingFilter { cursor = CursorPosition(x: fieldX + visible.cursorColumn, y: y) }
+    }
+
+    mutating func paintWebhookRow(_ webhook: WebhookRow, y: Int, columns: Columns, selected: Bool) {
+        let base = selected ? theme[.selection] : theme[.normal]
+        if selected { grid.fill(Rect(x: 0, y: y, width: width, height: 1), style: base) }
+        grid.put(selected ? "›" : " ", x: 0, y: y, style: base)
+        var x = 2
+        grid.put(TextWidth.truncate(webhook.name, to: columns.name), x: x, y: y, style: base)
+        x += columns.name + 2
+        grid.put(TextWidth.shortenMiddle(webhook.url, to: columns.url), x: x, y: y, style: base)
+        x += columns.url + 2
+        let events = state.eventChoices.filter { webhook.events.contains($0.name) }.map(\.shortLabel)
+            + webhook.events.filter { name in !state.eventChoices.contains { $0.name == name } }
+        grid.put(TextWidth.truncate(events.joined(separator: ", "), to: columns.events), x: x, y: y, style: base)
+        x += columns.events + 2
+        let statusStyle = selected ? base : theme[webhook.active ? .active : .inactive]
+        grid.put(webhook.active ? "Active" : "Inactive", x: x, y: y, style: statusStyle)
+        x += columns.status + 2
+        let (text, role) = lastDeliveryText(webhook.lastDelivery)
+        grid.put(TextWidth.truncate(text, to: columns.last), x: x, y: y, style: selected ? base : theme[role])
+    }
+
+    func lastDeliveryText(_ last: LastDelivery?) -> (String, ThemeRole) {
+        guard let last else { return ("— none", .muted) }
+        let ago = RelativeTime.describe(from: last.at, to: state.now)
+        switch last.outcome {
+        case .succeeded(let code): return ("✓ \(code) \(ago)", .success)
+        case .failed(let code?): return ("✗ \(code) \(ago)", .error)
+        case .failed(nil): return ("✗ error \(ago)", .error)
+        case .pending: return ("… pending", .warning)
+        }
+    }
+
+    mutating func centre(_ lines: [String], top: Int, rows: Int, style: Style) {
+        let start = top + max(0, (rows - lines.count) / 2)
+        for (offset, line) in lines.enumerated() {
+            let fitted = TextWidth.truncate(line, to: width - 2)
+            grid.put(fitted, x: max(0, (width - TextWidth.of(fitted)) / 2), y: start + offset,
+                     style: offset == 0 ? style.adding(.bold) : style)
+        }
+    }
+
+    // MARK: Form
+
+    mutating func paintForm(_ form: FormState) {
+        let layout = FormLayout(width: width, height: height, eventCount: state.eventChoices.count)
+        let box = layout.box
+        grid.fill(box, style: theme[.dialog])
+        grid.box(box, style: theme[.border], title: form.title, titleStyle: theme[.title])
+        let labelX = layout.labelX
+        let fieldX = layout.fieldX
+        let fieldWidth = layout.fieldWidth
+
+        func label(_ text: String, required: Bool, y: Int) {
+            let used = grid.put(text, x: labelX, y: y, style: theme[.label])
+            if required { grid.put(" *", x: labelX + used, y: y, style: theme[.required]) }
+        }
+        func message(_ field: FormField, y: Int, hint: String? = nil) {
+            if let error = form.errors[field] {
+                grid.put("✗ " + error, x: fieldX, y: y, style: theme[.error], maxWidth: box.x + box.width - 2 - fieldX)
+            } else if let hint {
+                grid.put(hint, x: fieldX, y: y, style: theme[.muted], maxWidth: box.x + box.width - 2 - fieldX)
+            }
+        }
+        func textField(_ field: TextField, focus: FormState.Focus, masked: Bool, y: Int) {
+            let focused = form.focus == focus && !form.isConfirmingDiscard
+            let style = focused ? theme[.inputFocused] : theme[.input]
+            grid.fill(Rect(x: fieldX, y: y, width: fieldWidth, height: 1), style: style)
+            let visible = field.visible(width: fieldWidth - 2, masked: masked)
+            grid.put(visible.text, x: fieldX + 1, y: y, style: style, maxWidth: fieldWidth - 2)
+            if focused { cursor = CursorPosition(x: fieldX + 1 + visible.cursorColumn, y: y) }
+        }
+
+        label("Name", required: true, y: layout.nameY)
+        textField(form.name, focus: .name, masked: false, y: layout.nameY)
+        message(.name, y: layout.nameY + 1)
+        label("URL endpoint", required: true, y: layout.urlY)
+        textField(form.url, focus: .url, masked: false, y: layout.urlY)
+        message(.url, y: layout.urlY + 1, hint: "https://… (Signed JSON POSTs go here)")
+        label("Secret", required: false, y: layout.secretY)
+        textField(form.secret, focus: .secret, masked: !form.secretRevealed, y: layout.secretY)
+        let secretHint = form.secret.text.isEmpty
+            ? "Optional · ^G generate · empty sends no signature"
+            : (form.secretRevealed ? "^R hide · ^G generate new" : "^R reveal · ^G generate new")
+        message(.secret, y: layout.secretY + 1, hint: secretHint)
+
+        label("Events", required: true, y: layout.eventsY)
+        var x = fieldX
+        for (index, choice) in state.eventChoices.enumerated() {
+            let checked = form.events.contains(choice.name)
+            let focused = form.focus == .event(index) && !form.isConfirmingDiscard
+            let text = "[\(checked ? "x" : " ")] \(choice.label)"
+            x += grid.put(text, x: x, y: layout.eventsY, style: focused ? theme[.inputFocused] : theme[.normal]) + 3
+        }
+        message(.events, y: layout.eventsY + 1)
+
+        label("Status", required: true, y: layout.statusY)
+        let statusFocused = form.focus == .status && !form.isConfirmingDiscard
+        let activeText = form.active ? "(•) Active  ( ) Inactive" : "( ) Active  (•) Inactive"
+        grid.put(activeText, x: fieldX, y: layout.statusY, style: statusFocused ? theme[.inputFocused] : theme[.normal])
+        message(.status, y: layout.statusY + 1)
+
+        let save = "[ Save ]", cancel = "[ Cancel ]"
+        let buttonsWidth = TextWidth.of(save) + 3 + TextWidth.of(cancel)
+        let buttonsX = box.x + (box.width - buttonsWidth) / 2
+        grid.put(save, x: buttonsX, y: layout.buttonsY,
+                 style: form.focus == .save && !form.isConfirmingDiscard ? theme[.buttonFocused] : theme[.button])
+        grid.put(cancel, x: buttonsX + TextWidth.of(save) + 3, y: layout.buttonsY,
+                 style: form.focus == .cancel && !form.isConfirmingDiscard ? theme[.buttonFocused] : theme[.button])
+        if let banner = form.banner {
+            let text = TextWidth.truncate(banner, to: box.width - 4)
+            grid.put(text, x: box.x + (box.width - TextWidth.of(text)) / 2, y: layout.bannerY, style: theme[.warning])
+        }
+        if form.isConfirmingDiscard {
+            paintDialog(title: "Discard changes?", lines: ["Your changes to this webhook are not saved.", "",
+                                                        "y discard · n keep editing"], width: 50)
+        }
+    }
+
+    // MARK: Details
+
+    mutating func paintDetails(_ details: DetailsState) {
+        guard let webhook = state.webhooks.first(where: { $0.id == details.webhookID }) else {
+            centre(["This webhook no longer exists.", "Esc goes back."], top: 2, rows: height - 4, style: theme[.muted])
+            return
+        }
+        grid.put(" Webhook · ", x: 0, y: 2, style: theme[.title])
+        grid.put(TextWidth.truncate(webhook.name, to: width - 24), x: 11, y: 2, style: theme[.title])
+        let status = webhook.active ? "● Active" : "○ Inactive"
+        grid.put(status, x: width - TextWidth.of(status) - 2, y: 2, style: theme[webhook.active ? .active : .inactive])
+        let half = width / 2
+        field("URL", webhook.url, x: 1, y: 3, width: width - 2)
+        let events = webhook.events.joined(separator: ", ")
+        field("Events", events, x: 1, y: 4, width: half - 2)
+        field("Secret", webhook.secret.isEmpty ? "none (unsigned)" : "set · signed (whsec…)", x: half, y: 4, width: width - half - 1)
+        field("ID", webhook.id, x: 1, y: 5, width: width - 2)
+        field("Created", Self.timestamp(webhook.createdAt, zone: state.timeZone), x: 1, y: 6, width: half - 2)
+        field("Updated", Self.timestamp(webhook.updatedAt, zone: state.timeZone), x: half, y: 6, width: width - half - 1)
+
+        grid.put(" Deliveries (newest first, live)", x: 0, y: 7, style: theme[.title])
+        let headerY = DetailsLayout.listTop - 1
+        grid.fill(Rect(x: 0, y: headerY, width: width, height: 1), style: theme[.tableHeader])
+        let columns = [("TIME", 19), ("EVENT", 13), ("STATUS", 10), ("TRIES", 5), ("RESULT", max(8, width - 2 - 19 - 13 - 10 - 5 - 8))]
+        var x = 2
+        for (title, columnWidth) in columns {
+            grid.put(title, x: x, y: headerY, style: theme[.tableHeader], maxWidth: columnWidth)
+            x += columnWidth + 2
+        }
+        let top = DetailsLayout.listTop
+        let rows = max(1, height - top - 2)
+        if !details.hasLoaded {
+            centre(["Loading deliveries…"], top: top, rows: rows, style: theme[.muted])
+            return
+        }
+        if details.deliveries.isEmpty {
+            centre(["No deliveries yet.", "Press t to send a test event, or s to simulate one."], top: top, rows: rows,
+                   style: theme[.muted])
+            return
+        }
+        for (offset, delivery) in details.deliveries.dropFirst(details.scroll).prefix(rows).enumerated() {
+            let index = details.scroll + offset
+            let y = top + offset
+            let selected = index == details.selectedIndex
+            let base = selected ? theme[.selection] : theme[.normal]
+            if selected { grid.fill(Rect(x: 0, y: y, width: width, height: 1), style: base) }
+            grid.put(selected ? "›" : " ", x: 0, y: y, style: base)
+            var x = 2
+            let cells: [(String, ThemeRole?)] = [
+                (Self.timestamp(delivery.createdAt, zone: state.timeZone), nil),
+                (delivery.event + (delivery.liveMode ? "" : "*"), nil),
+                (delivery.status.rawValue, Self.role(for: delivery.status)),
+                ("\(delivery.attemptCount)", nil),
+                (Self.result(of: delivery, now: state.now), Self.role(for: delivery.status)),
+            ]
+            for ((text, role), (_, columnWidth)) in zip(cells, columns) {
+                let style = selected ? base : (role.map { theme[$0] } ?? base)
+                grid.put(TextWidth.truncate(text, to: columnWidth), x: x, y: y, style: style)
+                x += columnWidth + 2
+            }
+        }
+    }
+
+    mutating func field(_ name: String, _ value: String, x: Int, y: Int, width fieldWidth: Int) {
+        let label = TextWidth.pad(name, to: 8)
+        grid.put(label, x: x, y: y, style: theme[.muted])
+        grid.put(TextWidth.shortenMiddle(value, to: max(4, fieldWidth - 9)), x: x + 9, y: y, style: theme[.normal])
+    }
+
+    static func role(for status: DeliveryRow.Status) -> ThemeRole {
+        switch status {
+        case .delivered: .success
+        case .failed: .error
+        case .pending, .inFlight: .warning
+        case .cancelled: .muted
+        }
+    }
+
+    static func result(of delivery: DeliveryRow, now: Date) -> String {
+        var parts: [String] = []
+        if let code = delivery.lastStatusCode { parts.append("HTTP \(code)") }
+        if let error = delivery.lastError, delivery.status != .delivered { parts.append(error) }
+        if delivery.status == .pending, let next = delivery.nextAttemptAt, delivery.attemptCount > 0 {
+            parts.append("retry " + RelativeTime.describeFuture(next, from: now))
+        }
+        if parts.isEmpty { return delivery.status == .delivered ? "ok" : "—" }
+        return parts.joined(separator: " · ")
+    }
+
+    static func timestamp(_ date: Date, zone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0,
+                      parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0)
+    }
+
+    // MARK: Attempts
+
+    mutating func paintAttempts(_ attempts: AttemptsState) {
+        let delivery = attempts.delivery
+        grid.put(TextWidth.truncate(" Delivery · \(delivery.event) → \(attempts.webhookName)", to: width - 2),
+                 x: 0, y: 2, style: theme[.title])
+        field("Message", delivery.messageID + (delivery.liveMode ? "" : " (test)"), x: 1, y: 3, width: width - 2)
+        field("Status", delivery.status.rawValue, x: 1, y: 4, width: width / 2 - 2)
+        field("Result", Self.result(of: delivery, now: state.now), x: width / 2, y: 4, width: width - width / 2 - 1)
+        let headerY = 6
+        grid.fill(Rect(x: 0, y: headerY, width: width, height: 1), style: theme[.tableHeader])
+        let columns = [("#", 3), ("STARTED", 19), ("DURATION", 9), ("RESULT", max(8, width - 2 - 3 - 19 - 9 - 6))]
+        var x = 2
+        for (title, columnWidth) in columns {
+            grid.put(title, x: x, y: headerY, style: theme[.tableHeader])
+            x += columnWidth + 2
+        }
+        if attempts.attempts.isEmpty {
+            centre(["No attempts yet."], top: headerY + 1, rows: height - headerY - 3, style: theme[.muted])
+            return
+        }
+        for (index, attempt) in attempts.attempts.prefix(max(0, height - headerY - 3)).enumerated() {
+            let y = headerY + 1 + index
+            let selected = index == attempts.selectedIndex
+            let base = selected ? theme[.selection] : theme[.normal]
+            if selected { grid.fill(Rect(x: 0, y: y, width: width, height: 1), style: base) }
+            grid.put(selected ? "›" : " ", x: 0, y: y, style: base)
+            let result = attempt.statusCode.map { "HTTP \($0)" } ?? "no response"
+            let detail = result + (attempt.error.map { " · \($0)" } ?? "")
+            let cells = ["\(attempt.number)", Self.timestamp(attempt.startedAt, zone: state.timeZone),
+                         "\(attempt.durationMilliseconds) ms", detail]
+            var x = 2
+            for (text, (_, columnWidth)) in zip(cells, columns) {
+                let style = selected ? base : (text == detail ? theme[attempt.succeeded ? .success : .error] : base)
+                grid.put(TextWidth.truncate(text, to: columnWidth), x: x, y: y, style: style)
+                x += columnWidth + 2
+            }
+        }
+    }
+
+    mutating func paintAttemptView(_ view: AttemptViewState) {
+        grid.put(TextWidth.truncate(" " + view.title, to: width - 2), x: 0, y: 2, style: theme[.title])
+        let top = 3
+        let rows = max(1, height - top - 1)
+        for (offset, line) in view.lines.dropFirst(view.scroll).prefix(rows).enumerated() {
+            let style = line.hasPrefix("── ") ? theme[.title] : theme[.normal]
+            grid.put(line, x: 1, y: top + offset, style: style, maxWidth: width - 2)
+        }
+        if view.lines.count > rows {
+            let position = " \(view.scroll + 1)–\(min(view.lines.count, view.scroll + rows)) of \(view.lines.count) "
+            grid.put(position, x: width - TextWidth.of(position) - 1, y: 2, style: theme[.muted])
+        }
+    }
+
+    // MARK: Overlays
+
+    mutating func paintDialog(title: String, lines: [String], width dialogWidth: Int) {
+        let boxWidth = min(dialogWidth, width - 2)
+        let boxHeight = min(lines.count + 4, height - 2)
+        let box = Rect(x: (width - boxWidth) / 2, y: max(1, (height - boxHeight) / 2), width: boxWidth, height: boxHeight)
+        grid.fill(box, style: theme[.dialog])
+        grid.box(box, style: theme[.border], title: title, titleStyle: theme[.title])
+        for (offset, line) in lines.prefix(boxHeight - 4).enumerated() {
+            grid.put(line, x: box.x + 3, y: box.y + 2 + offset, style: theme[.dialog], maxWidth: boxWidth - 6)
+        }
+    }
+
+    mutating func paintConfirmDelete(_ confirm: ConfirmDeleteState) {
+        let name = TextWidth.truncate(confirm.webhookName, to: 36)
+        let lines = ["Delete the webhook “\(name)”?", "Its pending deliveries are cancelled.", "This cannot be undone.", "", ""]
+        let boxWidth = min(56, width - 2)
+        paintDialog(title: "Delete webhook", lines: lines, width: boxWidth)
+        let boxHeight = min(lines.count + 4, height - 2)
+        let boxY = max(1, (height - boxHeight) / 2)
+        let cancel = "[ Cancel ]", delete = "[ Delete ]"
+        let total = TextWidth.of(cancel) + 3 + TextWidth.of(delete)
+        let x = (width - total) / 2
+        let y = boxY + boxHeight - 2
+        grid.put(cancel, x: x, y: y, style: confirm.deleteFocused ? theme[.button] : theme[.buttonFocused])
+        grid.put(delete, x: x + TextWidth.of(cancel) + 3, y: y,
+                 style: confirm.deleteFocused ? theme[.buttonFocused].adding(.bold) : theme[.button])
+    }
+
+    mutating func paintSimulate(_ selected: Int) {
+        let lines = SimulationKind.allCases.enumerated().map { index, kind in "\(index + 1)  \(kind.title)" }
+        let boxWidth = min(60, width - 2)
+        paintDialog(title: "Simulate", lines: lines, width: boxWidth)
+        let boxHeight = min(lines.count + 4, height - 2)
+        let boxY = max(1, (height - boxHeight) / 2)
+        let boxX = (width - boxWidth) / 2
+        let y = boxY + 2 + selected
+        grid.restyle(Rect(x: boxX + 2, y: y, width: boxWidth - 4, height: 1)) { _ in theme[.selection] }
+    }
+
+    mutating func paintHelp() {
+        let lines = HelpText.lines
+        let boxWidth = min(74, width - 2)
+        let boxHeight = min(lines.count + 2, height - 2)
+        let box = Rect(x: (width - boxWidth) / 2, y: max(1, (height - boxHeight) / 2), width: boxWidth, height: boxHeight)
+        grid.fill(box, style: theme[.dialog])
+        grid.box(box, style: theme[.border], title: "Keys", titleStyle: theme[.title])
+        for (offset, line) in lines.prefix(boxHeight - 2).enumerated() {
+            let y = box.y + 1 + offset
+            grid.put(line.section, x: box.x + 2, y: y, style: theme[.title], maxWidth: 12)
+            grid.put(line.keys, x: box.x + 15, y: y, style: theme[.dialog], maxWidth: boxWidth - 17)
+        }
+    }
+}
+
+/// Every key, for the help overlay.
+enum HelpText {
+    struct Line {
+        var section: String
+        var keys: String
+    }
+
+    static let lines: [Line] = [
+        Line(section: "Move", keys: "↑ ↓  j k   g G  Home End   PgUp PgDn"),
+        Line(section: "Open / back", keys: "Enter opens · Esc backs out (closes overlays first)"),
+        Line(section: "Mouse", keys: "click selects a row · wheel scrolls"),
+        Line(section: "Dashboard", keys: "n new   e edit   d delete   t send test event"),
+        Line(section: "", keys: "s simulate a job or order   / filter by name or URL"),
+        Line(section: "", keys: "r reload   Esc clears the filter"),
+        Line(section: "Details", keys: "t test   e edit   d delete   Enter attempts"),
+        Line(section: "", keys: "r redeliver the selected delivery"),
+        Line(section: "Attempt", keys: "↑ ↓ PgUp PgDn g G scroll request and response"),
+        Line(section: "Form", keys: "Tab Shift-Tab ↑ ↓ move · Space toggles · Ctrl-S saves"),
+        Line(section: "", keys: "Enter: next field, or presses the focused button"),
+        Line(section: "", keys: "Ctrl-R shows/hides the secret · Ctrl-G generates one"),
+        Line(section: "", keys: "Ctrl-L reloads a webhook changed elsewhere"),
+        Line(section: "Text", keys: "← → Home End Backspace Delete Ctrl-A Ctrl-E Ctrl-U"),
+        Line(section: "Help", keys: "? or F1 opens and closes this help"),
+        Line(section: "Quit", keys: "q (Esc backs out first) · Ctrl-C anywhere"),
+    ]
+}
+
+/// Where the form's parts go, shared by drawing and mouse hit-testing.
+struct FormLayout {
+    let box: Rect
+    let labelX: Int
+    let fieldX: Int
+    let fieldWidth: Int
+    let nameY, urlY, secretY, eventsY, statusY, buttonsY, bannerY: Int
+
+    init(width: Int, height: Int, eventCount: Int) {
+        let boxWidth = min(78, width - 2)
+        let boxHeight = min(15, height - 2)
+        box = Rect(x: (width - boxWidth) / 2, y: max(1, (height - boxHeight) / 2), width: boxWidth, height: boxHeight)
+        labelX = box.x + 3
+        fieldX = labelX + 16
+        fieldWidth = box.x + box.width - 3 - fieldX
+        nameY = box.y + 2
+        urlY = nameY + 2
+        secretY = urlY + 2
+        eventsY = secretY + 2
+        statusY = eventsY + 2
+        buttonsY = statusY + 2
+        bannerY = buttonsY + 1
+    }
+}
+
+extension ConsoleState {
+    func formFocus(atX x: Int, y: Int, form: FormState) -> FormState.Focus? {
+        let layout = FormLayout(width: width, height: height, eventCount: eventChoices.count)
+        guard layout.box.contains(x: x, y: y) else { return nil }
+        switch y {
+        case layout.nameY: return .name
+        case layout.urlY: return .url
+        case layout.secretY: return .secret
+        case layout.statusY: return .status
+        case layout.eventsY:
+            var start = layout.fieldX
+            for (index, choice) in eventChoices.enumerated() {
+                let end = start + 4 + TextWidth.of(choice.label)
+                if x >= start && x < end { return .event(index) }
+                start = end + 3
+            }
+            return nil
+        case layout.buttonsY:
+            return x < layout.box.x + layout.box.width / 2 ? .save : .cancel
+        default: return nil
+        }
+    }
+}
+
+enum RelativeTime {
+    static func describe(from date: Date, to now: Date) -> String {
+        let seconds = Int(now.timeIntervalSince(date))
+        if seconds < 5 { return "just now" }
+        return span(seconds) + " ago"
+    }
+
+    static func describeFuture(_ date: Date, from now: Date) -> String {
+        let seconds = Int(date.timeIntervalSince(now))
+        return seconds <= 0 ? "now" : "in " + span(seconds)
+    }
+
+    static func span(_ seconds: Int) -> String {
+        if seconds < 60 { return "\(seconds)s" }
+        if seconds < 3600 { return "\(seconds / 60)m" }
+        if seconds < 86400 { return "\(seconds / 3600)h" }
+        return "\(seconds / 86400)d"
+    }
+}

@@ -1,0 +1,71 @@
+import HookdashUI
+
+/// An editable line of text with a cursor, counted in characters (grapheme clusters) so wide
+/// characters and accents move and delete as one.
+public struct TextField: Equatable, Sendable {
+    public private(set) var characters: [Character]
+    public private(set) var cursor: Int
+
+    public init(_ text: String = "") {
+        characters = Array(text)
+        cursor = characters.count
+    }
+
+    public var text: String { String(characters) }
+
+    public mutating func insert(_ text: String) {
+        // A paste may carry line breaks or tabs; a one-line field keeps them as spaces.
+        let cleaned = text.map { $0.isNewline || $0 == "\t" ? " " : $0 }
+            .filter { !($0.asciiValue.map { $0 < 32 || $0 == 127 } ?? false) }
+        characters.insert(contentsOf: cleaned, at: cursor)
+        cursor += cleaned.count
+    }
+
+    public mutating func deleteBackward() {
+        guard cursor > 0 else { return }
+        characters.remove(at: cursor - 1)
+        cursor -= 1
+    }
+
+    public mutating func deleteForward() {
+        guard cursor < characters.count else { return }
+        characters.remove(at: cursor)
+    }
+
+    public mutating func moveLeft() { cursor = max(0, cursor - 1) }
+    public mutating func moveRight() { cursor = min(characters.count, cursor + 1) }
+    public mutating func moveHome() { cursor = 0 }
+    public mutating func moveEnd() { cursor = characters.count }
+
+    public mutating func deleteToStart() {
+        characters.removeFirst(cursor)
+        cursor = 0
+    }
+
+    public mutating func replace(with text: String) {
+        characters = Array(text)
+        cursor = characters.count
+    }
+
+    /// The visible slice for a box `width` columns wide, scrolled so the cursor shows, and the
+    /// cursor's column inside that box.
+    public func visible(width: Int, masked: Bool) -> (text: String, cursorColumn: Int) {
+        let shown = masked ? Array(repeating: Character("•"), count: characters.count) : characters
+        let widths = shown.map { TextWidth.of($0) }
+        var start = 0
+        var columnsBeforeCursor = widths[0..<cursor].reduce(0, +)
+        // Keep one column free for the cursor at the end.
+        while columnsBeforeCursor >= width && start < cursor {
+            columnsBeforeCursor -= widths[start]
+            start += 1
+        }
+        var text = ""
+        var used = 0
+        for index in start..<shown.count {
+            if used + widths[index] > width { break }
+            text.append(shown[index])
+            used += widths[index]
+        }
+        return (text, columnsBeforeCursor)
+    }
+}

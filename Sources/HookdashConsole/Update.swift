@@ -1,0 +1,598 @@
+import Foundation
+import HookdashUI
+
+/// The console's only way to change: a pure function from state and action to the next state and
+/// the effects the runner should perform.
+public func update(_ state: ConsoleState, _ action: ConsoleAction) -> (ConsoleState, [ConsoleEffect]) {
+    var next = state
+    let effects = next.apply(action)
+    return (next, effects)
+}
+
+extension ConsoleState {
+    static let toastDuration: TimeInterval = 6
+
+    mutating func apply(_ action: ConsoleAction) -> [ConsoleEffect] {
+        switch action {
+        case .input(let event):
+            return handle(event)
+        case .tick(let date):
+            now = date
+            toasts.removeAll { $0.expiresAt <= date }
+            return []
+        case .webhooksLoaded(let rows):
+            webhooks = rows
+            hasLoaded = true
+            keepSelectionValid()
+            return []
+        case .queueUpdated(let summary):
+            queue = summary
+            return []
+        case .saved(let row):
+            if let index = webhooks.firstIndex(where: { $0.id == row.id }) {
+                webhooks[index] = row
+            } else {
+                webhooks.append(row)
+            }
+            selectedWebhookID = row.id
+            // A filter that would hide the saved row would make the save look lost.
+            if !visibleWebhooks.contains(where: { $0.id == row.id }) { filter = TextField() }
+            if case .form(let form) = topScreen {
+                screens.removeLast()
+                toast(.success, form.mode == .create ? "Created “\(row.name)”" : "Saved “\(row.name)”")
+            }
+            scrollSelectionIntoView()
+            return [.reloadWebhooks]
+        case .saveRejected(let errors):
+            updateForm { form in
+                form.errors = errors
+                form.banner = nil
+                if let first = FormField.allCases.first(where: { errors[$0] != nil }) {
+                    form.focus = Self.focus(for: first)
+                }
+            }
+            return []
+        case .saveFailed(let message):
+            updateForm { $0.banner = message }
+            return []
+        case .staleEdit(let current):
+            updateForm { form in
+                form.staleCurrent = current
+                form.banner = current == nil
+                    ? "This webhook was deleted elsewhere. Esc to leave."
+                    : "Changed elsewhere since you opened it. Ctrl-L reloads (your edits are lost)."
+            }
+            return []
+        case .deleted(let id, let name):
+            webhooks.removeAll { $0.id == id }
+            // Whatever was open on it is gone; back to the dashboard.
+            screens.removeAll()
+            overlay = nil
+            keepSelectionValid()
+            toast(.success, "Deleted “\(name)”")
+            return [.reloadWebhooks]
+        case .deliveriesLoaded(let webhookID, let rows):
+            for index in screens.indices {
+                guard case .details(var details) = screens[index], details.webhookID == webhookID else { continue }
+                let selectedID = details.deliveries.indices.contains(details.selectedIndex)
+                    ? details.deliveries[details.selectedIndex].id : nil
+                details.deliveries = rows
+                details.hasLoaded = true
+                if let selectedID, let kept = rows.firstIndex(where: { $0.id == selectedID }) {
+                    details.selectedIndex = kept
+                } else {
+                    details.selectedIndex = min(details.selectedIndex, max(0, rows.count - 1))
+                }
+                screens[index] = .details(details)
+            }
+            for index in screens.indices {
+                guard case .attempts(var attempts) = screens[index],
+                      let row = rows.first(where: { $0.id == attempts.delivery.id }) else { continue }
+                attempts.delivery = row
+                screens[index] = .attempts(attempts)
+            }
+            return []
+        case .attemptsLoaded(let deliveryID, let rows):
+            for index in screens.indices {
+                guard case .attempts(var attempts) = screens[index], attempts.delivery.id == deliveryID else { continue }
+                attempts.attempts = rows
+                attempts.selectedIndex = min(attempts.selectedIndex, max(0, rows.count - 1))
+                screens[index] = .attempts(attempts)
+            }
+            return []
+        case .secretGenerated(let secret):
+            updateForm { form in
+                form.secret.replace(with: secret)
+                form.secretRevealed = true
+                form.errors[.secret] = nil
+            }
+            return []
+        case .notify(let kind, let text):
+            toast(kind, text)
+            return []
+        }
+    }
+
+    mutating func toast(_ kind: Toast.Kind, _ text: String) {
+        toasts.append(Toast(kind: kind, text: text, expiresAt: now.addingTimeInterval(Self.toastDuration)))
+        if toasts.count > 4 { toasts.removeFirst(toasts.count - 4) }
+    }
+
+    mutating func updateForm(_ change: (inout FormState) -> Void) {
+        guard let index = screens.lastIndex(where: { if case .form = $0 { true } else { false } }),
+              case .form(var form) = screens[index] else { return }
+        change(&form)
+        screens[index] = .form(form)
+    }
+
+    static func focus(for field: FormField) -> FormState.Focus {
+        switch field {
+        case .name: .name
+        case .url: .url
+        case .secret: .secret
+        case .events: .event(0)
+        case .status: .status
+        }
+    }
+
+    // MARK: Input
+
+    mutating func handle(_ event: InputEvent) -> [ConsoleEffect] {
+        if case .resize(let newWidth, let newHeight) = event {
+            width = newWidth
+            height = newHeight
+            scrollSelectionIntoView()
+            return []
+        }
+        if isTooSmall {
+            if case .key(let key) = event, key == .character("q") || key == .control("c") { shouldQuit = true }
+            return []
+        }
+        if case .key(.control("c")) = event {
+            shouldQuit = true
+            return []
+        }
+        // Outside text fields a paste is just fast typing.
+        if case .paste(let text) = event, !isTypingText {
+            var effects: [ConsoleEffect] = []
+            for character in text { effects += handle(.key(.character(character))) }
+            return effects
+        }
+        if let overlay {
+            return handleOverlay(overlay, event)
+        }
+        switch topScreen {
+        case .form(let form): return handleForm(form, event)
+        case .details(let details): return handleDetails(details, event)
+        case .attempts(let attempts): return handleAttempts(attempts, event)
+        case .attempt(let view): return handleAttemptView(view, event)
+        case nil: return handleDashboard(event)
+        }
+    }
+
+    var isTypingText: Bool {
+        if overlay != nil { return false }
+        if topScreen == nil { return isEditingFilter }
+        if case .form(let form) = topScreen, !form.isConfirmingDiscard {
+            return [.name, .url, .secret].contains(form.focus)
+        }
+        return false
+    }
+
+    // MARK: Dashboard
+
+    var tableTop: Int { 4 }
+    var tableRows: Int { max(1, height - tableTop - 2) }
+
+    mutating func handleDashboard(_ event: InputEvent) -> [ConsoleEffect] {
+        if isEditingFilter { return handleFilterTyping(event) }
+        switch event {
+        case .key(let key):
+            switch key {
+            case .character("q"): shouldQuit = true
+            case .escape:
+                if !filter.text.isEmpty { filter = TextField() ; keepSelectionValid() }
+            case .up, .character("k"): moveSelection(by: -1)
+            case .down, .character("j"): moveSelection(by: 1)
+            case .home, .character("g"): moveSelection(to: 0)
+            case .end, .character("G"): moveSelection(to: visibleWebhooks.count - 1)
+            case .pageUp: moveSelection(by: -tableRows)
+            case .pageDown: moveSelection(by: tableRows)
+            case .character("n"): screens.append(.form(FormState()))
+            case .character("e"):
+                if let webhook = selectedWebhook { screens.append(.form(FormState(editing: webhook))) }
+            case .character("d"), .delete:
+                if let webhook = selectedWebhook {
+                    overlay = .confirmDelete(ConfirmDeleteState(webhookID: webhook.id, webhookName: webhook.name))
+                }
+            case .character("t"): return sendTestToSelection()
+            case .enter:
+                if let webhook = selectedWebhook {
+                    screens.append(.details(DetailsState(webhookID: webhook.id)))
+                    return [.loadDeliveries(webhookID: webhook.id)]
+                }
+            case .character("s"): overlay = .simulate(selected: 0)
+            case .character("/"): isEditingFilter = true
+            case .character("?"), .function(1): overlay = .help
+            case .character("r"), .control("l"): return [.reloadWebhooks]
+            default: break
+            }
+        case .mouse(let mouse):
+            switch mouse.button {
+            case .wheelUp: moveSelection(by: -3)
+            case .wheelDown: moveSelection(by: 3)
+            case .left:
+                let row = mouse.y - tableTop + dashboardScroll
+                if mouse.y >= tableTop, mouse.y < tableTop + tableRows, visibleWebhooks.indices.contains(row) {
+                    selectedWebhookID = visibleWebhooks[row].id
+                }
+            default: break
+            }
+        default: break
+        }
+        return []
+    }
+
+    mutating func sendTestToSelection() -> [ConsoleEffect] {
+        guard let webhook = selectedWebhook else { return [] }
+        toast(.info, "Sending test event to “\(webhook.name)”…")
+        return [.sendTest(webhookID: webhook.id)]
+    }
+
+    mutating func handleFilterTyping(_ event: InputEvent) -> [ConsoleEffect] {
+        switch event {
+        case .key(.escape):
+            filter = TextField()
+            isEditingFilter = false
+        case .key(.enter), .key(.down), .key(.up), .key(.tab):
+            isEditingFilter = false
+            if case .key(let key) = event, key == .down || key == .up { _ = handleDashboard(event) }
+        case .paste(let text): filter.insert(text)
+        case .key(let key): Self.edit(&filter, key)
+        default: return []
+        }
+        keepSelectionValid()
+        return []
+    }
+
+    /// Applies an editing key to a text field; returns false when the key is not an edit.
+    @discardableResult
+    static func edit(_ field: inout TextField, _ key: Key) -> Bool {
+        switch key {
+        case .character(let character): field.insert(String(character))
+        case .backspace: field.deleteBackward()
+        case .delete, .control("d"): field.deleteForward()
+        case .left, .control("b"): field.moveLeft()
+        case .right, .control("f"): field.moveRight()
+        case .home, .control("a"): field.moveHome()
+        case .end, .control("e"): field.moveEnd()
+        case .control("u"): field.deleteToStart()
+        default: return false
+        }
+        return true
+    }
+
+    mutating func moveSelection(by offset: Int) {
+        let rows = visibleWebhooks
+        guard !rows.isEmpty else { return }
+        let current = rows.firstIndex { $0.id == selectedWebhookID } ?? 0
+        moveSelection(to: current + offset)
+    }
+
+    mutating func moveSelection(to index: Int) {
+        let rows = visibleWebhooks
+        guard !rows.isEmpty else { return }
+        selectedWebhookID = rows[min(max(0, index), rows.count - 1)].id
+        scrollSelectionIntoView()
+    }
+
+    mutating func keepSelectionValid() {
+        let rows = visibleWebhooks
+        if !rows.contains(where: { $0.id == selectedWebhookID }) { selectedWebhookID = rows.first?.id }
+        scrollSelectionIntoView()
+    }
+
+    mutating func scrollSelectionIntoView() {
+        let rows = visibleWebhooks
+        let index = rows.firstIndex { $0.id == selectedWebhookID } ?? 0
+        if index < dashboardScroll { dashboardScroll = index }
+        if index >= dashboardScroll + tableRows { dashboardScroll = index - tableRows + 1 }
+        dashboardScroll = max(0, min(dashboardScroll, max(0, rows.count - tableRows)))
+    }
+
+    // MARK: Overlays
+
+    mutating func handleOverlay(_ current: Overlay, _ event: InputEvent) -> [ConsoleEffect] {
+        guard case .key(let key) = event else { return [] }
+        switch current {
+        case .help:
+            if [.escape, .character("q"), .character("?"), .enter].contains(key) { overlay = nil }
+        case .confirmDelete(var confirm):
+            switch key {
+            case .escape, .character("n"): overlay = nil
+            case .tab, .backTab, .left, .right, .character("h"), .character("l"):
+                confirm.deleteFocused.toggle()
+                overlay = .confirmDelete(confirm)
+            case .enter:
+                overlay = nil
+                if confirm.deleteFocused { return [.delete(webhookID: confirm.webhookID)] }
+            default: break
+            }
+        case .simulate(let selected):
+            let count = SimulationKind.allCases.count
+            switch key {
+            case .escape, .character("q"): overlay = nil
+            case .up, .character("k"): overlay = .simulate(selected: (selected + count - 1) % count)
+            case .down, .character("j"), .tab: overlay = .simulate(selected: (selected + 1) % count)
+            case .character(let digit) where digit.wholeNumberValue.map({ (1...count).contains($0) }) ?? false:
+                overlay = nil
+                return startSimulation(SimulationKind.allCases[digit.wholeNumberValue! - 1])
+            case .enter:
+                overlay = nil
+                return startSimulation(SimulationKind.allCases[selected])
+            default: break
+            }
+        }
+        return []
+    }
+
+    mutating func startSimulation(_ kind: SimulationKind) -> [ConsoleEffect] {
+        toast(.info, "Simulating: \(kind.title)")
+        return [.simulate(kind)]
+    }
+
+    // MARK: Form
+
+    mutating func handleForm(_ original: FormState, _ event: InputEvent) -> [ConsoleEffect] {
+        var form = original
+        defer { if !screens.isEmpty, case .form = screens[screens.count - 1] { screens[screens.count - 1] = .form(form) } }
+        if form.isConfirmingDiscard {
+            if case .key(let key) = event {
+                switch key {
+                case .character("y"), .character("Y"): screens.removeLast(); return []
+                case .character("n"), .character("N"), .escape: form.isConfirmingDiscard = false
+                default: break
+                }
+            }
+            return []
+        }
+        let order = form.focusOrder(eventCount: eventChoices.count)
+        let position = order.firstIndex(of: form.focus) ?? 0
+        func move(_ offset: Int) { form.focus = order[(position + offset + order.count) % order.count] }
+        func submit() -> [ConsoleEffect] { [.save(form.submission(eventChoices: eventChoices))] }
+
+        switch event {
+        case .paste(let text):
+            editFocusedField(&form) { $0.insert(text) }
+            return []
+        case .mouse(let mouse):
+            if mouse.button == .left, let focus = formFocus(atX: mouse.x, y: mouse.y, form: form) {
+                form.focus = focus
+                if case .event(let index) = focus { toggleEvent(&form, index) }
+                if focus == .status { form.active.toggle() }
+                if focus == .save { return submit() }
+                if focus == .cancel { return cancelForm(&form) }
+            }
+            return []
+        case .key(let key):
+            switch key {
+            case .escape: return cancelForm(&form)
+            case .tab, .down: move(1)
+            case .backTab, .up: move(-1)
+            case .control("s"): return submit()
+            case .control("r"): form.secretRevealed.toggle()
+            case .control("g"): return [.generateSecret]
+            case .control("l"):
+                if let current = form.staleCurrent {
+                    let focus = form.focus
+                    form = FormState(editing: current)
+                    form.focus = focus
+                }
+            case .enter:
+                switch form.focus {
+                case .save: return submit()
+                case .cancel: return cancelForm(&form)
+                case .event(let index): toggleEvent(&form, index)
+                case .status: form.active.toggle()
+                default: move(1)
+                }
+            default:
+                switch form.focus {
+                case .name, .url, .secret:
+                    editFocusedField(&form) { Self.edit(&$0, key) }
+                case .event(let index):
+                    if key == .character(" ") || key == .character("x") { toggleEvent(&form, index) }
+                    if key == .right || key == .character("l") { move(1) }
+                    if key == .left || key == .character("h") { move(-1) }
+                case .status:
+                    if [.character(" "), .left, .right, .character("h"), .character("l")].contains(key) {
+                        form.active.toggle()
+                    }
+                case .save, .cancel:
+                    if key == .left || key == .right { form.focus = form.focus == .save ? .cancel : .save }
+                    if key == .character(" ") { return form.focus == .save ? submit() : cancelForm(&form) }
+                }
+            }
+        default: break
+        }
+        return []
+    }
+
+    mutating func editFocusedField(_ form: inout FormState, _ change: (inout TextField) -> Void) {
+        switch form.focus {
+        case .name: change(&form.name); form.errors[.name] = nil
+        case .url: change(&form.url); form.errors[.url] = nil
+        case .secret: change(&form.secret); form.errors[.secret] = nil
+        default: break
+        }
+    }
+
+    func toggleEvent(_ form: inout FormState, _ index: Int) {
+        guard eventChoices.indices.contains(index) else { return }
+        let name = eventChoices[index].name
+        if form.events.contains(name) { form.events.remove(name) } else { form.events.insert(name) }
+        form.errors[.events] = nil
+    }
+
+    mutating func cancelForm(_ form: inout FormState) -> [ConsoleEffect] {
+        if form.isDirty {
+            form.isConfirmingDiscard = true
+            return []
+        }
+        screens.removeLast()
+        return []
+    }
+
+    // MARK: Details and deliveries
+
+    mutating func handleDetails(_ original: DetailsState, _ event: InputEvent) -> [ConsoleEffect] {
+        var details = original
+        let listRows = max(1, height - DetailsLayout.listTop - 2)
+        defer {
+            if !screens.isEmpty, case .details(let top) = screens[screens.count - 1], top.webhookID == details.webhookID {
+                details.scroll = Self.scroll(details.scroll, keeping: details.selectedIndex, rows: listRows, count: details.deliveries.count)
+                screens[screens.count - 1] = .details(details)
+            }
+        }
+        let count = details.deliveries.count
+        func select(_ index: Int) { details.selectedIndex = max(0, min(index, count - 1)) }
+        switch event {
+        case .key(let key):
+            switch key {
+            case .escape, .backspace, .left, .character("h"): screens.removeLast()
+            case .character("q"): shouldQuit = true
+            case .up, .character("k"): select(details.selectedIndex - 1)
+            case .down, .character("j"): select(details.selectedIndex + 1)
+            case .home, .character("g"): select(0)
+            case .end, .character("G"): select(count - 1)
+            case .pageUp: select(details.selectedIndex - listRows)
+            case .pageDown: select(details.selectedIndex + listRows)
+            case .character("t"):
+                selectedWebhookID = details.webhookID
+                return sendTestToSelection()
+            case .character("e"):
+                if let webhook = webhooks.first(where: { $0.id == details.webhookID }) {
+                    screens.append(.form(FormState(editing: webhook)))
+                }
+            case .character("d"):
+                if let webhook = webhooks.first(where: { $0.id == details.webhookID }) {
+                    overlay = .confirmDelete(ConfirmDeleteState(webhookID: webhook.id, webhookName: webhook.name))
+                }
+            case .character("r"):
+                guard details.deliveries.indices.contains(details.selectedIndex) else { return [] }
+                let delivery = details.deliveries[details.selectedIndex]
+                toast(.info, "Redelivering \(delivery.event)…")
+                return [.redeliver(deliveryID: delivery.id)]
+            case .enter, .right, .character("l"):
+                guard details.deliveries.indices.contains(details.selectedIndex) else { return [] }
+                let delivery = details.deliveries[details.selectedIndex]
+                let name = webhooks.first { $0.id == details.webhookID }?.name ?? ""
+                screens.append(.attempts(AttemptsState(delivery: delivery, webhookName: name)))
+                return [.loadAttempts(deliveryID: delivery.id)]
+            case .character("s"): overlay = .simulate(selected: 0)
+            case .character("?"), .function(1): overlay = .help
+            default: break
+            }
+        case .mouse(let mouse):
+            switch mouse.button {
+            case .wheelUp: select(details.selectedIndex - 3)
+            case .wheelDown: select(details.selectedIndex + 3)
+            case .left:
+                let row = mouse.y - DetailsLayout.listTop + details.scroll
+                if mouse.y >= DetailsLayout.listTop, details.deliveries.indices.contains(row) { details.selectedIndex = row }
+            default: break
+            }
+        default: break
+        }
+        return []
+    }
+
+    static func scroll(_ scroll: Int, keeping index: Int, rows: Int, count: Int) -> Int {
+        var result = scroll
+        if index < result { result = index }
+        if index >= result + rows { result = index - rows + 1 }
+        return max(0, min(result, max(0, count - rows)))
+    }
+
+    mutating func handleAttempts(_ original: AttemptsState, _ event: InputEvent) -> [ConsoleEffect] {
+        var attempts = original
+        defer {
+            if !screens.isEmpty, case .attempts = screens[screens.count - 1] { screens[screens.count - 1] = .attempts(attempts) }
+        }
+        guard case .key(let key) = event else {
+            if case .mouse(let mouse) = event, mouse.button == .wheelDown || mouse.button == .wheelUp {
+                attempts.selectedIndex = max(0, min(attempts.attempts.count - 1, attempts.selectedIndex + (mouse.button == .wheelDown ? 1 : -1)))
+            }
+            return []
+        }
+        switch key {
+        case .escape, .backspace, .left, .character("h"): screens.removeLast()
+        case .character("q"): shouldQuit = true
+        case .up, .character("k"): attempts.selectedIndex = max(0, attempts.selectedIndex - 1)
+        case .down, .character("j"): attempts.selectedIndex = max(0, min(attempts.attempts.count - 1, attempts.selectedIndex + 1))
+        case .character("r"):
+            toast(.info, "Redelivering \(attempts.delivery.event)…")
+            return [.redeliver(deliveryID: attempts.delivery.id)]
+        case .enter, .right, .character("l"):
+            guard attempts.attempts.indices.contains(attempts.selectedIndex) else { return [] }
+            let attempt = attempts.attempts[attempts.selectedIndex]
+            screens.append(.attempt(AttemptViewState(
+                title: "Attempt \(attempt.number) · \(attempts.delivery.event) → \(attempts.webhookName)",
+                lines: AttemptText.lines(for: attempt, delivery: attempts.delivery))))
+        case .character("?"), .function(1): overlay = .help
+        default: break
+        }
+        return []
+    }
+
+    mutating func handleAttemptView(_ original: AttemptViewState, _ event: InputEvent) -> [ConsoleEffect] {
+        var view = original
+        let page = max(1, height - 4)
+        let maxScroll = max(0, view.lines.count - page)
+        switch event {
+        case .key(let key):
+            switch key {
+            case .escape, .backspace, .left, .character("h"): screens.removeLast(); return []
+            case .character("q"): shouldQuit = true
+            case .up, .character("k"): view.scroll -= 1
+            case .down, .character("j"): view.scroll += 1
+            case .pageUp, .character("b"): view.scroll -= page
+            case .pageDown, .character(" "): view.scroll += page
+            case .home, .character("g"): view.scroll = 0
+            case .end, .character("G"): view.scroll = maxScroll
+            case .character("?"), .function(1): overlay = .help
+            default: break
+            }
+        case .mouse(let mouse):
+            if mouse.button == .wheelUp { view.scroll -= 3 }
+            if mouse.button == .wheelDown { view.scroll += 3 }
+        default: break
+        }
+        view.scroll = max(0, min(view.scroll, maxScroll))
+        screens[screens.count - 1] = .attempt(view)
+        return []
+    }
+}
+
+/// The request and response of one attempt as scrollable text.
+enum AttemptText {
+    static func lines(for attempt: AttemptRow, delivery: DeliveryRow) -> [String] {
+        var lines: [String] = []
+        lines.append("Message  \(delivery.messageID)\(delivery.liveMode ? "" : "  (test)")")
+        let result = attempt.statusCode.map { "HTTP \($0)" } ?? "no response"
+        lines.append("Result   \(result) in \(attempt.durationMilliseconds) ms" + (attempt.error.map { " — \($0)" } ?? ""))
+        lines.append("")
+        lines.append("── Request ──")
+        lines += attempt.requestHeaders.map { "\($0.0): \($0.1)" }
+        lines.append("")
+        lines += attempt.requestBody.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines.append("")
+        lines.append("── Response ──")
+        if let status = attempt.statusCode { lines.append("Status: \(status)") }
+        lines += attempt.responseHeaders.map { "\($0.0): \($0.1)" }
+        lines.append("")
+        lines += attempt.responseBody.isEmpty ? ["(empty body)"]
+            : attempt.responseBody.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        return lines
+    }
+}

@@ -1,0 +1,285 @@
+import CNcursesw
+import Glibc
+import HookdashUI
+
+/// The console's screen: copies grids to the terminal through ncurses and reads input.
+///
+/// ncurses is not thread-safe, so a `Terminal` must be created, used and closed on one thread.
+/// It is deliberately not `Sendable`.
+public final class Terminal {
+    public struct Options {
+        /// Where output goes; nil means standard output. Benchmarks pass a file to count bytes.
+        public var outputPath: String?
+        /// The terminal type; nil means `$TERM`.
+        public var terminalType: String?
+        /// Mouse clicks and wheel.
+        public var mouse: Bool
+
+        public init(outputPath: String? = nil, terminalType: String? = nil, mouse: Bool = true) {
+            self.outputPath = outputPath
+            self.terminalType = terminalType
+            self.mouse = mouse
+        }
+    }
+
+    public enum OpenError: Error, CustomStringConvertible {
+        case cannotOpenTerminal(String)
+
+        public var description: String {
+            switch self {
+            case .cannotOpenTerminal(let type): "cannot open the terminal (TERM=\(type)); is this an interactive terminal?"
+            }
+        }
+    }
+
+    private let screen: OpaquePointer
+    private let window: UnsafeMutablePointer<WINDOW>
+    private let outputFile: UnsafeMutablePointer<FILE>?
+    private var pairs = ColourPairs()
+    private var drawn: Grid?
+    private var isOpen = true
+    private var pending: [InputEvent] = []
+    /// The number of colours the terminal shows (0 when it has none).
+    public let colorCount: Int
+    private let hasDefaultColours: Bool
+
+    public init(options: Options = Options()) throws {
+        // Without the locale, ncursesw treats UTF-8 bytes as Latin-1.
+        setlocale(LC_ALL, "")
+        var output = hd_stdout()
+        if let path = options.outputPath {
+            guard let file = fopen(path, "w") else { throw OpenError.cannotOpenTerminal(path) }
+            output = file
+            outputFile = file
+        } else {
+            outputFile = nil
+        }
+        let type = options.terminalType ?? String(cString: getenv("TERM") ?? strdup("dumb"))
+        guard let screen = newterm(type, output, hd_stdin()) else {
+            if let outputFile { fclose(outputFile) }
+            throw OpenError.cannotOpenTerminal(type)
+        }
+        self.screen = screen
+        set_term(screen)
+        window = hd_stdscr()
+        raw()
+        noecho()
+        nonl()
+        keypad(window, true)
+        // A bare Esc should back out at once, not after ncurses' default second.
+        set_escdelay(25)
+        wtimeout(window, 50)
+        if has_colors() {
+            start_color()
+            hasDefaultColours = use_default_colors() == OK
+            colorCount = Int(hd_colors())
+        } else {
+            hasDefaultColours = false
+            colorCount = 0
+        }
+        if options.mouse {
+            mousemask(hd_all_mouse_events(), nil)
+            // Report presses at once instead of waiting to tell clicks from double clicks.
+            mouseinterval(0)
+        }
+        curs_set(0)
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Gives the terminal back as it was. Safe to call twice.
+    public func close() {
+        guard isOpen else { return }
+        isOpen = false
+        curs_set(1)
+        endwin()
+        delscreen(screen)
+        if let outputFile { fclose(outputFile) }
+    }
+
+    public var width: Int { Int(hd_getmaxx(window)) }
+    public var height: Int { Int(hd_getmaxy(window)) }
+
+    /// Copies the grid to the screen, touching only cells that changed since the last draw;
+    /// ncurses then sends only the differences. `cursor` shows the text cursor there.
+    public func draw(_ grid: Grid, cursor: (x: Int, y: Int)? = nil) {
+        let previous = (drawn?.width == grid.width && drawn?.height == grid.height) ? drawn : nil
+        if previous == nil { werase(window) }
+        for row in 0..<grid.height {
+            for column in 0..<grid.width {
+                let cell = grid[column, row]
+                if cell.isContinuation { continue }
+                if let previous, previous[column, row] == cell { continue }
+                put(cell, x: column, y: row)
+            }
+        }
+        drawn = grid
+        if let cursor, cursor.x < grid.width, cursor.y < grid.height {
+            curs_set(1)
+            wmove(window, Int32(cursor.y), Int32(cursor.x))
+        } else {
+            curs_set(0)
+        }
+        wrefresh(window)
+    }
+
+    /// Forgets what is on screen so the next draw repaints everything (after a resize).
+    public func invalidate() {
+        drawn = nil
+        clearok(window, true)
+    }
+
+    private func put(_ cell: Cell, x: Int, y: Int) {
+        var characters: [wchar_t] = cell.text.unicodeScalars.prefix(4).map { wchar_t(bitPattern: $0.value) }
+        if characters.isEmpty { characters = [32] }
+        characters.append(0)
+        var attributes = hd_a_normal()
+        let style = cell.style
+        if style.attributes.contains(.bold) { attributes |= hd_a_bold() }
+        if style.attributes.contains(.reverse) { attributes |= hd_a_reverse() }
+        if style.attributes.contains(.underline) { attributes |= hd_a_underline() }
+        if style.attributes.contains(.dim) { attributes |= hd_a_dim() }
+        let pair = colourPair(for: style)
+        var complex = cchar_t()
+        setcchar(&complex, characters, attributes, pair, nil)
+        mvwadd_wch(window, Int32(y), Int32(x), &complex)
+    }
+
+    private func colourPair(for style: Style) -> Int16 {
+        guard colorCount > 0 else { return 0 }
+        var foreground = ColorResolution.index(of: style.foreground, colorCount: colorCount) ?? -1
+        var background = ColorResolution.index(of: style.background, colorCount: colorCount) ?? -1
+        if !hasDefaultColours {
+            if foreground < 0 { foreground = 7 }
+            if background < 0 { background = 0 }
+        }
+        return pairs.pair(foreground: foreground, background: background, limit: Int(hd_color_pairs()))
+    }
+
+    /// Waits up to `timeoutMilliseconds` for input and returns what arrived, with runs of printable
+    /// characters that came in together merged into one paste.
+    public func nextEvents(timeoutMilliseconds: Int32) -> [InputEvent] {
+        if !pending.isEmpty {
+            defer { pending.removeAll() }
+            return pending
+        }
+        var events: [InputEvent] = []
+        wtimeout(window, timeoutMilliseconds)
+        guard let first = readOne() else { return [] }
+        events.append(first)
+        // Drain whatever else is already waiting (a paste, fast typing, a burst of wheel events).
+        wtimeout(window, 0)
+        var drained = 0
+        while drained < 4096, let next = readOne() {
+            events.append(next)
+            drained += 1
+        }
+        return Self.mergingPastes(events)
+    }
+
+    static func mergingPastes(_ events: [InputEvent]) -> [InputEvent] {
+        var result: [InputEvent] = []
+        var run = ""
+        var runLength = 0
+        func flush() {
+            if runLength == 1, let character = run.first { result.append(.key(.character(character))) }
+            if runLength > 1 { result.append(.paste(run)) }
+            run = ""
+            runLength = 0
+        }
+        for event in events {
+            if case .key(.character(let character)) = event {
+                run.append(character)
+                runLength += 1
+            } else {
+                flush()
+                result.append(event)
+            }
+        }
+        flush()
+        return result
+    }
+
+    private func readOne() -> InputEvent? {
+        var value: wint_t = 0
+        let status = wget_wch(window, &value)
+        if status == ERR { return nil }
+        if status == hd_key_code_yes() { return special(Int32(bitPattern: value)) }
+        return KeyDecoding.character(UInt32(value))
+    }
+
+    private func special(_ code: Int32) -> InputEvent? {
+        if code == hd_key_resize() {
+            invalidate()
+            return .resize(width: width, height: height)
+        }
+        if code == hd_key_mouse() {
+            var event = MEVENT()
+            guard getmouse(&event) == OK else { return nil }
+            let state = event.bstate
+            let button: MouseButton
+            if state & hd_button4_pressed() != 0 { button = .wheelUp }
+            else if state & hd_button5_pressed() != 0 { button = .wheelDown }
+            else if state & (hd_button1_pressed() | hd_button1_clicked()) != 0 { button = .left }
+            else if state & hd_button3_pressed() != 0 { button = .right }
+            else if state & hd_button2_pressed() != 0 { button = .middle }
+            else { return nil }
+            return .mouse(MouseEvent(button: button, x: Int(event.x), y: Int(event.y)))
+        }
+        let key: Key? = switch code {
+        case KEY_UP: .up
+        case KEY_DOWN: .down
+        case KEY_LEFT: .left
+        case KEY_RIGHT: .right
+        case KEY_HOME: .home
+        case KEY_END: .end
+        case KEY_PPAGE: .pageUp
+        case KEY_NPAGE: .pageDown
+        case KEY_DC: .delete
+        case KEY_BACKSPACE: .backspace
+        case KEY_BTAB: .backTab
+        case KEY_ENTER: .enter
+        default:
+            (code > KEY_F0 && code <= KEY_F0 + 24) ? .function(Int(code - KEY_F0)) : nil
+        }
+        return key.map { .key($0) }
+    }
+}
+
+/// Decodes the plain characters ncurses hands over in raw mode.
+enum KeyDecoding {
+    static func character(_ value: UInt32) -> InputEvent? {
+        switch value {
+        case 9: return .key(.tab)
+        case 10, 13: return .key(.enter)
+        case 27: return .key(.escape)
+        case 8, 127: return .key(.backspace)
+        case 1...26:
+            return .key(.control(Character(Unicode.Scalar(value + 96)!)))
+        case 0..<32: return nil
+        default:
+            guard let scalar = Unicode.Scalar(value) else { return nil }
+            return .key(.character(Character(scalar)))
+        }
+    }
+}
+
+/// Colour pairs allocated on first use, so a theme can use any combination.
+struct ColourPairs {
+    private var numbers: [Int: Int16] = [:]
+    private var next: Int16 = 1
+
+    mutating func pair(foreground: Int, background: Int, limit: Int) -> Int16 {
+        if foreground < 0 && background < 0 { return 0 }
+        let key = (foreground + 1) << 16 | (background + 1)
+        if let existing = numbers[key] { return existing }
+        guard Int(next) < min(limit, Int(Int16.max)) else { return 0 }
+        let number = next
+        next += 1
+        init_pair(number, Int16(foreground), Int16(background))
+        numbers[key] = number
+        return number
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+@testable import HookdashConsole
+import HookdashUI
+
+/// Golden screens: each state is rendered into a grid and compared as text with a file in
+/// Golden/. Run with UPDATE_GOLDEN=1 to rewrite them after an intended change (then review the diff).
+@Suite struct ScreenTests {
+    static let goldenFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    func check(_ state: ConsoleState, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        var grid = Grid(width: state.width, height: state.height)
+        render(state, into: &grid, theme: .dark)
+        let text = grid.text + "\n"
+        let file = Self.goldenFolder.appendingPathComponent("\(name).txt")
+        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOf: file, encoding: .utf8)
+        #expect(text == expected, "screen \(name) differs from Golden/\(name).txt", sourceLocation: sourceLocation)
+    }
+
+    static let sizes = [(80, 24), (120, 40)]
+
+    @Test(arguments: sizes) func emptyDashboard(size: (Int, Int)) throws {
+        let state = update(Fixtures.state(width: size.0, height: size.1), .webhooksLoaded([])).0
+        try check(state, "empty-\(size.0)x\(size.1)")
+    }
+
+    @Test(arguments: sizes) func dashboardWithWebhooks(size: (Int, Int)) throws {
+        try check(Fixtures.loaded(width: size.0, height: size.1), "dashboard-\(size.0)x\(size.1)")
+    }
+
+    @Test func narrowDashboardShortensURLsInTheMiddle() throws {
+        try check(Fixtures.loaded(width: 60, height: 16), "dashboard-60x16")
+    }
+
+    @Test func tooSmallSaysSo() throws {
+        try check(Fixtures.loaded(width: 40, height: 10), "too-small-40x10")
+    }
+
+    @Test(arguments: sizes) func createFormWithValidationErrors(size: (Int, Int)) throws {
+        var (state, _) = Fixtures.apply(Fixtures.loaded(width: size.0, height: size.1),
+                                        Fixtures.keys(.character("n")) + Fixtures.type("Ünïcode 日本") + Fixtures.keys(.tab)
+                                            + Fixtures.type("http://example.com"))
+        state = update(state, .saveRejected([.url: "HTTPS is required", .events: "Select at least one event"])).0
+        try check(state, "form-errors-\(size.0)x\(size.1)")
+    }
+
+    @Test(arguments: sizes) func editFormWithRevealedSecret(size: (Int, Int)) throws {
+        let (state, _) = Fixtures.apply(Fixtures.loaded(width: size.0, height: size.1),
+                                        Fixtures.keys(.character("e"), .tab, .tab, .control("r")))
+        try check(state, "form-edit-\(size.0)x\(size.1)")
+    }
+
+    @Test(arguments: sizes) func deleteConfirmation(size: (Int, Int)) throws {
+        let (state, _) = Fixtures.apply(Fixtures.loaded(width: size.0, height: size.1),
+                                        Fixtures.keys(.down, .character("d")))
+        try check(state, "delete-\(size.0)x\(size.1)")
+    }
+
+    @Test(arguments: sizes) func help(size: (Int, Int)) throws {
+        let (state, _) = Fixtures.apply(Fixtures.loaded(width: size.0, height: size.1), Fixtures.keys(.character("?")))
+        try check(state, "help-\(size.0)x\(size.1)")
+    }
+
+    @Test(arguments: sizes) func detailsWithDeliveries(size: (Int, Int)) throws {
+        var (state, _) = Fixtures.apply(Fixtures.loaded(width: size.0, height: size.1), Fixtures.keys(.enter))
+        state = update(state, .deliveriesLoaded(webhookID: Fixtures.webhooks[0].id, Fixtures.deliveries)).0
+        try check(state, "details-\(size.0)x\(size.1)")
+    }
+
+    @Test func attemptsAndRequestResponse() throws {
+        var (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter))
+        state = update(state, .deliveriesLoaded(webhookID: Fixtures.webhooks[0].id, Fixtures.deliveries)).0
+        state = Fixtures.apply(state, Fixtures.keys(.down, .enter)).0
+        state = update(state, .attemptsLoaded(deliveryID: "d2", [Fixtures.attempt])).0
+        try check(state, "attempts-80x24")
+        state = Fixtures.apply(state, Fixtures.keys(.enter)).0
+        try check(state, "attempt-80x24")
+    }
+
+    @Test func filterShowsOnlyMatches() throws {
+        let (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("/")) + Fixtures.type("example.com"))
+        try check(state, "filter-80x24")
+    }
+
+    @Test func simulateMenu() throws {
+        let (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("s"), .down))
+        try check(state, "simulate-80x24")
+    }
+
+    @Test func toastsAppearAboveTheFooter() throws {
+        var state = Fixtures.loaded()
+        state = update(state, .notify(.success, "job.status → Billing: 200 in 12 ms")).0
+        state = update(state, .notify(.failure, "order.status → Billing: HTTP 500 in 40 ms")).0
+        try check(state, "toasts-80x24")
+    }
+
+    @Test func selectionIsDrawnInTheSelectionStyle() {
+        let state = Fixtures.loaded()
+        var grid = Grid(width: 80, height: 24)
+        render(state, into: &grid, theme: .dark)
+        #expect(grid[5, state.tableTop].style == Theme.dark[.selection])
+        #expect(grid[5, state.tableTop + 1].style == Theme.dark[.normal])
+        var mono = Grid(width: 80, height: 24)
+        render(state, into: &mono, theme: Theme.dark.monochrome)
+        #expect(mono[5, state.tableTop].style.attributes.contains(.reverse))
+    }
+}

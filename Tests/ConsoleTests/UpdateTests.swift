@@ -1,0 +1,223 @@
+import Foundation
+import Testing
+@testable import HookdashConsole
+import HookdashUI
+
+@Suite struct FormEditingTests {
+    func openForm(_ state: ConsoleState) -> FormState? {
+        if case .form(let form) = state.topScreen { return form }
+        return nil
+    }
+
+    @Test func typingEditsAtTheCursorWithWideCharacters() throws {
+        let (state, _) = Fixtures.apply(Fixtures.loaded(),
+            Fixtures.keys(.character("n")) + Fixtures.type("日本x") + Fixtures.keys(.left, .left, .backspace)
+                + Fixtures.type("ab") + Fixtures.keys(.home, .delete, .end) + Fixtures.type("!"))
+        let form = try #require(openForm(state))
+        #expect(form.name.text == "b本x!")
+        #expect(form.name.cursor == 4)
+    }
+
+    @Test func pasteInsertsTextAndFlattensNewlines() throws {
+        let (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"), .tab)
+            + [.input(.paste("https://example.com/\nhooks"))])
+        let form = try #require(openForm(state))
+        #expect(form.url.text == "https://example.com/ hooks")
+        #expect(form.name.text.isEmpty)
+    }
+
+    @Test func tabAndShiftTabCycleThroughEveryField() throws {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"))).0
+        var seen: [FormState.Focus] = []
+        for _ in 0..<8 {
+            seen.append(try #require(openForm(state)).focus)
+            state = update(state, .input(.key(.tab))).0
+        }
+        #expect(seen == [.name, .url, .secret, .event(0), .event(1), .status, .save, .cancel])
+        #expect(try #require(openForm(state)).focus == .name, "Tab wraps around")
+        state = update(state, .input(.key(.backTab))).0
+        #expect(try #require(openForm(state)).focus == .cancel)
+    }
+
+    @Test func spaceTogglesCheckboxesAndStatus() throws {
+        let (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"), .tab, .tab, .tab,
+                                                                          .character(" "), .tab, .tab, .character(" ")))
+        let form = try #require(openForm(state))
+        #expect(form.events == ["job.status"])
+        #expect(form.active == false)
+    }
+
+    @Test func saveSubmitsTheFieldsInTheDomainsEventOrder() {
+        let (_, effects) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n")) + Fixtures.type("A")
+            + Fixtures.keys(.tab) + Fixtures.type("https://a.example") + Fixtures.keys(.tab, .tab, .tab, .character(" "),
+                                                                                        .backTab, .character(" "), .control("s")))
+        #expect(effects == [.save(FormSubmission(webhookID: nil, expectedVersion: nil, name: "A", url: "https://a.example",
+                                                 secret: "", events: ["job.status", "order.status"], active: true))])
+    }
+
+    @Test func savedReturnsToTheDashboardWithTheRowSelected() {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"))).0
+        let row = WebhookRow(id: "new", name: "New one", url: "https://n.example", events: ["job.status"])
+        state = update(state, .saved(row)).0
+        #expect(state.topScreen == nil)
+        #expect(state.selectedWebhookID == "new")
+        #expect(state.toasts.last?.text == "Created “New one”")
+    }
+
+    @Test func rejectedSaveShowsMessagesAndFocusesTheFirstBadField() throws {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"))).0
+        state = update(state, .saveRejected([.url: "HTTPS is required", .events: "Select at least one event"])).0
+        let form = try #require(openForm(state))
+        #expect(form.focus == .url)
+        #expect(form.errors[.url] == "HTTPS is required")
+        state = Fixtures.apply(state, Fixtures.type("x")).0
+        #expect(try #require(openForm(state)).errors[.url] == nil, "editing a field clears its message")
+    }
+
+    @Test func escOnAnUntouchedFormLeavesAtOnce() {
+        let state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"), .escape)).0
+        #expect(state.topScreen == nil)
+    }
+
+    @Test func escOnAChangedFormAsksFirst() throws {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("e")) + Fixtures.type("!") + Fixtures.keys(.escape)).0
+        #expect(try #require(openForm(state)).isConfirmingDiscard)
+        state = update(state, .input(.key(.character("n")))).0
+        #expect(try #require(openForm(state)).isConfirmingDiscard == false)
+        #expect(try #require(openForm(state)).name.text == "Billing!")
+        state = Fixtures.apply(state, Fixtures.keys(.escape, .character("y"))).0
+        #expect(state.topScreen == nil)
+        #expect(state.webhooks[0].name == "Billing")
+    }
+
+    @Test func staleEditOffersReload() throws {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("e")) + Fixtures.type("X")).0
+        var changed = Fixtures.webhooks[0]
+        changed.name = "Billing v2"
+        changed.version = 2
+        state = update(state, .staleEdit(current: changed)).0
+        #expect(try #require(openForm(state)).banner?.contains("Ctrl-L") == true)
+        state = update(state, .input(.key(.control("l")))).0
+        let reloaded = try #require(openForm(state))
+        #expect(reloaded.name.text == "Billing v2")
+        #expect(reloaded.mode == .edit(webhookID: changed.id, version: 2))
+        #expect(!reloaded.isDirty)
+    }
+
+    @Test func generatedSecretIsShown() throws {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"), .tab, .tab)).0
+        let effects = update(state, .input(.key(.control("g")))).1
+        #expect(effects == [.generateSecret])
+        state = update(state, .secretGenerated("whsec_abc")).0
+        let form = try #require(openForm(state))
+        #expect(form.secret.text == "whsec_abc")
+        #expect(form.secretRevealed)
+    }
+}
+
+@Suite struct DashboardTests {
+    @Test func movementStaysInBounds() {
+        var state = Fixtures.loaded()
+        #expect(state.selectedWebhookID == Fixtures.webhooks[0].id)
+        state = Fixtures.apply(state, Fixtures.keys(.character("k"))).0
+        #expect(state.selectedWebhookID == Fixtures.webhooks[0].id)
+        state = Fixtures.apply(state, Fixtures.keys(.character("G"))).0
+        #expect(state.selectedWebhookID == Fixtures.webhooks[3].id)
+        state = Fixtures.apply(state, Fixtures.keys(.character("j"), .down)).0
+        #expect(state.selectedWebhookID == Fixtures.webhooks[3].id)
+        state = Fixtures.apply(state, Fixtures.keys(.character("g"), .character("j"))).0
+        #expect(state.selectedWebhookID == Fixtures.webhooks[1].id)
+    }
+
+    @Test func filterMatchesNameOrURLLiveAndEscClearsIt() {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("/")) + Fixtures.type("SLACK")).0
+        #expect(state.visibleWebhooks.map(\.name) == ["Slack relay"])
+        #expect(state.selectedWebhookID == Fixtures.webhooks[3].id)
+        state = Fixtures.apply(state, Fixtures.keys(.backspace, .backspace, .backspace, .backspace, .backspace)
+                                      + Fixtures.type("erp.internal")).0
+        #expect(state.visibleWebhooks.map(\.id) == [Fixtures.webhooks[1].id])
+        state = Fixtures.apply(state, Fixtures.keys(.enter)).0
+        #expect(!state.isEditingFilter)
+        #expect(state.visibleWebhooks.count == 1, "Enter keeps the filter")
+        state = Fixtures.apply(state, Fixtures.keys(.escape)).0
+        #expect(state.visibleWebhooks.count == 4)
+        #expect(!state.shouldQuit)
+    }
+
+    @Test func deleteAsksWithCancelFocused() {
+        var (state, effects) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("d"), .enter))
+        #expect(effects.isEmpty, "Enter on the default button cancels")
+        #expect(state.overlay == nil)
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("d"), .escape))
+        #expect(effects.isEmpty)
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("d"), .tab, .enter))
+        #expect(effects == [.delete(webhookID: Fixtures.webhooks[0].id)])
+        state = update(state, .deleted(id: Fixtures.webhooks[0].id, name: "Billing")).0
+        #expect(state.selectedWebhookID == Fixtures.webhooks[1].id)
+        #expect(state.toasts.last?.text == "Deleted “Billing”")
+    }
+
+    @Test func qQuitsButEscAndQCloseOverlaysFirst() {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("?"), .character("q"))).0
+        #expect(!state.shouldQuit)
+        #expect(state.overlay == nil)
+        state = Fixtures.apply(state, Fixtures.keys(.character("?"), .escape, .character("q"))).0
+        #expect(state.shouldQuit)
+    }
+
+    @Test func testKeySendsToTheSelectedWebhook() {
+        let (state, effects) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.down, .character("t")))
+        #expect(effects == [.sendTest(webhookID: Fixtures.webhooks[1].id)])
+        #expect(state.toasts.count == 1)
+    }
+
+    @Test func mouseClickSelectsAndWheelScrolls() {
+        var state = Fixtures.loaded()
+        state = update(state, .input(.mouse(MouseEvent(button: .left, x: 10, y: state.tableTop + 2)))).0
+        #expect(state.selectedWebhookID == Fixtures.webhooks[2].id)
+        state = update(state, .input(.mouse(MouseEvent(button: .wheelUp, x: 10, y: 10)))).0
+        #expect(state.selectedWebhookID == Fixtures.webhooks[0].id)
+    }
+
+    @Test func enterOpensDetailsAndAsksForDeliveries() {
+        let (state, effects) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter))
+        #expect(state.topScreen == .details(DetailsState(webhookID: Fixtures.webhooks[0].id)))
+        #expect(effects == [.loadDeliveries(webhookID: Fixtures.webhooks[0].id)])
+    }
+
+    @Test func redeliverTargetsTheSelectedDelivery() {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter)).0
+        state = update(state, .deliveriesLoaded(webhookID: Fixtures.webhooks[0].id, Fixtures.deliveries)).0
+        let effects = Fixtures.apply(state, Fixtures.keys(.character("G"), .character("r"))).1
+        #expect(effects == [.redeliver(deliveryID: "d1")])
+    }
+
+    @Test func liveDeliveryUpdatesKeepTheSelectedDelivery() {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter)).0
+        state = update(state, .deliveriesLoaded(webhookID: Fixtures.webhooks[0].id, Fixtures.deliveries)).0
+        state = Fixtures.apply(state, Fixtures.keys(.down)).0
+        let newest = DeliveryRow(id: "d4", event: "job.status", messageID: "m4", status: .pending, attemptCount: 0,
+                                 createdAt: Fixtures.now)
+        state = update(state, .deliveriesLoaded(webhookID: Fixtures.webhooks[0].id, [newest] + Fixtures.deliveries)).0
+        guard case .details(let details) = state.topScreen else { Issue.record("details closed"); return }
+        #expect(details.deliveries[details.selectedIndex].id == "d2")
+    }
+
+    @Test func tooSmallIgnoresKeysButQuits() {
+        var state = Fixtures.loaded(width: 40, height: 10)
+        state = Fixtures.apply(state, Fixtures.keys(.character("n"))).0
+        #expect(state.topScreen == nil)
+        state = update(state, .input(.resize(width: 80, height: 24))).0
+        #expect(!state.isTooSmall)
+        state = Fixtures.apply(state, Fixtures.keys(.character("n"))).0
+        #expect(state.topScreen != nil)
+    }
+
+    @Test func toastsExpire() {
+        var state = update(Fixtures.loaded(), .notify(.info, "hello")).0
+        state = update(state, .tick(Fixtures.now.addingTimeInterval(3))).0
+        #expect(state.toasts.count == 1)
+        state = update(state, .tick(Fixtures.now.addingTimeInterval(7))).0
+        #expect(state.toasts.isEmpty)
+    }
+}
