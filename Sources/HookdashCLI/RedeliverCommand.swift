@@ -19,6 +19,8 @@ struct RedeliverCommand: ParsableCommand {
                 try queue.redeliver(deliveryID: id)
             } catch QueueError.deliveryNotFound {
                 throw MissingInput(message: "no delivery with id \(id)")
+            } catch QueueError.webhookNotFound(let webhookID) {
+                throw MissingInput(message: "webhook \(webhookID) was deleted; nothing to redeliver to")
             } catch let error as QueueError {
                 ErrorReporter.printError(error.description)
                 throw ExitCode(75)

@@ -91,6 +91,10 @@ public final class QueueStore: Sendable {
                 throw QueueError.deliveryNotFound(deliveryID)
             }
             if delivery.isInFlight(at: now) { throw QueueError.deliveryInFlight(deliveryID) }
+            // A deleted webhook has no URL to send to: the delivery would wait forever.
+            guard try QueueWebhooks.subscribedEvents(db, webhookID: delivery.webhookID) != nil else {
+                throw QueueError.webhookNotFound(delivery.webhookID)
+            }
             try db.execute(
                 sql: """
                     UPDATE deliveries SET status = 'pending', trigger = 'manual', nextAttemptAt = ?,

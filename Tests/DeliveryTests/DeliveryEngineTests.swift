@@ -269,9 +269,12 @@ import Testing
         defer { database.remove() }
         let webhookID = try database.addWebhook(url: "https://a.example/hooks")
         let emitted = try database.emit()
-        try database.pool.write { db in try QueueStore.cancelPendingDeliveries(db, webhookID: webhookID) }
+        try database.store.delete(id: webhookID)
         #expect(try database.queue.delivery(id: emitted.deliveryIDs[0])?.status == .cancelled)
         #expect(try database.queue.queueStats().pending == 0)
+        #expect(throws: QueueError.webhookNotFound(webhookID)) {
+            try database.queue.redeliver(deliveryID: emitted.deliveryIDs[0])
+        }
     }
 }
 
