@@ -5,7 +5,12 @@ import HookdashStore
 struct RedeliverCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "redeliver",
-        abstract: "Queue a new manual attempt of a delivery (same message id), due now.")
+        abstract: "Queue a new manual attempt of a delivery (same message id), due now.",
+        discussion: """
+        Examples:
+          hookdash deliveries --status failed
+          hookdash redeliver 6f1c2a0e-…
+        """)
 
     @OptionGroup var store: StoreOptions
 
