@@ -86,7 +86,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "DomainTests", dependencies: ["HookdashDomain"]),
-        .testTarget(name: "CryptoTests", dependencies: ["HookdashCrypto"]),
+        .testTarget(name: "CryptoTests", dependencies: ["HookdashCrypto", "HookdashDomain"]),
         .testTarget(name: "StoreTests", dependencies: [
             "HookdashStore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
