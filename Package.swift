@@ -81,10 +81,12 @@ let package = Package(
             "HookdashDomain", "HookdashCrypto", "HookdashStore", "HookdashDelivery",
             "HookdashReceiver", "HookdashUI", "HookdashConsole",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
 
         .testTarget(name: "DomainTests", dependencies: ["HookdashDomain"]),
-        .testTarget(name: "CryptoTests", dependencies: ["HookdashCrypto"]),
+        .testTarget(name: "CryptoTests", dependencies: ["HookdashCrypto", "HookdashDomain"]),
         .testTarget(name: "StoreTests", dependencies: [
             "HookdashStore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),

@@ -6,12 +6,23 @@ struct DeliveriesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deliveries",
         abstract: "List deliveries, newest first.",
+        discussion: """
+        Examples:
+          hookdash deliveries                     (same as: hookdash deliveries list)
+          hookdash deliveries show 6f1c2a0e-…
+        """,
         subcommands: [DeliveriesListCommand.self, DeliveriesShowCommand.self],
         defaultSubcommand: DeliveriesListCommand.self)
 }
 
 struct DeliveriesListCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List deliveries, newest first.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List deliveries, newest first.",
+        discussion: """
+        Examples:
+          hookdash deliveries
+          hookdash deliveries --webhook 3f2a9c1e --status failed --json
+        """)
 
     @OptionGroup var store: StoreOptions
 
@@ -59,7 +70,12 @@ struct DeliveriesListCommand: ParsableCommand {
 
 struct DeliveriesShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Show a delivery with every attempt's request and response.")
+        commandName: "show", abstract: "Show a delivery with every attempt's request and response.",
+        discussion: """
+        Examples:
+          hookdash deliveries show 6f1c2a0e-…
+          hookdash deliveries show 6f1c2a0e-… --json
+        """)
 
     @OptionGroup var store: StoreOptions
 

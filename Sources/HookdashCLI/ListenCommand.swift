@@ -5,7 +5,15 @@ import HookdashReceiver
 struct ListenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "listen",
-        abstract: "Run a local receiver on 127.0.0.1 that prints each request and verifies its signature.")
+        abstract: "Run a local receiver on 127.0.0.1 that prints each request and verifies its signature.",
+        discussion: """
+        Point a webhook at it with --dev (plain http:// to localhost is a development-mode URL).
+
+        Examples:
+          hookdash listen --port 8787 --secret whsec_…
+          hookdash listen --respond 500                 try retries by hand
+          hookdash listen --delay 2000 --fail-rate 0.3
+        """)
 
     @Option(name: .long, help: "Port (0 picks a free one).")
     var port: Int = 8787

@@ -6,13 +6,23 @@ struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract: "Emit realistic demo events.",
+        discussion: """
+        Examples:
+          hookdash simulate job
+          hookdash simulate order --fail
+        """,
         subcommands: [SimulateJobCommand.self, SimulateOrderCommand.self])
 }
 
 struct SimulateJobCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "job",
-        abstract: "Walk a demo job with tasks through PENDING → RUNNING → SUCCEEDED (or FAILED), emitting job.status.")
+        abstract: "Walk a demo job with tasks through PENDING → RUNNING → SUCCEEDED (or FAILED), emitting job.status.",
+        discussion: """
+        Examples:
+          hookdash simulate job
+          hookdash simulate job --fail --interval 2
+        """)
 
     @OptionGroup var store: StoreOptions
 
@@ -44,7 +54,12 @@ struct SimulateJobCommand: ParsableCommand {
 
 struct SimulateOrderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "order", abstract: "Place a demo order that completes (FULFILLED) or fails, emitting order.status.")
+        commandName: "order", abstract: "Place a demo order that completes (FULFILLED) or fails, emitting order.status.",
+        discussion: """
+        Examples:
+          hookdash simulate order
+          hookdash simulate order --fail
+        """)
 
     @OptionGroup var store: StoreOptions
 

@@ -6,7 +6,14 @@ import HookdashStore
 struct WebhookTestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
-        abstract: "Send one test event (liveMode false) per subscribed event now and print each outcome.")
+        abstract: "Send one test event (liveMode false) per subscribed event now and print each outcome.",
+        discussion: """
+        Exits non-zero if any test delivery failed.
+
+        Examples:
+          hookdash webhooks test 3f2a9c1e
+          hookdash --dev webhooks test 3f2a9c1e       (a webhook pointing at localhost)
+        """)
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var engineOptions: DeliveryEngineOptions

@@ -1,3 +1,5 @@
+import HookdashDomain
+
 /// The HMAC key derived from a webhook secret, per Standard Webhooks: a `whsec_` secret is
 /// the base64 of the key; any other secret is used as its UTF-8 bytes.
 public struct SigningKey: Sendable, Equatable {

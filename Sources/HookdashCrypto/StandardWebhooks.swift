@@ -1,3 +1,5 @@
+import HookdashDomain
+
 /// Header names of the Standard Webhooks v1 scheme.
 public enum StandardWebhooksHeader {
     public static let id = "webhook-id"

@@ -17,7 +17,9 @@ public actor DeliveryEngine {
     /// Claimed and not yet recorded (still leased by us).
     private var outstanding = 0
     private var perEndpoint: [String: Int] = [:]
-    private var finished: [(AttemptResult, DeliveryTransition, endpoint: String)] = []
+    /// Webhooks with an attempt in flight, by endpoint, to skip saturated endpoints when claiming.
+    private var webhooksInFlight: [String: [String: Int]] = [:]
+    private var finished: [(AttemptResult, DeliveryTransition, endpoint: String, webhookID: String)] = []
     private var flushing = false
     private var loop: Task<Void, Never>?
     private var waiter: CheckedContinuation<Void, Never>?
@@ -108,14 +110,20 @@ public actor DeliveryEngine {
     private func claimAndDispatch(onlyIDs: [String]? = nil) async -> Int {
         await reclaimDeadLeasesOnce()
         let free = configuration.concurrency - outstanding
-        guard free > 0 else { return 0 }
+        // Claim in batches: one write transaction per few completions, not per completion.
+        let batch = max(1, configuration.concurrency / 4)
+        guard free > 0, free >= batch || outstanding == 0 else { return 0 }
         let limit = configuration.perEndpoint
         let busy = DeliveryLocked(perEndpoint)
+        var saturated = Set<String>()
+        for (endpoint, count) in perEndpoint where count >= limit {
+            saturated.formUnion(webhooksInFlight[endpoint, default: [:]].keys)
+        }
         let claimed: [ClaimedDelivery]
         do {
             claimed = try await queue.claimDue(
                 owner: owner, now: clock.now(), leaseDuration: configuration.leaseDuration, limit: free,
-                onlyIDs: onlyIDs
+                onlyIDs: onlyIDs, excludingWebhookIDs: saturated
             ) { url in
                 let endpoint = Endpoint.key(url)
                 return busy.withLock { counts in
@@ -130,7 +138,9 @@ public actor DeliveryEngine {
         }
         for delivery in claimed {
             outstanding += 1
-            perEndpoint[Endpoint.key(delivery.url), default: 0] += 1
+            let endpoint = Endpoint.key(delivery.url)
+            perEndpoint[endpoint, default: 0] += 1
+            webhooksInFlight[endpoint, default: [:]][delivery.webhookID, default: 0] += 1
             let sender = self.sender
             Task {
                 let result = await sender.send(delivery)
@@ -148,7 +158,7 @@ public actor DeliveryEngine {
             "status": "\(result.draft.responseStatus.map(String.init) ?? "-")",
             "error": "\(result.draft.errorClass?.rawValue ?? "-")", "transition": "\(transition)",
         ])
-        finished.append((result, transition, endpoint))
+        finished.append((result, transition, endpoint, delivery.webhookID))
         await flushFinished()
     }
 
@@ -169,6 +179,11 @@ public actor DeliveryEngine {
                 outstanding -= 1
                 perEndpoint[entry.endpoint, default: 1] -= 1
                 if perEndpoint[entry.endpoint] == 0 { perEndpoint[entry.endpoint] = nil }
+                webhooksInFlight[entry.endpoint]?[entry.webhookID, default: 1] -= 1
+                if webhooksInFlight[entry.endpoint]?[entry.webhookID] == 0 {
+                    webhooksInFlight[entry.endpoint]?[entry.webhookID] = nil
+                }
+                if webhooksInFlight[entry.endpoint]?.isEmpty == true { webhooksInFlight[entry.endpoint] = nil }
             }
             wake()
             if outstanding == 0 { resumeIdleWaiters() }
@@ -188,16 +203,21 @@ public actor DeliveryEngine {
 
     // MARK: Waiting
 
+    /// Sleeps until an attempt is recorded or, when idle, until the next poll for work other
+    /// processes may have queued. No timer while busy: completions wake the loop anyway.
     private func waitForWork() async {
-        let interval = configuration.idlePollInterval
-        let timer = Task { [weak self] in
-            try? await Task.sleep(for: interval)
-            await self?.wake()
+        var timer: Task<Void, Never>?
+        if outstanding == 0 {
+            let interval = configuration.idlePollInterval
+            timer = Task { [weak self] in
+                try? await Task.sleep(for: interval)
+                await self?.wake()
+            }
         }
         await withCheckedContinuation { continuation in
             if Task.isCancelled { continuation.resume() } else { waiter = continuation }
         }
-        timer.cancel()
+        timer?.cancel()
     }
 
     private func wake() {
@@ -232,7 +252,20 @@ public actor DeliveryEngine {
 
 /// Deliveries to one scheme://host:port share a per-endpoint limit.
 enum Endpoint {
+    /// URL parsing is costly next to a loopback round trip; webhooks reuse a handful of URLs.
+    private static let cache = DeliveryLocked<[String: String]>([:])
+
     static func key(_ url: String) -> String {
+        if let known = cache.withLock({ $0[url] }) { return known }
+        let key = parse(url)
+        cache.withLock { cache in
+            if cache.count > 4096 { cache.removeAll() }
+            cache[url] = key
+        }
+        return key
+    }
+
+    private static func parse(_ url: String) -> String {
         guard let components = URLComponents(string: url) else { return url }
         let scheme = components.scheme?.lowercased() ?? ""
         let port = components.port ?? (scheme == "http" ? 80 : 443)

@@ -1,13 +1,17 @@
 import Foundation
 
-enum Base64 {
-    /// Standard base64, padding optional (some tools strip it from whsec_ secrets).
-    static func decode(_ text: String) -> Data? {
-        guard !text.isEmpty else { return Data() }
+/// Standard (RFC 4648 §4) base64, the alphabet Standard Webhooks uses for keys and signatures.
+public enum Base64 {
+    public static func encode(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
+    }
+
+    /// Decodes padded or unpadded base64; nil when the text is not base64.
+    public static func decode(_ text: String) -> [UInt8]? {
         var padded = text
-        let remainder = padded.count % 4
+        let remainder = padded.utf8.count % 4
         if remainder == 1 { return nil }
         if remainder > 0 { padded += String(repeating: "=", count: 4 - remainder) }
-        return Data(base64Encoded: padded)
+        return Data(base64Encoded: padded).map { Array($0) }
     }
 }

@@ -101,7 +101,7 @@ public enum WebhookValidator {
             errors.append(FieldError(field: .secret, message: "Secret is too long (max \(maxSecretLength))"))
             return nil
         }
-        if secret.hasPrefix("whsec_"), Base64.decode(String(secret.dropFirst(6))).map({ $0.isEmpty }) ?? true {
+        if secret.hasPrefix("whsec_"), Base64.decode(String(secret.dropFirst(6)))?.isEmpty ?? true {
             errors.append(FieldError(field: .secret, message: "Secret starting with whsec_ must be base64 after the prefix"))
             return nil
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HookdashDomain
 
 /// Builds the SPEC §2 envelope bytes, keys in the specified order:
 /// `event`, `liveMode`, `messageId`, `timestamp`, `body`. The body's own bytes are embedded
@@ -24,10 +25,7 @@ public enum DeliveryEnvelope {
 
     /// Whole-second UTC, as in the specification's example ("2022-04-05T12:46:17Z").
     public static func iso8601(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
+        Timestamp.iso8601(date)
     }
 
     /// Validates that `data` is one JSON object and returns it trimmed of surrounding whitespace.

@@ -65,9 +65,11 @@ public struct AttemptDraft: Sendable {
 extension QueueStore {
     /// Leases up to `limit` due deliveries to `owner`. `admit` sees candidates oldest-due
     /// first and may refuse some (per-endpoint limits); refused ones stay untouched.
+    /// `excludingWebhookIDs` names webhooks whose endpoint has no free slot.
     /// The UPDATE re-checks the lease, so two processes can never both take one delivery.
     public func claimDue(
         owner: String, now: Date, leaseDuration: TimeInterval, limit: Int, onlyIDs: [String]? = nil,
+        excludingWebhookIDs: Set<String> = [],
         admit: @Sendable (_ url: String) -> Bool = { _ in true }
     ) async throws -> [ClaimedDelivery] {
         guard limit > 0 else { return [] }
@@ -78,6 +80,12 @@ extension QueueStore {
             if let onlyIDs {
                 restriction = "AND d.id IN (\(databaseQuestionMarks(count: onlyIDs.count)))"
                 arguments += StatementArguments(onlyIDs)
+            }
+            if !excludingWebhookIDs.isEmpty {
+                // Saturated endpoints are skipped in SQL, so their backlog cannot fill the
+                // candidate window and starve other endpoints.
+                restriction += " AND d.webhookId NOT IN (\(databaseQuestionMarks(count: excludingWebhookIDs.count)))"
+                arguments += StatementArguments(Array(excludingWebhookIDs))
             }
             arguments += [limit * 8]
             let candidates = try Row.fetchAll(db, sql: """
@@ -128,13 +136,15 @@ extension QueueStore {
         _ attempt: AttemptDraft, transition: DeliveryTransition, owner: String, _ db: Database
     ) throws {
         let number = (try Int.fetchOne(
-            db, sql: "SELECT attemptCount FROM deliveries WHERE id = ?", arguments: [attempt.deliveryID]) ?? 0) + 1
-        try db.execute(
+            db.cachedStatement(sql: "SELECT attemptCount FROM deliveries WHERE id = ?"),
+            arguments: [attempt.deliveryID]) ?? 0) + 1
+        try db.cachedStatement(
             sql: """
                 INSERT INTO attempts (deliveryId, number, trigger, startedAt, durationMs, requestUrl, requestHeaders,
                     responseStatus, responseHeaders, responseBody, errorClass, errorText)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 attempt.deliveryID, number, attempt.trigger.rawValue, attempt.startedAt.timeIntervalSince1970,
                 attempt.durationMilliseconds, attempt.requestURL, QueueHeaders.encode(attempt.requestHeaders),
@@ -146,13 +156,14 @@ extension QueueStore {
         case .failed: (.failed, nil)
         case .retry(let date): (.pending, date.timeIntervalSince1970)
         }
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 UPDATE deliveries SET status = ?, nextAttemptAt = ?, attemptCount = attemptCount + 1,
                     lastStatusCode = ?, lastError = ?, lastAttemptAt = ?, trigger = 'scheduled',
                     leaseOwner = NULL, leaseExpiresAt = NULL
                 WHERE id = ? AND leaseOwner = ? AND status = 'pending'
-                """,
+                """
+        ).execute(
             arguments: [
                 status.rawValue, nextAttemptAt, attempt.responseStatus, attempt.summary,
                 attempt.startedAt.timeIntervalSince1970, attempt.deliveryID, owner,

@@ -4,6 +4,7 @@ import GRDB
 /// Times are unix seconds (REAL) so the injectable delivery clock compares them directly.
 public enum QueueMigration {
     public static let name = "v2-queue"
+    public static let indexesName = "v3-queue-indexes"
 
     public static func register(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration(name) { db in
@@ -53,6 +54,10 @@ public enum QueueMigration {
                 );
                 CREATE INDEX attempts_by_delivery ON attempts(deliveryId, id);
                 """)
+        }
+        migrator.registerMigration(indexesName) { db in
+            // `hookdash deliveries` without filters lists newest first across all webhooks.
+            try db.execute(sql: "CREATE INDEX deliveries_by_created ON deliveries(createdAt)")
         }
     }
 }

@@ -91,6 +91,10 @@ public final class QueueStore: Sendable {
                 throw QueueError.deliveryNotFound(deliveryID)
             }
             if delivery.isInFlight(at: now) { throw QueueError.deliveryInFlight(deliveryID) }
+            // A deleted webhook has no URL to send to: the delivery would wait forever.
+            guard try QueueWebhooks.subscribedEvents(db, webhookID: delivery.webhookID) != nil else {
+                throw QueueError.webhookNotFound(delivery.webhookID)
+            }
             try db.execute(
                 sql: """
                     UPDATE deliveries SET status = 'pending', trigger = 'manual', nextAttemptAt = ?,
@@ -162,23 +166,24 @@ public final class QueueStore: Sendable {
         }
     }
 
-    /// The latest attempted delivery per webhook id.
+    /// The latest attempted delivery per webhook id. One indexed probe per webhook, so the
+    /// dashboard stays fast however long the history grows.
     public func lastOutcomeByWebhook() throws -> [String: DeliveryOutcome] {
         try dbPool.read { db in
-            // SQLite returns the other columns from the row holding MAX(lastAttemptAt).
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT d.webhookId, MAX(d.lastAttemptAt) AS attemptedAt, d.id, d.status, d.lastStatusCode,
-                       d.lastError, m.eventType
+            let webhookIDs = try String.fetchAll(db, sql: "SELECT id FROM webhooks")
+            let latest = try db.cachedStatement(sql: """
+                SELECT d.id, d.status, d.lastStatusCode, d.lastError, d.lastAttemptAt, m.eventType
                 FROM deliveries d JOIN messages m ON m.id = d.messageId
-                WHERE d.lastAttemptAt IS NOT NULL
-                GROUP BY d.webhookId
+                WHERE d.webhookId = ? AND d.lastAttemptAt IS NOT NULL
+                ORDER BY d.lastAttemptAt DESC LIMIT 1
                 """)
             var outcomes: [String: DeliveryOutcome] = [:]
-            for row in rows {
-                outcomes[row["webhookId"]] = DeliveryOutcome(
+            for webhookID in webhookIDs {
+                guard let row = try Row.fetchOne(latest, arguments: [webhookID]) else { continue }
+                outcomes[webhookID] = DeliveryOutcome(
                     deliveryID: row["id"], status: DeliveryStatus(rawValue: row["status"]) ?? .pending,
                     statusCode: row["lastStatusCode"], error: row["lastError"],
-                    attemptedAt: Date(timeIntervalSince1970: row["attemptedAt"]), eventType: row["eventType"])
+                    attemptedAt: Date(timeIntervalSince1970: row["lastAttemptAt"]), eventType: row["eventType"])
             }
             return outcomes
         }
@@ -260,8 +265,27 @@ public final class QueueStore: Sendable {
 
 /// Headers stored as a JSON array of {name, value}, keeping order and duplicates.
 enum QueueHeaders {
+    /// Hand-rolled: this runs for every attempt and JSONEncoder dominated the recording cost.
     static func encode(_ headers: [RecordedHeader]) -> String {
-        (try? JSONEncoder().encode(headers)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        var out = "["
+        for (index, header) in headers.enumerated() {
+            if index > 0 { out += "," }
+            out += #"{"name":"# + quoted(header.name) + #","value":"# + quoted(header.value) + "}"
+        }
+        return out + "]"
+    }
+
+    private static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     static func decode(_ text: String?) -> [RecordedHeader] {

@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import GRDB
 import HookdashDelivery
 import HookdashReceiver
@@ -11,6 +13,9 @@ struct DeliveryBenchmark {
     let webhooks: Int
     let wrkSeconds: Int
     let concurrency: Int
+    /// Measures what `PRAGMA synchronous = NORMAL` (durable across process crashes, not power
+    /// loss) would buy over the store's default FULL.
+    let synchronousNormal: Bool
 
     func run() async throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hookdash-bench-\(UUID().uuidString)")
@@ -18,6 +23,9 @@ struct DeliveryBenchmark {
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try BenchDatabase.open(path: folder.appendingPathComponent("bench.sqlite").path)
         let queue = QueueStore(store.pool)
+        if synchronousNormal {
+            try await store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        }
         let receiver = try await Receiver.start(keepsRequests: false)
         for index in 0..<webhooks {
             try store.addWebhook(url: receiver.url(path: "/hooks/\(index)"), secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
@@ -42,6 +50,9 @@ struct DeliveryBenchmark {
         let succeeded = try queue.deliveries(webhookID: nil, status: .succeeded, limit: Int.max).count
         let received = receiver.requestCount
 
+        // The HTTP client alone, same receiver, body and concurrency: no database, no signing.
+        let clientOnly = try await clientOnlyRate(url: receiver.url(path: "/hooks/0"), body: body, requests: deliveries)
+
         // Ceiling: the same receiver and body under wrk.
         let envelope = try queue.message(id: try await store.pool.read { db in
             try String.fetchOne(db, sql: "SELECT id FROM messages LIMIT 1")
@@ -52,12 +63,36 @@ struct DeliveryBenchmark {
         let deliveryRate = Double(succeeded) / deliverySeconds
         let fanOutRate = Double(deliveries) / fanOutSeconds
         return """
-            hookdash-bench delivery (\(ProcessInfo.processInfo.activeProcessorCount) cores)
+            hookdash-bench delivery (\(ProcessInfo.processInfo.activeProcessorCount) cores, synchronous \(synchronousNormal ? "NORMAL" : "FULL (store default)"))
               fan-out:     \(messages) messages × \(webhooks) webhooks = \(deliveries) deliveries enqueued in \(format(fanOutSeconds)) s → \(format(fanOutRate)) deliveries/s (\(format(Double(messages) / fanOutSeconds)) messages/s)
               delivery:    \(succeeded)/\(deliveries) succeeded (receiver saw \(received)) in \(format(deliverySeconds)) s → \(format(deliveryRate)) deliveries/s (concurrency \(concurrency), signed + recorded)
+              client only: AsyncHTTPClient POSTs, concurrency \(concurrency), no database → \(format(clientOnly)) requests/s
               ceiling:     wrk \(ceiling.command) → \(format(ceiling.requestsPerSecond)) requests/s
               ratio:       \(format(100 * deliveryRate / ceiling.requestsPerSecond)) % of the receiver's ceiling
             """
+    }
+
+    private func clientOnlyRate(url: String, body: Data, requests: Int) async throws -> Double {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<concurrency {
+                group.addTask {
+                    for _ in stride(from: worker, to: requests, by: concurrency) {
+                        var request = HTTPClientRequest(url: url)
+                        request.method = .POST
+                        request.headers.add(name: "content-type", value: "application/json")
+                        request.body = .bytes(ByteBuffer(bytes: body))
+                        let response = try await client.execute(request, timeout: .seconds(15))
+                        for try await _ in response.body {}
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let elapsed = seconds(ContinuousClock.now - start)
+        try await client.shutdown()
+        return Double(requests) / elapsed
     }
 
     private func runWrk(url: String, body: Data, folder: URL) throws -> (requestsPerSecond: Double, command: String) {

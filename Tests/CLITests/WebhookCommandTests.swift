@@ -252,6 +252,10 @@ struct WebhookCommandTests {
         ["--help"], ["webhooks", "--help"], ["webhooks", "list", "--help"], ["webhooks", "show", "--help"],
         ["webhooks", "create", "--help"], ["webhooks", "edit", "--help"], ["webhooks", "delete", "--help"],
         ["webhooks", "export", "--help"], ["webhooks", "import", "--help"], ["events", "--help"],
+        ["webhooks", "test", "--help"], ["emit", "--help"], ["serve", "--help"], ["simulate", "--help"],
+        ["simulate", "job", "--help"], ["simulate", "order", "--help"], ["deliveries", "--help"],
+        ["deliveries", "list", "--help"], ["deliveries", "show", "--help"], ["redeliver", "--help"],
+        ["listen", "--help"], ["console", "--help"],
     ])
     func help(_ arguments: [String]) throws {
         let result = try CLIHarness.run(arguments)

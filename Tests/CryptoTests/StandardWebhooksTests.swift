@@ -1,4 +1,5 @@
 import Foundation
+import HookdashDomain
 import Testing
 @testable import HookdashCrypto
 

@@ -22,15 +22,25 @@ private final class HookdashProcess: @unchecked Sendable {
     let process = Process()
     private let errors = Pipe()
 
-    init(_ arguments: [String]) throws {
+    private let output = Pipe()
+
+    init(_ arguments: [String], input: String? = nil) throws {
         process.executableURL = URL(fileURLWithPath: hookdashBinary)
         process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = output
+        let inputPipe = Pipe()
+        process.standardInput = inputPipe
         process.standardError = errors
         var environment = ProcessInfo.processInfo.environment
         environment["HOOKDASH_DEV"] = nil
         process.environment = environment
         try process.run()
+        inputPipe.fileHandleForWriting.write(Data((input ?? "").utf8))
+        try? inputPipe.fileHandleForWriting.close()
+    }
+
+    var standardOutput: String {
+        String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     }
 
     func signal(_ number: Int32) {
@@ -57,8 +67,12 @@ private final class HookdashProcess: @unchecked Sendable {
         #expect(FileManager.default.isExecutableFile(atPath: hookdashBinary), "build the binary: swift build")
         let database = try TestDatabase()
         defer { database.remove() }
+        // The kill is sent from the receiver itself on the 150th request, so it lands mid-run
+        // however slowly this test's own tasks get scheduled.
+        let victim = KillSwitch(threshold: 150)
         let receiver = try await Receiver.start(
-            policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 200, delayMilliseconds: 25)))
+            policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 200, delayMilliseconds: 100))
+        ) { _ in victim.countRequest() }
         try database.addWebhook(url: receiver.url(), secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         for _ in 0..<1000 { try database.emit() }
         let limit = 32
@@ -66,9 +80,12 @@ private final class HookdashProcess: @unchecked Sendable {
         let first = try HookdashProcess([
             "--db", database.path, "--dev", "serve", "--concurrency", "\(limit)", "--per-endpoint", "\(limit)",
         ])
+        // The receiver answers in 100 ms, so 1,000 messages take about 3 s at 32 in flight:
+        // the kill lands mid-way, with a full window of attempts in flight.
+        victim.arm(pid: first.process.processIdentifier)
         #expect(await receiver.waitForRequests(count: 150, timeout: .seconds(30)))
-        first.signal(SIGKILL)
         #expect(await first.exitStatus() != nil)
+        #expect(first.process.terminationReason == .uncaughtSignal)
         let beforeRestart = receiver.requestCount
         #expect(beforeRestart < 1000, "the kill must land while messages are still in flight")
 
@@ -126,5 +143,74 @@ private final class HookdashProcess: @unchecked Sendable {
         let attempts = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM attempts") }
         #expect(attempts == 300)
         #expect(try database.queue.queueStats().pending == 0)
+    }
+}
+
+@Suite struct DeliveryCommandTests {
+    @Test func emitQueuesAndRefusesBadInputWithDistinctCodes() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        try database.addWebhook(url: "https://hooks.example/a", events: ["order.status"])
+        let good = try HookdashProcess(
+            ["--db", database.path, "emit", "order.status", "--json"], input: #"{"id":"o1","status":"FULFILLED"}"#)
+        #expect(await good.exitStatus() == 0)
+        let printed = try JSONSerialization.jsonObject(with: Data(good.standardOutput.utf8)) as? [String: Any]
+        #expect((printed?["deliveries"] as? [String])?.count == 1)
+        #expect(try database.queue.queueStats().pending == 1)
+
+        let notObject = try HookdashProcess(["--db", database.path, "emit", "order.status"], input: "[1, 2]")
+        #expect(await notObject.exitStatus() == 65)
+        let unknownEvent = try HookdashProcess(["--db", database.path, "emit", "user.created"], input: "{}")
+        #expect(await unknownEvent.exitStatus() == 65)
+        let missingFile = try HookdashProcess(["--db", database.path, "emit", "job.status", "--file", "/nonexistent.json"])
+        #expect(await missingFile.exitStatus() == 66)
+        let unknownDelivery = try HookdashProcess(["--db", database.path, "deliveries", "show", "no-such-id"])
+        #expect(await unknownDelivery.exitStatus() == 66)
+        let badStatus = try HookdashProcess(["--db", database.path, "deliveries", "--status", "lost"])
+        #expect(await badStatus.exitStatus() == 64)
+        #expect(try database.queue.queueStats().pending == 1)
+    }
+
+    @Test func webhooksTestReportsEachEventAndFailsWhenOneFails() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start(policy: ReceiverPolicy(script: [ReceiverResponse(status: 500)]))
+        let webhookID = try database.addWebhook(url: receiver.url(), events: ["job.status", "order.status"])
+        let run = try HookdashProcess(["--db", database.path, "--dev", "webhooks", "test", webhookID])
+        #expect(await run.exitStatus() == 1)
+        let lines = run.standardOutput.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.filter { $0.hasPrefix("✓") }.count == 1 && lines.filter { $0.hasPrefix("✗") }.count == 1)
+        await receiver.stop()
+        #expect(receiver.requests.allSatisfy { $0.bodyText.contains(#""liveMode":false"#) })
+        #expect(receiver.requestCount == 2)
+    }
+}
+
+/// SIGKILLs a process when the n-th request arrives.
+private final class KillSwitch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pid: pid_t?
+    private var seen = 0
+    private let threshold: Int
+
+    init(threshold: Int) {
+        self.threshold = threshold
+    }
+
+    func arm(pid: pid_t) {
+        lock.lock()
+        self.pid = pid
+        let alreadyDue = seen >= threshold
+        lock.unlock()
+        if alreadyDue { kill(pid, SIGKILL) }
+    }
+
+    func countRequest() {
+        lock.lock()
+        seen += 1
+        let target = seen == threshold ? pid : nil
+        lock.unlock()
+        if let target { kill(target, SIGKILL) }
     }
 }
