@@ -73,13 +73,14 @@ let package = Package(
         .target(name: "HookdashCLI", dependencies: [
             "HookdashDomain", "HookdashCrypto", "HookdashStore", "HookdashDelivery",
             "HookdashReceiver", "HookdashUI", "HookdashTerminal", "HookdashConsole",
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "hookdash", dependencies: ["HookdashCLI"]),
         .executableTarget(name: "hookdash-bench", dependencies: [
             "HookdashDomain", "HookdashCrypto", "HookdashStore", "HookdashDelivery",
-            "HookdashReceiver", "HookdashUI", "HookdashConsole",
+            "HookdashReceiver", "HookdashUI", "HookdashConsole", "HookdashTerminal",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HookdashConsole
 import HookdashCrypto
 import HookdashDelivery
@@ -171,9 +172,14 @@ final class EffectRunner: @unchecked Sendable {
     func refresh(_ state: ConsoleState, queueRunning: Bool) -> ConsoleState {
         var next = state
         do {
-            let outcomes = try queue.lastOutcomeByWebhook()
-            let rows = try store.list().map { Self.row($0, outcome: outcomes[$0.id]) }
-            if rows != next.webhooks || !next.hasLoaded { next = update(next, .webhooksLoaded(rows)).0 }
+            // Re-reading every webhook each tick is costly with thousands of them, so the full
+            // read happens only when the table or the latest outcomes changed.
+            let signature = try changeSignature()
+            if signature != lastSignature || !next.hasLoaded {
+                let snapshot = try ConsoleSnapshot.load(store: store, queue: queue, queueRunning: queueRunning)
+                if snapshot.webhooks != next.webhooks || !next.hasLoaded { next = update(next, .webhooksLoaded(snapshot.webhooks)).0 }
+                lastSignature = signature
+            }
             let stats = try queue.queueStats()
             next = update(next, .queueUpdated(QueueSummary(
                 running: queueRunning, inFlight: stats.inFlight, due: stats.due, failed: stats.failed))).0
@@ -195,6 +201,19 @@ final class EffectRunner: @unchecked Sendable {
             next = update(next, .notify(.failure, "Database: \(error)")).0
         }
         return next
+    }
+
+    private var lastSignature: [Double] = []
+
+    /// Cheap numbers that change whenever a webhook is added, edited or deleted, or a delivery
+    /// is attempted, by this process or any other.
+    private func changeSignature() throws -> [Double] {
+        try store.dbPool.read { db in
+            let webhooks = try Row.fetchOne(db, sql: "SELECT count(*), total(version) FROM webhooks")
+            let attempts = try Double.fetchOne(db, sql: "SELECT coalesce(max(lastAttemptAt), 0) FROM deliveries") ?? 0
+            let attemptRows = try Double.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM attempts") ?? 0
+            return [webhooks?[0] ?? 0, webhooks?[1] ?? 0, attempts, attemptRows]
+        }
     }
 
     private func announceFinishedTests() {
@@ -330,43 +349,7 @@ final class EffectRunner: @unchecked Sendable {
         }
     }
 
-    // MARK: Conversions
-
-    static func row(_ webhook: Webhook, outcome: DeliveryOutcome?) -> WebhookRow {
-        WebhookRow(
-            id: webhook.id, name: webhook.name, url: webhook.url, secret: webhook.secret ?? "",
-            events: webhook.events.map(\.rawValue), active: webhook.active, createdAt: webhook.createdAt,
-            updatedAt: webhook.updatedAt, version: webhook.version,
-            lastDelivery: outcome.map { outcome in
-                let result: LastDelivery.Outcome = switch outcome.status {
-                case .succeeded: .succeeded(statusCode: outcome.statusCode ?? 200)
-                case .pending where outcome.statusCode == nil && outcome.error == nil: .pending
-                default: .failed(statusCode: outcome.statusCode)
-                }
-                return LastDelivery(outcome: result, at: outcome.attemptedAt)
-            })
-    }
-
-    static func row(_ delivery: DeliveryRecord) -> DeliveryRow {
-        let status: DeliveryRow.Status = switch delivery.status {
-        case .succeeded: .delivered
-        case .failed: .failed
-        case .cancelled: .cancelled
-        case .pending: delivery.isInFlight(at: Date()) ? .inFlight : .pending
-        }
-        return DeliveryRow(
-            id: delivery.id, event: delivery.eventType, messageID: delivery.messageID, liveMode: delivery.liveMode,
-            status: status, attemptCount: delivery.attemptCount, lastStatusCode: delivery.lastStatusCode,
-            lastError: delivery.lastError, createdAt: delivery.createdAt, nextAttemptAt: delivery.nextAttemptAt)
-    }
-
-    static func row(_ attempt: AttemptRecord, requestBody: String) -> AttemptRow {
-        AttemptRow(
-            number: attempt.number, startedAt: attempt.startedAt, durationMilliseconds: attempt.durationMilliseconds,
-            statusCode: attempt.responseStatus, error: attempt.errorText,
-            requestHeaders: attempt.requestHeaders.map { ($0.name, $0.value) },
-            requestBody: requestBody,
-            responseHeaders: attempt.responseHeaders.map { ($0.name, $0.value) },
-            responseBody: attempt.responseBody.map { String(decoding: $0, as: UTF8.self) } ?? "")
-    }
+    static func row(_ webhook: Webhook, outcome: DeliveryOutcome?) -> WebhookRow { StoreRows.webhook(webhook, outcome: outcome) }
+    static func row(_ delivery: DeliveryRecord) -> DeliveryRow { StoreRows.delivery(delivery) }
+    static func row(_ attempt: AttemptRecord, requestBody: String) -> AttemptRow { StoreRows.attempt(attempt, requestBody: requestBody) }
 }

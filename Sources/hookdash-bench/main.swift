@@ -17,12 +17,18 @@ case "delivery":
         wrkSeconds: option("--wrk-seconds", 5), concurrency: option("--concurrency", 32),
         synchronousNormal: arguments.contains("--synchronous-normal")
     ).run())
+case "startup":
+    // The console's first frame with many webhooks and attempts (docs/performance.md, console section).
+    try StartupBenchmark.run(arguments: arguments)
+case "startup-measure" where arguments.count > 1:
+    try StartupBenchmark.measure(path: arguments[1])
 case "queue-reads":
     print(try await QueueReadBenchmark(attempts: option("--attempts", 1_000_000), webhooks: option("--webhooks", 20)).run())
 default:
     print("""
         usage: hookdash-bench delivery [--messages N] [--webhooks N] [--wrk-seconds S] [--concurrency N] [--synchronous-normal]
                hookdash-bench queue-reads [--attempts N] [--webhooks N]
+               hookdash-bench startup [--webhooks N] [--attempts N] [--db PATH]
         """)
     exit(64)
 }

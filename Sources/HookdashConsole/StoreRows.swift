@@ -1,0 +1,59 @@
+import Foundation
+import HookdashDomain
+import HookdashStore
+
+/// Store records as the console shows them.
+public enum StoreRows {
+
+    public static func webhook(_ webhook: Webhook, outcome: DeliveryOutcome?) -> WebhookRow {
+        WebhookRow(
+            id: webhook.id, name: webhook.name, url: webhook.url, secret: webhook.secret ?? "",
+            events: webhook.events.map(\.rawValue), active: webhook.active, createdAt: webhook.createdAt,
+            updatedAt: webhook.updatedAt, version: webhook.version,
+            lastDelivery: outcome.map { outcome in
+                let result: LastDelivery.Outcome = switch outcome.status {
+                case .succeeded: .succeeded(statusCode: outcome.statusCode ?? 200)
+                case .pending where outcome.statusCode == nil && outcome.error == nil: .pending
+                default: .failed(statusCode: outcome.statusCode)
+                }
+                return LastDelivery(outcome: result, at: outcome.attemptedAt)
+            })
+    }
+
+    public static func delivery(_ delivery: DeliveryRecord) -> DeliveryRow {
+        let status: DeliveryRow.Status = switch delivery.status {
+        case .succeeded: .delivered
+        case .failed: .failed
+        case .cancelled: .cancelled
+        case .pending: delivery.isInFlight(at: Date()) ? .inFlight : .pending
+        }
+        return DeliveryRow(
+            id: delivery.id, event: delivery.eventType, messageID: delivery.messageID, liveMode: delivery.liveMode,
+            status: status, attemptCount: delivery.attemptCount, lastStatusCode: delivery.lastStatusCode,
+            lastError: delivery.lastError, createdAt: delivery.createdAt, nextAttemptAt: delivery.nextAttemptAt)
+    }
+
+    public static func attempt(_ attempt: AttemptRecord, requestBody: String) -> AttemptRow {
+        AttemptRow(
+            number: attempt.number, startedAt: attempt.startedAt, durationMilliseconds: attempt.durationMilliseconds,
+            statusCode: attempt.responseStatus, error: attempt.errorText,
+            requestHeaders: attempt.requestHeaders.map { ($0.name, $0.value) },
+            requestBody: requestBody,
+            responseHeaders: attempt.responseHeaders.map { ($0.name, $0.value) },
+            responseBody: attempt.responseBody.map { String(decoding: $0, as: UTF8.self) } ?? "")
+    }
+}
+
+/// What the first frame needs, read from the store in one go.
+public struct ConsoleSnapshot: Sendable {
+    public var webhooks: [WebhookRow]
+    public var queue: QueueSummary
+
+    public static func load(store: WebhookStore, queue: QueueStore, queueRunning: Bool) throws -> ConsoleSnapshot {
+        let outcomes = try queue.lastOutcomeByWebhook()
+        let rows = try store.list().map { StoreRows.webhook($0, outcome: outcomes[$0.id]) }
+        let stats = try queue.queueStats()
+        return ConsoleSnapshot(webhooks: rows, queue: QueueSummary(
+            running: queueRunning, inFlight: stats.inFlight, due: stats.due, failed: stats.failed))
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import GRDB
+import HookdashConsole
+import HookdashDomain
+import HookdashStore
+import HookdashTerminal
+import HookdashUI
+
+/// `hookdash-bench startup [--webhooks N] [--attempts N] [--db PATH]`: seeds a database (once),
+/// then runs the measurement in a fresh child process so its peak memory excludes the seeding.
+enum StartupBenchmark {
+    static func run(arguments: [String]) throws {
+        func option(_ name: String, _ fallback: Int) -> Int {
+            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return fallback }
+            return Int(arguments[index + 1]) ?? fallback
+        }
+        let webhooks = option("--webhooks", 10_000)
+        let attempts = option("--attempts", 1_000_000)
+        let path: String
+        if let index = arguments.firstIndex(of: "--db"), index + 1 < arguments.count {
+            path = arguments[index + 1]
+        } else {
+            path = NSTemporaryDirectory() + "hookdash-startup-\(webhooks)-\(attempts).sqlite"
+        }
+        if !FileManager.default.fileExists(atPath: path) {
+            let started = Date()
+            try seed(path: path, webhooks: webhooks, attempts: attempts)
+            print(String(format: "seeded %@: %d webhooks, %d attempts in %.1f s", path, webhooks, attempts,
+                         Date().timeIntervalSince(started)))
+        }
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        child.arguments = ["startup-measure", path]
+        try child.run()
+        child.waitUntilExit()
+    }
+
+    /// One transaction, prepared statements: 4 attempts per delivery, one delivery per message.
+    static func seed(path: String, webhooks: Int, attempts: Int) throws {
+        let store = try WebhookStore.open(path: path)
+        let now = Date().timeIntervalSince1970
+        let headers = #"[{"name":"content-type","value":"application/json"}]"#
+        let body = Data(#"{"event":"job.status","liveMode":true,"body":{"id":"x","status":"RUNNING"}}"#.utf8)
+        try store.dbPool.write { db in
+            var ids: [String] = []
+            let insertWebhook = try db.makeStatement(sql: """
+                INSERT INTO webhooks (id, name, url, secret, events, active, createdAt, updatedAt, version)
+                VALUES (?, ?, ?, NULL, 'job.status,order.status', 1, ?, ?, 1)
+                """)
+            for index in 0..<webhooks {
+                let id = WebhookID.generate()
+                ids.append(id)
+                let stamp = Timestamp.iso8601(Date(timeIntervalSince1970: now - Double(webhooks - index)))
+                try insertWebhook.execute(arguments: [id, "Webhook \(index)", "https://hooks\(index % 97).example.com/receive/\(index)", stamp, stamp])
+            }
+            let insertMessage = try db.makeStatement(sql: "INSERT INTO messages (id, eventType, liveMode, body, createdAt) VALUES (?, 'job.status', 1, ?, ?)")
+            let insertDelivery = try db.makeStatement(sql: """
+                INSERT INTO deliveries (id, messageId, webhookId, status, trigger, attemptCount, lastStatusCode, lastAttemptAt, createdAt)
+                VALUES (?, ?, ?, ?, 'scheduled', 4, ?, ?, ?)
+                """)
+            let insertAttempt = try db.makeStatement(sql: """
+                INSERT INTO attempts (deliveryId, number, trigger, startedAt, durationMs, requestUrl, requestHeaders, responseStatus, responseHeaders, responseBody)
+                VALUES (?, ?, 'scheduled', ?, 12, 'https://example.com/', ?, ?, '[]', NULL)
+                """)
+            let deliveries = max(1, attempts / 4)
+            for index in 0..<deliveries {
+                let messageID = UUID().uuidString.lowercased()
+                let deliveryID = UUID().uuidString.lowercased()
+                let created = now - Double(deliveries - index)
+                let succeeded = index % 5 != 0
+                try insertMessage.execute(arguments: [messageID, body, created])
+                try insertDelivery.execute(arguments: [deliveryID, messageID, ids[index % max(1, ids.count)],
+                                                       succeeded ? "succeeded" : "failed", succeeded ? 200 : 500,
+                                                       created + 4, created])
+                for number in 1...4 {
+                    try insertAttempt.execute(arguments: [deliveryID, number, created + Double(number), headers,
+                                                          number == 4 && succeeded ? 200 : 500])
+                }
+            }
+        }
+    }
+
+    /// Time to first frame, peak memory, and bytes sent for one selection move.
+    static func measure(path: String) throws {
+        let started = DispatchTime.now()
+        let store = try WebhookStore.open(path: path)
+        let queue = QueueStore(store.dbPool)
+        let opened = DispatchTime.now()
+        let outcomes = try queue.lastOutcomeByWebhook()
+        let outcomesRead = DispatchTime.now()
+        _ = outcomes
+        _ = try store.list()
+        let listed = DispatchTime.now()
+        _ = try queue.queueStats()
+        let counted = DispatchTime.now()
+        let snapshot = try ConsoleSnapshot.load(store: store, queue: queue, queueRunning: true)
+        let loaded = DispatchTime.now()
+        let output = NSTemporaryDirectory() + "hookdash-startup-frame-\(getpid()).out"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let terminal = try Terminal(options: Terminal.Options(outputPath: output, terminalType: "xterm-256color", mouse: false))
+        var state = ConsoleState(width: 120, height: 40, databasePath: path)
+        state = update(state, .webhooksLoaded(snapshot.webhooks)).0
+        state = update(state, .queueUpdated(snapshot.queue)).0
+        var grid = Grid(width: state.width, height: state.height)
+        render(state, into: &grid, theme: .dark)
+        terminal.draw(grid)
+        let firstFrame = DispatchTime.now()
+        let afterFirst = fileSize(output)
+        state = update(state, .input(.key(.down))).0
+        render(state, into: &grid, theme: .dark)
+        terminal.draw(grid)
+        let afterMove = fileSize(output)
+        terminal.close()
+
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func milliseconds(_ from: DispatchTime, _ to: DispatchTime) -> Double {
+            Double(to.uptimeNanoseconds - from.uptimeNanoseconds) / 1_000_000
+        }
+        print(String(format: "webhooks: %d  (terminal 120x40, dark theme)", snapshot.webhooks.count))
+        print(String(format: "open database: %.1f ms", milliseconds(started, opened)))
+        print(String(format: "last outcome per webhook (alone): %.1f ms", milliseconds(opened, outcomesRead)))
+        print(String(format: "webhook list (alone): %.1f ms", milliseconds(outcomesRead, listed)))
+        print(String(format: "queue stats (alone): %.1f ms", milliseconds(listed, counted)))
+        print(String(format: "store read (list + last outcomes + queue stats): %.1f ms", milliseconds(counted, loaded)))
+        print(String(format: "time to first frame (open, read, render, draw; without the diagnostic reads above): %.1f ms",
+                     milliseconds(started, firstFrame) - milliseconds(opened, counted)))
+        print(String(format: "peak RSS: %.1f MB", Double(usage.ru_maxrss) / 1024))
+        print("bytes for the first frame: \(afterFirst)")
+        print("bytes written when the selection moves one row: \(afterMove - afterFirst)")
+    }
+
+    static func fileSize(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+    }
+}
