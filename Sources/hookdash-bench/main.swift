@@ -15,13 +15,16 @@ case "delivery":
     print(try await DeliveryBenchmark(
         messages: option("--messages", 5000), webhooks: option("--webhooks", 4),
         wrkSeconds: option("--wrk-seconds", 5), concurrency: option("--concurrency", 32),
-        synchronousNormal: arguments.contains("--synchronous-normal")
+        synchronousNormal: arguments.contains("--synchronous-normal"),
+        inProcessReceiver: arguments.contains("--in-process-receiver")
     ).run())
+case "receive":
+    try await ReceiverProcess.serve()
 case "queue-reads":
     print(try await QueueReadBenchmark(attempts: option("--attempts", 1_000_000), webhooks: option("--webhooks", 20)).run())
 default:
     print("""
-        usage: hookdash-bench delivery [--messages N] [--webhooks N] [--wrk-seconds S] [--concurrency N] [--synchronous-normal]
+        usage: hookdash-bench delivery [--messages N] [--webhooks N] [--wrk-seconds S] [--concurrency N] [--synchronous-normal] [--in-process-receiver]
                hookdash-bench queue-reads [--attempts N] [--webhooks N]
         """)
     exit(64)
