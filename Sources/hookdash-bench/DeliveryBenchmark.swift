@@ -7,7 +7,8 @@ import HookdashReceiver
 import HookdashStore
 
 /// Measures, in one run: enqueue fan-out rate, signed+recorded deliveries per second to a
-/// loopback receiver, and that receiver's ceiling under `wrk` with the same body.
+/// loopback receiver (in its own process), and that receiver's ceiling under `wrk` with the
+/// same body.
 struct DeliveryBenchmark {
     let messages: Int
     let webhooks: Int
@@ -16,6 +17,8 @@ struct DeliveryBenchmark {
     /// Measures what `PRAGMA synchronous = NORMAL` (durable across process crashes, not power
     /// loss) would buy over the store's default FULL.
     let synchronousNormal: Bool
+    /// The earlier setup: receiver inside the benchmark process.
+    let inProcessReceiver: Bool
 
     func run() async throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hookdash-bench-\(UUID().uuidString)")
@@ -26,7 +29,9 @@ struct DeliveryBenchmark {
         if synchronousNormal {
             try await store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         }
-        let receiver = try await Receiver.start(keepsRequests: false)
+        let receiver: any BenchReceiver = inProcessReceiver
+            ? InProcessReceiver(receiver: try await Receiver.start(keepsRequests: false))
+            : try ReceiverProcess.launch()
         for index in 0..<webhooks {
             try store.addWebhook(url: receiver.url(path: "/hooks/\(index)"), secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         }
@@ -63,7 +68,7 @@ struct DeliveryBenchmark {
         let deliveryRate = Double(succeeded) / deliverySeconds
         let fanOutRate = Double(deliveries) / fanOutSeconds
         return """
-            hookdash-bench delivery (\(ProcessInfo.processInfo.activeProcessorCount) cores, synchronous \(synchronousNormal ? "NORMAL" : "FULL (store default)"))
+            hookdash-bench delivery (\(ProcessInfo.processInfo.activeProcessorCount) cores, synchronous \(synchronousNormal ? "NORMAL" : "FULL (store default)"), receiver \(inProcessReceiver ? "in process" : "in its own process"))
               fan-out:     \(messages) messages × \(webhooks) webhooks = \(deliveries) deliveries enqueued in \(format(fanOutSeconds)) s → \(format(fanOutRate)) deliveries/s (\(format(Double(messages) / fanOutSeconds)) messages/s)
               delivery:    \(succeeded)/\(deliveries) succeeded (receiver saw \(received)) in \(format(deliverySeconds)) s → \(format(deliveryRate)) deliveries/s (concurrency \(concurrency), signed + recorded)
               client only: AsyncHTTPClient POSTs, concurrency \(concurrency), no database → \(format(clientOnly)) requests/s

@@ -381,3 +381,55 @@ import Testing
         #expect(slowSoFar < 20)
     }
 }
+
+@Suite struct LeaseBoundTests {
+    /// Recording and claiming share a transaction while the loop runs; at every committed state
+    /// the engine may hold at most `concurrency` leases (the duplicate bound after a crash) and
+    /// at most `perEndpoint` per endpoint.
+    @Test func leasesNeverExceedTheConcurrencyOrPerEndpointLimits() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let policy = ReceiverPolicy(defaultResponse: ReceiverResponse(delayMilliseconds: 3))
+        let shared = try await Receiver.start(policy: policy)
+        let other = try await Receiver.start(policy: policy)
+        try database.addWebhook(url: shared.url(path: "/a"))
+        try database.addWebhook(url: shared.url(path: "/b"))
+        try database.addWebhook(url: other.url(path: "/c"))
+        for _ in 0..<40 { try database.emit() }
+        var configuration = devConfiguration(concurrency: 6)
+        configuration.perEndpoint = 2
+        let engine = DeliveryEngine(queue: database.queue, configuration: configuration)
+
+        let sampler = Task {
+            var most = (total: 0, perEndpoint: 0)
+            while !Task.isCancelled {
+                let leasedURLs: [String]
+                do {
+                    leasedURLs = try await database.pool.read { db in
+                        try String.fetchAll(db, sql: """
+                            SELECT w.url FROM deliveries d JOIN webhooks w ON w.id = d.webhookId
+                            WHERE d.leaseOwner IS NOT NULL
+                            """)
+                    }
+                } catch is CancellationError {
+                    break
+                }
+                let byEndpoint = Dictionary(grouping: leasedURLs) { URL(string: $0)?.port ?? 0 }
+                most.total = max(most.total, leasedURLs.count)
+                most.perEndpoint = max(most.perEndpoint, byEndpoint.values.map(\.count).max() ?? 0)
+                try? await Task.sleep(for: .milliseconds(1))
+            }
+            return most
+        }
+        await engine.runUntilIdle()
+        sampler.cancel()
+        let most = try await sampler.value
+        await shared.stop()
+        await other.stop()
+
+        #expect(try database.queue.deliveries(webhookID: nil, status: .succeeded, limit: 1000).count == 120)
+        #expect(most.total >= 2, "the sampler saw the engine at work")
+        #expect(most.total <= 6)
+        #expect(most.perEndpoint <= 2)
+    }
+}
