@@ -19,14 +19,8 @@ public actor DeliveryEngine {
     private var perEndpoint: [String: Int] = [:]
     /// Webhooks with an attempt in flight, by endpoint, to skip saturated endpoints when claiming.
     private var webhooksInFlight: [String: [String: Int]] = [:]
-    private var finished: [FinishedAttempt] = []
+    private var finished: [(AttemptResult, DeliveryTransition, endpoint: String, webhookID: String)] = []
     private var flushing = false
-    /// A claim transaction (on its own or together with recording) is running; only one at a
-    /// time, so two claims never hand out the same free slot.
-    private var claiming = false
-    /// While the background loop runs, recording finished attempts also claims their
-    /// successors in the same transaction (`processDue` keeps to its own `onlyIDs`).
-    private var claimsWhileRecording = false
     private var loop: Task<Void, Never>?
     private var waiter: CheckedContinuation<Void, Never>?
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
@@ -101,8 +95,6 @@ public actor DeliveryEngine {
 
     private func run(untilIdle: Bool) async {
         await reclaimDeadLeasesOnce()
-        claimsWhileRecording = true
-        defer { claimsWhileRecording = false }
         while !Task.isCancelled {
             let started = await claimAndDispatch()
             if started > 0 { continue }
@@ -117,57 +109,33 @@ public actor DeliveryEngine {
     /// Leases as many due deliveries as free slots allow and sends each in its own task.
     private func claimAndDispatch(onlyIDs: [String]? = nil) async -> Int {
         await reclaimDeadLeasesOnce()
-        guard !claiming else { return 0 }
         let free = configuration.concurrency - outstanding
         // Claim in batches: one write transaction per few completions, not per completion.
         let batch = max(1, configuration.concurrency / 4)
         guard free > 0, free >= batch || outstanding == 0 else { return 0 }
-        let window = claimWindow(releasing: [])
-        claiming = true
+        let limit = configuration.perEndpoint
+        let busy = DeliveryLocked(perEndpoint)
+        var saturated = Set<String>()
+        for (endpoint, count) in perEndpoint where count >= limit {
+            saturated.formUnion(webhooksInFlight[endpoint, default: [:]].keys)
+        }
         let claimed: [ClaimedDelivery]
         do {
             claimed = try await queue.claimDue(
-                owner: owner, now: clock.now(), leaseDuration: configuration.leaseDuration, limit: window.free,
-                onlyIDs: onlyIDs, excludingWebhookIDs: window.saturated, admit: window.admit)
-        } catch {
-            logger.error("claim failed", metadata: ["error": "\(error)"])
-            claimed = []
-        }
-        claiming = false
-        dispatch(claimed)
-        return claimed.count
-    }
-
-    /// Free slots and per-endpoint room as they will be once `released` attempts are recorded.
-    private struct ClaimWindow {
-        let free: Int
-        /// Webhooks whose endpoint has no free slot.
-        let saturated: Set<String>
-        let admit: @Sendable (_ url: String) -> Bool
-    }
-
-    private func claimWindow(releasing released: [InFlight]) -> ClaimWindow {
-        var counts = perEndpoint
-        for entry in released { counts[entry.endpoint, default: 1] -= 1 }
-        let limit = configuration.perEndpoint
-        var saturated = Set<String>()
-        for (endpoint, count) in counts where count >= limit {
-            saturated.formUnion(webhooksInFlight[endpoint, default: [:]].keys)
-        }
-        let busy = DeliveryLocked(counts)
-        return ClaimWindow(
-            free: configuration.concurrency - outstanding + released.count, saturated: saturated,
-            admit: { url in
+                owner: owner, now: clock.now(), leaseDuration: configuration.leaseDuration, limit: free,
+                onlyIDs: onlyIDs, excludingWebhookIDs: saturated
+            ) { url in
                 let endpoint = Endpoint.key(url)
                 return busy.withLock { counts in
                     guard counts[endpoint, default: 0] < limit else { return false }
                     counts[endpoint, default: 0] += 1
                     return true
                 }
-            })
-    }
-
-    private func dispatch(_ claimed: [ClaimedDelivery]) {
+            }
+        } catch {
+            logger.error("claim failed", metadata: ["error": "\(error)"])
+            return 0
+        }
         for delivery in claimed {
             outstanding += 1
             let endpoint = Endpoint.key(delivery.url)
@@ -179,65 +147,48 @@ public actor DeliveryEngine {
                 await self.finish(delivery, result)
             }
         }
+        return claimed.count
     }
 
     private func finish(_ delivery: ClaimedDelivery, _ result: AttemptResult) async {
         let transition = decide(delivery, result)
+        let endpoint = Endpoint.key(delivery.url)
         logger.info("attempt", metadata: [
             "delivery": "\(delivery.deliveryID)", "message": "\(delivery.messageID)",
             "status": "\(result.draft.responseStatus.map(String.init) ?? "-")",
             "error": "\(result.draft.errorClass?.rawValue ?? "-")", "transition": "\(transition)",
         ])
-        finished.append(FinishedAttempt(
-            draft: result.draft, transition: transition,
-            slot: InFlight(endpoint: Endpoint.key(delivery.url), webhookID: delivery.webhookID)))
+        finished.append((result, transition, endpoint, delivery.webhookID))
         await flushFinished()
     }
 
     /// Group commit: attempts that finish while a write is running go in the next transaction.
-    /// While the loop runs, the same transaction leases successors for the slots it frees.
     private func flushFinished() async {
         guard !flushing else { return }
         flushing = true
         while !finished.isEmpty {
             let batch = finished
             finished.removeAll()
-            let drafts = batch.map { ($0.draft, $0.transition) }
-            let claimsNow = claimsWhileRecording && !claiming
-            var claimed: [ClaimedDelivery] = []
             do {
-                if claimsNow {
-                    claiming = true
-                    let window = claimWindow(releasing: batch.map(\.slot))
-                    claimed = try await queue.record(
-                        drafts, owner: owner, thenClaimUpTo: window.free, now: clock.now(),
-                        leaseDuration: configuration.leaseDuration, excludingWebhookIDs: window.saturated,
-                        admit: window.admit)
-                } else {
-                    try await queue.record(drafts, owner: owner)
-                }
+                try await queue.record(batch.map { ($0.0.draft, $0.1) }, owner: owner)
             } catch {
                 // The leases expire and the deliveries are retried: at least once, never lost.
                 logger.error("recording attempts failed", metadata: ["error": "\(error)"])
             }
-            if claimsNow { claiming = false }
-            for entry in batch { release(entry.slot) }
-            dispatch(claimed)
+            for entry in batch {
+                outstanding -= 1
+                perEndpoint[entry.endpoint, default: 1] -= 1
+                if perEndpoint[entry.endpoint] == 0 { perEndpoint[entry.endpoint] = nil }
+                webhooksInFlight[entry.endpoint]?[entry.webhookID, default: 1] -= 1
+                if webhooksInFlight[entry.endpoint]?[entry.webhookID] == 0 {
+                    webhooksInFlight[entry.endpoint]?[entry.webhookID] = nil
+                }
+                if webhooksInFlight[entry.endpoint]?.isEmpty == true { webhooksInFlight[entry.endpoint] = nil }
+            }
             wake()
             if outstanding == 0 { resumeIdleWaiters() }
         }
         flushing = false
-    }
-
-    private func release(_ slot: InFlight) {
-        outstanding -= 1
-        perEndpoint[slot.endpoint, default: 1] -= 1
-        if perEndpoint[slot.endpoint] == 0 { perEndpoint[slot.endpoint] = nil }
-        webhooksInFlight[slot.endpoint]?[slot.webhookID, default: 1] -= 1
-        if webhooksInFlight[slot.endpoint]?[slot.webhookID] == 0 {
-            webhooksInFlight[slot.endpoint]?[slot.webhookID] = nil
-        }
-        if webhooksInFlight[slot.endpoint]?.isEmpty == true { webhooksInFlight[slot.endpoint] = nil }
     }
 
     private func decide(_ delivery: ClaimedDelivery, _ result: AttemptResult) -> DeliveryTransition {
@@ -341,16 +292,4 @@ enum LeaseOwner {
         gethostname(&buffer, buffer.count)
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
-}
-
-/// The endpoint slot and webhook an attempt occupies until it is recorded.
-private struct InFlight {
-    let endpoint: String
-    let webhookID: String
-}
-
-private struct FinishedAttempt {
-    let draft: AttemptDraft
-    let transition: DeliveryTransition
-    let slot: InFlight
 }

@@ -74,74 +74,46 @@ extension QueueStore {
     ) async throws -> [ClaimedDelivery] {
         guard limit > 0 else { return [] }
         return try await dbPool.write { db in
-            try Self.claimDue(
-                owner: owner, now: now, leaseDuration: leaseDuration, limit: limit, onlyIDs: onlyIDs,
-                excludingWebhookIDs: excludingWebhookIDs, admit: admit, db)
-        }
-    }
-
-    /// Records finished attempts and leases up to `limit` due deliveries in one write
-    /// transaction: one commit per wave of completions instead of two. Because both happen
-    /// atomically, the leases held never exceed what was held before the batch finished.
-    public func record(
-        _ batch: [(AttemptDraft, DeliveryTransition)], owner: String,
-        thenClaimUpTo limit: Int, now: Date, leaseDuration: TimeInterval,
-        excludingWebhookIDs: Set<String> = [],
-        admit: @Sendable (_ url: String) -> Bool = { _ in true }
-    ) async throws -> [ClaimedDelivery] {
-        try await dbPool.write { db in
-            for (attempt, transition) in batch {
-                try Self.record(attempt, transition: transition, owner: owner, db)
+            let time = now.timeIntervalSince1970
+            var arguments: StatementArguments = [time, time]
+            var restriction = ""
+            if let onlyIDs {
+                restriction = "AND d.id IN (\(databaseQuestionMarks(count: onlyIDs.count)))"
+                arguments += StatementArguments(onlyIDs)
             }
-            guard limit > 0 else { return [] }
-            return try Self.claimDue(
-                owner: owner, now: now, leaseDuration: leaseDuration, limit: limit, onlyIDs: nil,
-                excludingWebhookIDs: excludingWebhookIDs, admit: admit, db)
+            if !excludingWebhookIDs.isEmpty {
+                // Saturated endpoints are skipped in SQL, so their backlog cannot fill the
+                // candidate window and starve other endpoints.
+                restriction += " AND d.webhookId NOT IN (\(databaseQuestionMarks(count: excludingWebhookIDs.count)))"
+                arguments += StatementArguments(Array(excludingWebhookIDs))
+            }
+            arguments += [limit * 8]
+            let candidates = try Row.fetchAll(db, sql: """
+                SELECT d.id, d.messageId, d.webhookId, d.attemptCount, d.trigger, w.url, w.secret, m.eventType, m.body
+                FROM deliveries d
+                JOIN webhooks w ON w.id = d.webhookId
+                JOIN messages m ON m.id = d.messageId
+                WHERE d.status = 'pending' AND d.nextAttemptAt <= ?
+                  AND (d.leaseExpiresAt IS NULL OR d.leaseExpiresAt < ?)
+                  AND (w.active = 1 OR d.trigger <> 'scheduled') \(restriction)
+                ORDER BY d.nextAttemptAt
+                LIMIT ?
+                """, arguments: arguments)
+            var claimed: [ClaimedDelivery] = []
+            for row in candidates where claimed.count < limit {
+                let url: String = row["url"]
+                guard admit(url) else { continue }
+                try db.execute(
+                    sql: "UPDATE deliveries SET leaseOwner = ?, leaseExpiresAt = ? WHERE id = ?",
+                    arguments: [owner, time + leaseDuration, row["id"] as String])
+                let secret: String? = row["secret"]
+                claimed.append(ClaimedDelivery(
+                    deliveryID: row["id"], messageID: row["messageId"], webhookID: row["webhookId"], url: url,
+                    secret: (secret?.isEmpty ?? true) ? nil : secret, eventType: row["eventType"], body: row["body"],
+                    attemptCount: row["attemptCount"], trigger: DeliveryTrigger(rawValue: row["trigger"]) ?? .scheduled))
+            }
+            return claimed
         }
-    }
-
-    private static func claimDue(
-        owner: String, now: Date, leaseDuration: TimeInterval, limit: Int, onlyIDs: [String]?,
-        excludingWebhookIDs: Set<String>, admit: (_ url: String) -> Bool, _ db: Database
-    ) throws -> [ClaimedDelivery] {
-        let time = now.timeIntervalSince1970
-        var arguments: StatementArguments = [time, time]
-        var restriction = ""
-        if let onlyIDs {
-            restriction = "AND d.id IN (\(databaseQuestionMarks(count: onlyIDs.count)))"
-            arguments += StatementArguments(onlyIDs)
-        }
-        if !excludingWebhookIDs.isEmpty {
-            // Saturated endpoints are skipped in SQL, so their backlog cannot fill the
-            // candidate window and starve other endpoints.
-            restriction += " AND d.webhookId NOT IN (\(databaseQuestionMarks(count: excludingWebhookIDs.count)))"
-            arguments += StatementArguments(Array(excludingWebhookIDs))
-        }
-        arguments += [limit * 8]
-        let candidates = try Row.fetchAll(db, sql: """
-            SELECT d.id, d.messageId, d.webhookId, d.attemptCount, d.trigger, w.url, w.secret, m.eventType, m.body
-            FROM deliveries d
-            JOIN webhooks w ON w.id = d.webhookId
-            JOIN messages m ON m.id = d.messageId
-            WHERE d.status = 'pending' AND d.nextAttemptAt <= ?
-              AND (d.leaseExpiresAt IS NULL OR d.leaseExpiresAt < ?)
-              AND (w.active = 1 OR d.trigger <> 'scheduled') \(restriction)
-            ORDER BY d.nextAttemptAt
-            LIMIT ?
-            """, arguments: arguments)
-        var claimed: [ClaimedDelivery] = []
-        for row in candidates where claimed.count < limit {
-            let url: String = row["url"]
-            guard admit(url) else { continue }
-            try db.cachedStatement(sql: "UPDATE deliveries SET leaseOwner = ?, leaseExpiresAt = ? WHERE id = ?")
-                .execute(arguments: [owner, time + leaseDuration, row["id"] as String])
-            let secret: String? = row["secret"]
-            claimed.append(ClaimedDelivery(
-                deliveryID: row["id"], messageID: row["messageId"], webhookID: row["webhookId"], url: url,
-                secret: (secret?.isEmpty ?? true) ? nil : secret, eventType: row["eventType"], body: row["body"],
-                attemptCount: row["attemptCount"], trigger: DeliveryTrigger(rawValue: row["trigger"]) ?? .scheduled))
-        }
-        return claimed
     }
 
     /// Stores the attempt and moves the delivery on, releasing the lease. The delivery is

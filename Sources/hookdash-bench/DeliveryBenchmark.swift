@@ -50,8 +50,12 @@ struct DeliveryBenchmark {
             DeliveryConfiguration(concurrency: concurrency, perEndpoint: concurrency))
         let engine = DeliveryEngine(queue: queue, configuration: configuration)
         let deliveryStart = ContinuousClock.now
+        let cpuStart = processCPUSeconds()
         await engine.runUntilIdle()
         let deliverySeconds = seconds(ContinuousClock.now - deliveryStart)
+        // CPU time is steadier than wall time on a shared machine (meaningful with the receiver
+        // in its own process: then it is the engine's alone).
+        let cpuSeconds = processCPUSeconds() - cpuStart
         let succeeded = try queue.deliveries(webhookID: nil, status: .succeeded, limit: Int.max).count
         let received = receiver.requestCount
 
@@ -71,6 +75,7 @@ struct DeliveryBenchmark {
             hookdash-bench delivery (\(ProcessInfo.processInfo.activeProcessorCount) cores, synchronous \(synchronousNormal ? "NORMAL" : "FULL (store default)"), receiver \(inProcessReceiver ? "in process" : "in its own process"))
               fan-out:     \(messages) messages × \(webhooks) webhooks = \(deliveries) deliveries enqueued in \(format(fanOutSeconds)) s → \(format(fanOutRate)) deliveries/s (\(format(Double(messages) / fanOutSeconds)) messages/s)
               delivery:    \(succeeded)/\(deliveries) succeeded (receiver saw \(received)) in \(format(deliverySeconds)) s → \(format(deliveryRate)) deliveries/s (concurrency \(concurrency), signed + recorded)
+              engine CPU:  \(format(cpuSeconds)) s user+system → \(format(1e6 * cpuSeconds / Double(max(succeeded, 1)))) µs per delivery
               client only: AsyncHTTPClient POSTs, concurrency \(concurrency), no database → \(format(clientOnly)) requests/s
               ceiling:     wrk \(ceiling.command) → \(format(ceiling.requestsPerSecond)) requests/s
               ratio:       \(format(100 * deliveryRate / ceiling.requestsPerSecond)) % of the receiver's ceiling
@@ -121,6 +126,11 @@ struct DeliveryBenchmark {
         let line = text.split(separator: "\n").first { $0.hasPrefix("Requests/sec:") } ?? ""
         let rate = Double(line.split(separator: " ").last ?? "") ?? 0
         return (rate, "wrk " + arguments.joined(separator: " ").replacingOccurrences(of: script.path, with: "post.lua"))
+    }
+
+    /// CPU time of every thread of this process.
+    private func processCPUSeconds() -> Double {
+        Double(clock()) / Double(CLOCKS_PER_SEC)
     }
 
     private func seconds(_ duration: Duration) -> Double {

@@ -383,9 +383,8 @@ import Testing
 }
 
 @Suite struct LeaseBoundTests {
-    /// Recording and claiming share a transaction while the loop runs; at every committed state
-    /// the engine may hold at most `concurrency` leases (the duplicate bound after a crash) and
-    /// at most `perEndpoint` per endpoint.
+    /// At every committed state the engine holds at most `concurrency` leases (the duplicate
+    /// bound after a crash) and at most `perEndpoint` per endpoint; guards any claim-ahead scheme.
     @Test func leasesNeverExceedTheConcurrencyOrPerEndpointLimits() async throws {
         let database = try TestDatabase()
         defer { database.remove() }
