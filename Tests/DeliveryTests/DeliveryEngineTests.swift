@@ -320,10 +320,11 @@ import Testing
     @Test func closedPortIsRefused() async throws {
         let database = try TestDatabase()
         defer { database.remove() }
-        let receiver = try await Receiver.start()
-        let url = receiver.url()
-        await receiver.stop()
-        try database.addWebhook(url: url)
+        // A bound socket that never listens: connections to it are refused, and no other
+        // test's receiver can take its port meanwhile (a stopped receiver's port could be).
+        let port = try ClosedPort()
+        defer { port.close() }
+        try database.addWebhook(url: "http://127.0.0.1:\(port.number)/hooks")
         let emitted = try database.emit()
         let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration())
         await engine.processDue()
@@ -431,4 +432,30 @@ import Testing
         #expect(most.total <= 6)
         #expect(most.perEndpoint <= 2)
     }
+}
+
+/// Holds a loopback TCP port bound but not listening.
+final class ClosedPort {
+    private let descriptor: Int32
+    let number: Int
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        guard descriptor >= 0, bound == 0, named == 0 else { throw POSIXError(.EADDRNOTAVAIL) }
+        self.descriptor = descriptor
+        number = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() { _ = Glibc.close(descriptor) }
 }

@@ -113,5 +113,12 @@ struct JSONTests {
         #expect(Timestamp.parse("2022-04-05T12:46:17Z") == Date(timeIntervalSince1970: 1_649_162_777))
         #expect(Timestamp.parse("2022-04-05T14:46:17+02:00") == Date(timeIntervalSince1970: 1_649_162_777))
         #expect(Timestamp.parse("yesterday") == nil)
+        #expect(Timestamp.parse("2022-02-31T00:00:00Z") == nil)
+        #expect(Timestamp.parse("2022-13-01T00:00:00Z") == nil)
+        #expect(Timestamp.parse("2024-02-29T23:59:59Z") == Date(timeIntervalSince1970: 1_709_251_199))
+        for seconds in stride(from: 0, to: 2_000_000_000, by: 86_399 * 367) {
+            let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+            #expect(Timestamp.parse(Timestamp.iso8601(date)) == date)
+        }
     }
 }
