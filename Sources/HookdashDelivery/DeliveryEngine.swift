@@ -1,6 +1,7 @@
 import Foundation
 import HookdashStore
 import Logging
+import NIOConcurrencyHelpers
 
 /// The background worker: leases due deliveries from the shared database, sends them with
 /// bounded concurrency (overall and per endpoint), records every attempt and schedules retries.
@@ -114,7 +115,7 @@ public actor DeliveryEngine {
         let batch = max(1, configuration.concurrency / 4)
         guard free > 0, free >= batch || outstanding == 0 else { return 0 }
         let limit = configuration.perEndpoint
-        let busy = DeliveryLocked(perEndpoint)
+        let busy = NIOLockedValueBox(perEndpoint)
         var saturated = Set<String>()
         for (endpoint, count) in perEndpoint where count >= limit {
             saturated.formUnion(webhooksInFlight[endpoint, default: [:]].keys)
@@ -126,7 +127,7 @@ public actor DeliveryEngine {
                 onlyIDs: onlyIDs, excludingWebhookIDs: saturated
             ) { url in
                 let endpoint = Endpoint.key(url)
-                return busy.withLock { counts in
+                return busy.withLockedValue { counts in
                     guard counts[endpoint, default: 0] < limit else { return false }
                     counts[endpoint, default: 0] += 1
                     return true
@@ -253,12 +254,12 @@ public actor DeliveryEngine {
 /// Deliveries to one scheme://host:port share a per-endpoint limit.
 enum Endpoint {
     /// URL parsing is costly next to a loopback round trip; webhooks reuse a handful of URLs.
-    private static let cache = DeliveryLocked<[String: String]>([:])
+    private static let cache = NIOLockedValueBox<[String: String]>([:])
 
     static func key(_ url: String) -> String {
-        if let known = cache.withLock({ $0[url] }) { return known }
+        if let known = cache.withLockedValue({ $0[url] }) { return known }
         let key = parse(url)
-        cache.withLock { cache in
+        cache.withLockedValue { cache in
             if cache.count > 4096 { cache.removeAll() }
             cache[url] = key
         }

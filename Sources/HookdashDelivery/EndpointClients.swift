@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOSSL
 
@@ -7,7 +8,7 @@ import NIOSSL
 /// connection go to the address the SSRF guard approved while TLS still verifies (and SNI
 /// still names) the original host.
 final class EndpointClients: Sendable {
-    private let clients = DeliveryLocked<[String: HTTPClient]>([:])
+    private let clients = NIOLockedValueBox<[String: HTTPClient]>([:])
     private let configuration: DeliveryConfiguration
     private let tlsConfiguration: TLSConfiguration
 
@@ -23,7 +24,7 @@ final class EndpointClients: Sendable {
 
     func client(host: String, address: IPAddress) -> HTTPClient {
         let key = "\(host)|\(address)"
-        return clients.withLock { clients in
+        return clients.withLockedValue { clients in
             if let existing = clients[key] { return existing }
             var settings = HTTPClient.Configuration(
                 tlsConfiguration: tlsConfiguration,
@@ -42,7 +43,7 @@ final class EndpointClients: Sendable {
     }
 
     func shutdown() async {
-        let all = clients.withLock { clients in
+        let all = clients.withLockedValue { clients in
             let values = Array(clients.values)
             clients.removeAll()
             return values

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 
 /// swift-log handler appending lines to a file: the terminal belongs to the console.
 /// Callers never put secrets in messages or metadata.
@@ -29,7 +30,7 @@ public struct FileLogHandler: LogHandler {
 
 /// One open log file shared by every logger of a process.
 public final class FileLogSink: Sendable {
-    private let handle: DeliveryLocked<FileHandle?>
+    private let handle: NIOLockedValueBox<FileHandle?>
 
     /// Creates the file (mode 0600) and its folder when missing.
     public init(path: String) {
@@ -40,10 +41,10 @@ public final class FileLogSink: Sendable {
         }
         let handle = FileHandle(forWritingAtPath: path)
         handle?.seekToEndOfFile()
-        self.handle = DeliveryLocked(handle)
+        self.handle = NIOLockedValueBox(handle)
     }
 
     func write(_ line: String) {
-        handle.withLock { $0?.write(Data(line.utf8)) }
+        handle.withLockedValue { $0?.write(Data(line.utf8)) }
     }
 }

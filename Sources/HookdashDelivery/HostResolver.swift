@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOPosix
 
 /// Resolves host names with getaddrinfo on NIO's thread pool (it blocks), caching briefly.
@@ -8,15 +9,15 @@ final class HostResolver: Sendable {
         let expires: Date
     }
 
-    private let cache = DeliveryLocked<[String: Entry]>([:])
+    private let cache = NIOLockedValueBox<[String: Entry]>([:])
     private let timeToLive: TimeInterval = 30
 
     func resolve(_ host: String) async throws -> [IPAddress] {
         if let literal = IPAddress(host) { return [literal] }
         let now = Date()
-        if let entry = cache.withLock({ $0[host] }), entry.expires > now { return entry.addresses }
+        if let entry = cache.withLockedValue({ $0[host] }), entry.expires > now { return entry.addresses }
         let addresses = try await NIOThreadPool.singleton.runIfActive { try Self.lookUp(host) }
-        cache.withLock { $0[host] = Entry(addresses: addresses, expires: now.addingTimeInterval(self.timeToLive)) }
+        cache.withLockedValue { $0[host] = Entry(addresses: addresses, expires: now.addingTimeInterval(self.timeToLive)) }
         return addresses
     }
 
@@ -57,20 +58,4 @@ struct ResolutionError: Error, CustomStringConvertible {
     let reason: String
 
     var description: String { "cannot resolve \(host): \(reason)" }
-}
-
-/// A value guarded by a lock, shareable across threads and tasks.
-final class DeliveryLocked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) {
-        self.value = value
-    }
-
-    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// What the receiver has seen and how it should answer next, shared by all connections.
@@ -10,45 +11,45 @@ final class ReceiverState: Sendable {
         var openChannels: [ObjectIdentifier: Channel] = [:]
     }
 
-    private let contents: Locked<Contents>
+    private let contents: NIOLockedValueBox<Contents>
     private let keepsRequests: Bool
     private let onRequest: (@Sendable (RecordedRequest) -> Void)?
 
     init(policy: ReceiverPolicy, keepsRequests: Bool, onRequest: (@Sendable (RecordedRequest) -> Void)?) {
-        contents = Locked(Contents(policy: policy))
+        contents = NIOLockedValueBox(Contents(policy: policy))
         self.keepsRequests = keepsRequests
         self.onRequest = onRequest
     }
 
     func nextResponse() -> ReceiverResponse {
-        contents.withLock { $0.policy.nextResponse() }
+        contents.withLockedValue { $0.policy.nextResponse() }
     }
 
     func record(_ request: RecordedRequest) {
-        contents.withLock {
+        contents.withLockedValue {
             $0.requestCount += 1
             if keepsRequests { $0.requests.append(request) }
         }
         onRequest?(request)
     }
 
-    var requests: [RecordedRequest] { contents.withLock { $0.requests } }
-    var requestCount: Int { contents.withLock { $0.requestCount } }
+    var requests: [RecordedRequest] { contents.withLockedValue { $0.requests } }
+    var requestCount: Int { contents.withLockedValue { $0.requestCount } }
 
     func setPolicy(_ policy: ReceiverPolicy) {
-        contents.withLock { $0.policy = policy }
+        contents.withLockedValue { $0.policy = policy }
     }
 
     func track(_ channel: Channel) {
         let key = ObjectIdentifier(channel)
-        contents.withLock { $0.openChannels[key] = channel }
+        contents.withLockedValue { $0.openChannels[key] = channel }
         channel.closeFuture.whenComplete { [weak self] _ in
-            self?.contents.withLock { _ = $0.openChannels.removeValue(forKey: key) }
+            self?.contents.withLockedValue { _ = $0.openChannels.removeValue(forKey: key) }
         }
     }
 
     func takeOpenChannels() -> [Channel] {
-        contents.withLock {
+        contents.withLockedValue {
             let channels = Array($0.openChannels.values)
             $0.openChannels.removeAll()
             return channels
