@@ -42,7 +42,7 @@ public enum ConsoleApp {
         let engine = DeliveryEngine(
             queue: queue, configuration: options.delivery,
             logger: Logger(label: "hookdash.delivery") { label in FileLogHandler(label: label, sink: sink) })
-        Task { await engine.start() }
+        var engineStarted = false
         defer { blocking { await engine.stop() } }
 
         TerminationSignals.install()
@@ -60,6 +60,24 @@ public enum ConsoleApp {
 
         while !state.shouldQuit {
             if let signal = TerminationSignals.received { return 128 + signal }
+            // Draw before waiting for input, so the first frame does not wait out a poll timeout.
+            if lastDrawn?.0 != state {
+                if grid.width != state.width || grid.height != state.height {
+                    grid = Grid(width: state.width, height: state.height)
+                }
+                let cursor = render(state, into: &grid, theme: theme)
+                if lastDrawn?.1 != grid || cursor != nil {
+                    terminal.draw(grid, cursor: cursor.map { ($0.x, $0.y) })
+                }
+                lastDrawn = (state, grid)
+            }
+            if !engineStarted {
+                // After the first frame: on a small machine the engine's start-up queries would
+                // otherwise compete with it. Waited for (start returns at once) so a quick `q`
+                // cannot stop the engine before it has started.
+                engineStarted = true
+                blocking { await engine.start() }
+            }
             var actions = terminal.nextEvents(timeoutMilliseconds: 50).map(ConsoleAction.input)
             actions += effects.drainResults()
             let now = Date()
@@ -76,16 +94,6 @@ public enum ConsoleApp {
             if now.timeIntervalSince(lastPoll) >= pollInterval {
                 lastPoll = now
                 state = effects.refresh(state, queueRunning: true)
-            }
-            if lastDrawn?.0 != state {
-                if grid.width != state.width || grid.height != state.height {
-                    grid = Grid(width: state.width, height: state.height)
-                }
-                let cursor = render(state, into: &grid, theme: theme)
-                if lastDrawn?.1 != grid || cursor != nil {
-                    terminal.draw(grid, cursor: cursor.map { ($0.x, $0.y) })
-                }
-                lastDrawn = (state, grid)
             }
         }
         return 0
@@ -174,15 +182,17 @@ final class EffectRunner: @unchecked Sendable {
         do {
             // Re-reading every webhook each tick is costly with thousands of them, so the full
             // read happens only when the table or the latest outcomes changed.
-            let signature = try changeSignature()
-            if signature != lastSignature || !next.hasLoaded {
+            let stamp = try queue.dashboardStamp()
+            if stamp != lastStamp || !next.hasLoaded {
                 let snapshot = try ConsoleSnapshot.load(store: store, queue: queue, queueRunning: queueRunning)
                 if snapshot.webhooks != next.webhooks || !next.hasLoaded { next = update(next, .webhooksLoaded(snapshot.webhooks)).0 }
-                lastSignature = signature
+                next = update(next, .queueUpdated(snapshot.queue)).0
+                lastStamp = stamp
+            } else {
+                let stats = try queue.queueStats()
+                next = update(next, .queueUpdated(QueueSummary(
+                    running: queueRunning, inFlight: stats.inFlight, due: stats.due, failed: stats.failed))).0
             }
-            let stats = try queue.queueStats()
-            next = update(next, .queueUpdated(QueueSummary(
-                running: queueRunning, inFlight: stats.inFlight, due: stats.due, failed: stats.failed))).0
             for screen in next.screens {
                 switch screen {
                 case .details(let details):
@@ -203,18 +213,7 @@ final class EffectRunner: @unchecked Sendable {
         return next
     }
 
-    private var lastSignature: [Double] = []
-
-    /// Cheap numbers that change whenever a webhook is added, edited or deleted, or a delivery
-    /// is attempted, by this process or any other.
-    private func changeSignature() throws -> [Double] {
-        try store.dbPool.read { db in
-            let webhooks = try Row.fetchOne(db, sql: "SELECT count(*), total(version) FROM webhooks")
-            let attempts = try Double.fetchOne(db, sql: "SELECT coalesce(max(lastAttemptAt), 0) FROM deliveries") ?? 0
-            let attemptRows = try Double.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM attempts") ?? 0
-            return [webhooks?[0] ?? 0, webhooks?[1] ?? 0, attempts, attemptRows]
-        }
-    }
+    private var lastStamp: DashboardStamp?
 
     private func announceFinishedTests() {
         let watched = lock.withLock { watchedTests }
@@ -299,13 +298,13 @@ final class EffectRunner: @unchecked Sendable {
             }
             return [.saveRejected(errors)]
         case .success(let valid):
-            let outcomes = (try? queue.lastOutcomeByWebhook()) ?? [:]
             if let id = submission.webhookID, let version = submission.expectedVersion {
+                let outcome = try? queue.lastOutcome(webhookID: id)
                 do {
                     let saved = try store.update(id: id, expectedVersion: version, valid)
-                    return [.saved(Self.row(saved, outcome: outcomes[saved.id]))]
+                    return [.saved(Self.row(saved, outcome: outcome))]
                 } catch StoreError.stale {
-                    return [.staleEdit(current: try store.webhook(id: id).map { Self.row($0, outcome: outcomes[$0.id]) })]
+                    return [.staleEdit(current: try store.webhook(id: id).map { Self.row($0, outcome: outcome) })]
                 } catch StoreError.notFound {
                     return [.staleEdit(current: nil)]
                 }

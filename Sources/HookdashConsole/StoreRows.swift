@@ -49,11 +49,31 @@ public struct ConsoleSnapshot: Sendable {
     public var webhooks: [WebhookRow]
     public var queue: QueueSummary
 
+    /// The rows and the queue counters are read at the same time on two of the pool's reader
+    /// connections; start-up waits for both.
     public static func load(store: WebhookStore, queue: QueueStore, queueRunning: Bool) throws -> ConsoleSnapshot {
-        let outcomes = try queue.lastOutcomeByWebhook()
-        let rows = try store.list().map { StoreRows.webhook($0, outcome: outcomes[$0.id]) }
-        let stats = try queue.queueStats()
-        return ConsoleSnapshot(webhooks: rows, queue: QueueSummary(
-            running: queueRunning, inFlight: stats.inFlight, due: stats.due, failed: stats.failed))
+        let stats = ResultSlot<QueueStats>()
+        let reading = DispatchGroup()
+        DispatchQueue.global(qos: .userInitiated).async(group: reading) {
+            stats.result = Result { try queue.queueStats() }
+        }
+        defer { reading.wait() }
+        let rows = try store.listWithLastOutcome().map { StoreRows.webhook($0.webhook, outcome: $0.lastOutcome) }
+        reading.wait()
+        let counts = try stats.value()
+        return ConsoleSnapshot(
+            webhooks: rows,
+            queue: QueueSummary(running: queueRunning, inFlight: counts.inFlight, due: counts.due, failed: counts.failed))
+    }
+}
+
+/// Written by one background block and read after `DispatchGroup.wait()`, which orders the
+/// two: no lock needed.
+private final class ResultSlot<Value>: @unchecked Sendable {
+    var result: Result<Value, Error>?
+
+    func value() throws -> Value {
+        guard let result else { preconditionFailure("read before the group finished") }
+        return try result.get()
     }
 }

@@ -90,6 +90,12 @@ public struct DeliveryOutcome: Sendable, Equatable {
     public let eventType: String
 }
 
+/// See `QueueStore.dashboardStamp()`.
+public struct DashboardStamp: Sendable, Hashable {
+    public let revision: Int
+    public let lastAttemptID: Int
+}
+
 /// Queue counters for headers and status lines.
 public struct QueueStats: Sendable, Equatable {
     /// Pending deliveries some process holds a live lease on.

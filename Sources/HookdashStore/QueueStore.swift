@@ -166,30 +166,46 @@ public final class QueueStore: Sendable {
         }
     }
 
-    /// The latest attempted delivery per webhook id, in one statement: the grouped MAX walks
-    /// the (webhookId, lastAttemptAt) index, then each winner is one probe — no per-webhook
-    /// round trips, which cost seconds with 10,000 webhooks.
+    /// The webhook's latest attempted delivery.
+    public func lastOutcome(webhookID: String) throws -> DeliveryOutcome? {
+        try dbPool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT webhookId, deliveryId, status, statusCode, error, attemptedAt, eventType FROM webhook_last_outcome
+                WHERE webhookId = ?
+                """, arguments: [webhookID]).map(Self.outcome(from:))
+        }
+    }
+
+    static func outcome(from row: Row) -> DeliveryOutcome {
+        DeliveryOutcome(
+            deliveryID: row[1], status: DeliveryStatus(rawValue: row[2]) ?? .pending, statusCode: row[3], error: row[4],
+            attemptedAt: Date(timeIntervalSince1970: row[5]), eventType: row[6])
+    }
+
+    /// The latest attempted delivery per webhook id: one scan of the row per webhook that the
+    /// v4-last-outcome triggers keep.
     public func lastOutcomeByWebhook() throws -> [String: DeliveryOutcome] {
         try dbPool.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                WITH latest AS (
-                    SELECT webhookId, MAX(lastAttemptAt) AS at FROM deliveries
-                    WHERE lastAttemptAt IS NOT NULL GROUP BY webhookId
-                )
-                SELECT d.webhookId, d.id, d.status, d.lastStatusCode, d.lastError, d.lastAttemptAt, m.eventType
-                FROM latest
-                JOIN deliveries d ON d.webhookId = latest.webhookId AND d.lastAttemptAt = latest.at
-                JOIN messages m ON m.id = d.messageId
-                JOIN webhooks w ON w.id = d.webhookId
+            let statement = try db.cachedStatement(sql: """
+                SELECT webhookId, deliveryId, status, statusCode, error, attemptedAt, eventType FROM webhook_last_outcome
                 """)
             var outcomes: [String: DeliveryOutcome] = [:]
-            for row in rows {
-                outcomes[row["webhookId"]] = DeliveryOutcome(
-                    deliveryID: row["id"], status: DeliveryStatus(rawValue: row["status"]) ?? .pending,
-                    statusCode: row["lastStatusCode"], error: row["lastError"],
-                    attemptedAt: Date(timeIntervalSince1970: row["lastAttemptAt"]), eventType: row["eventType"])
+            outcomes.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM webhook_last_outcome") ?? 0)
+            let rows = try Row.fetchCursor(statement)
+            while let row = try rows.next() {
+                outcomes[row[0]] = Self.outcome(from: row)
             }
             return outcomes
+        }
+    }
+
+    /// Changes whenever a webhook is added, edited or deleted or a delivery is attempted, by
+    /// any process: two primary-key reads, cheap enough to poll twice a second.
+    public func dashboardStamp() throws -> DashboardStamp {
+        try dbPool.read { db in
+            let revision = try Int.fetchOne(db, sql: "SELECT revision FROM dashboard_revision WHERE id = 1") ?? 0
+            let lastAttempt = try Int.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM attempts") ?? 0
+            return DashboardStamp(revision: revision, lastAttemptID: lastAttempt)
         }
     }
 

@@ -121,4 +121,21 @@ struct JSONTests {
             #expect(Timestamp.parse(Timestamp.iso8601(date)) == date)
         }
     }
+
+    @Test("the arithmetic parser agrees with Foundation's ISO-8601 formatter, leap days included")
+    func canonicalParserMatchesFormatter() {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        // Every day boundary ±1 s from 1899 to 2201 at a stride that visits each month and weekday.
+        for seconds in stride(from: -2_240_611_200, to: 7_289_654_400, by: 86_400 * 13 + 3_607) {
+            let text = Timestamp.iso8601(Date(timeIntervalSince1970: TimeInterval(seconds)))
+            #expect(Timestamp.parse(text) == formatter.date(from: text), "\(text)")
+        }
+        #expect(Timestamp.parse("2000-02-29T00:00:00Z") == formatter.date(from: "2000-02-29T00:00:00Z"))
+        #expect(Timestamp.parse("1900-02-29T00:00:00Z") == nil)
+        #expect(Timestamp.parse("2100-02-29T00:00:00Z") == nil)
+        #expect(Timestamp.parse("2023-04-31T00:00:00Z") == nil)
+        #expect(Timestamp.parse("2023-04-30T24:00:00Z") == nil)
+        #expect(Timestamp.parse("1969-12-31T23:59:59Z") == Date(timeIntervalSince1970: -1))
+    }
 }
