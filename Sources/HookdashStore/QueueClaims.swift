@@ -88,29 +88,39 @@ extension QueueStore {
                 arguments += StatementArguments(Array(excludingWebhookIDs))
             }
             arguments += [limit * 8]
-            let candidates = try Row.fetchAll(db, sql: """
-                SELECT d.id, d.messageId, d.webhookId, d.attemptCount, d.trigger, w.url, w.secret, m.eventType, m.body
-                FROM deliveries d
-                JOIN webhooks w ON w.id = d.webhookId
-                JOIN messages m ON m.id = d.messageId
-                WHERE d.status = 'pending' AND d.nextAttemptAt <= ?
-                  AND (d.leaseExpiresAt IS NULL OR d.leaseExpiresAt < ?)
-                  AND (w.active = 1 OR d.trigger <> 'scheduled') \(restriction)
-                ORDER BY d.nextAttemptAt
-                LIMIT ?
-                """, arguments: arguments)
-            var claimed: [ClaimedDelivery] = []
-            for row in candidates where claimed.count < limit {
-                let url: String = row["url"]
-                guard admit(url) else { continue }
+            // A cursor, stopped as soon as `limit` are admitted: the window is 8× the limit so
+            // refused endpoints cannot hide admissible work, but reading (and copying message
+            // bodies of) all of it each time showed in the delivery profile. It lives in this
+            // closure only, so the database is never changed while it is being read.
+            let claimed: [ClaimedDelivery] = try {
+                let candidates = try Row.fetchCursor(db, sql: """
+                    SELECT d.id, d.messageId, d.webhookId, d.attemptCount, d.trigger, w.url, w.secret, m.eventType, m.body
+                    FROM deliveries d
+                    JOIN webhooks w ON w.id = d.webhookId
+                    JOIN messages m ON m.id = d.messageId
+                    WHERE d.status = 'pending' AND d.nextAttemptAt <= ?
+                      AND (d.leaseExpiresAt IS NULL OR d.leaseExpiresAt < ?)
+                      AND (w.active = 1 OR d.trigger <> 'scheduled') \(restriction)
+                    ORDER BY d.nextAttemptAt
+                    LIMIT ?
+                    """, arguments: arguments)
+                var claimed: [ClaimedDelivery] = []
+                while claimed.count < limit, let row = try candidates.next() {
+                    let url: String = row[5]
+                    guard admit(url) else { continue }
+                    let secret: String? = row[6]
+                    claimed.append(ClaimedDelivery(
+                        deliveryID: row[0], messageID: row[1], webhookID: row[2], url: url,
+                        secret: (secret?.isEmpty ?? true) ? nil : secret, eventType: row[7], body: row[8],
+                        attemptCount: row[3], trigger: DeliveryTrigger(rawValue: row[4]) ?? .scheduled))
+                }
+                return claimed
+            }()
+            if !claimed.isEmpty {
+                let ids = claimed.map(\.deliveryID)
                 try db.execute(
-                    sql: "UPDATE deliveries SET leaseOwner = ?, leaseExpiresAt = ? WHERE id = ?",
-                    arguments: [owner, time + leaseDuration, row["id"] as String])
-                let secret: String? = row["secret"]
-                claimed.append(ClaimedDelivery(
-                    deliveryID: row["id"], messageID: row["messageId"], webhookID: row["webhookId"], url: url,
-                    secret: (secret?.isEmpty ?? true) ? nil : secret, eventType: row["eventType"], body: row["body"],
-                    attemptCount: row["attemptCount"], trigger: DeliveryTrigger(rawValue: row["trigger"]) ?? .scheduled))
+                    sql: "UPDATE deliveries SET leaseOwner = ?, leaseExpiresAt = ? WHERE id IN (\(databaseQuestionMarks(count: ids.count)))",
+                    arguments: [owner, time + leaseDuration] + StatementArguments(ids))
             }
             return claimed
         }

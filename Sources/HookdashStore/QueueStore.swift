@@ -285,27 +285,43 @@ public final class QueueStore: Sendable {
 
 /// Headers stored as a JSON array of {name, value}, keeping order and duplicates.
 enum QueueHeaders {
-    /// Hand-rolled: this runs for every attempt and JSONEncoder dominated the recording cost.
+    /// Hand-rolled on UTF-8 bytes: this runs twice for every attempt, and first JSONEncoder,
+    /// then appending Unicode scalars one by one, showed in the delivery profile. Bytes of
+    /// multi-byte UTF-8 sequences are all ≥ 0x80, so they pass through unescaped and intact.
     static func encode(_ headers: [RecordedHeader]) -> String {
-        var out = "["
+        var out: [UInt8] = []
+        out.reserveCapacity(headers.reduce(2) { $0 + $1.name.utf8.count + $1.value.utf8.count + 22 })
+        out.append(UInt8(ascii: "["))
         for (index, header) in headers.enumerated() {
-            if index > 0 { out += "," }
-            out += #"{"name":"# + quoted(header.name) + #","value":"# + quoted(header.value) + "}"
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: #"{"name":"#.utf8)
+            appendQuoted(header.name, to: &out)
+            out.append(contentsOf: #","value":"#.utf8)
+            appendQuoted(header.value, to: &out)
+            out.append(UInt8(ascii: "}"))
         }
-        return out + "]"
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                out.append(UInt8(ascii: "\\"))
+                out.append(byte)
+            case ..<0x20:
+                out.append(contentsOf: #"\u00"#.utf8)
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0x0F)])
+            default:
+                out.append(byte)
             }
         }
-        return out + "\""
+        out.append(UInt8(ascii: "\""))
     }
 
     static func decode(_ text: String?) -> [RecordedHeader] {

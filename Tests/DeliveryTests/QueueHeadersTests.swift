@@ -11,5 +11,6 @@ import Testing
         ]
         #expect(QueueHeaders.decode(QueueHeaders.encode(headers)) == headers)
         #expect(QueueHeaders.decode(QueueHeaders.encode([])) == [])
+        #expect(QueueHeaders.encode([RecordedHeader(name: "x-a", value: "q\"\\\u{1F}é")]) == #"[{"name":"x-a","value":"q\"\\\u001fé"}]"#)
     }
 }
