@@ -52,6 +52,7 @@ public enum ConsoleApp {
             theme = theme.monochrome
         }
         var state = ConsoleState(width: terminal.width, height: terminal.height, databasePath: options.databasePath)
+        state.devMode = options.devMode
         let effects = EffectRunner(store: store, queue: queue, engine: engine, devMode: options.devMode)
         state = effects.refresh(state, queueRunning: true)
         var grid = Grid(width: state.width, height: state.height)
@@ -112,14 +113,9 @@ func blocking(_ work: @escaping @Sendable () async -> Void) {
 
 /// Picks the theme: `--theme`, else `theme = NAME` in the config file, else dark.
 enum ThemeLoader {
-    static func configFolder(_ environment: [String: String]) -> String {
-        if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty { return xdg + "/hookdash" }
-        return (environment["HOME"] ?? NSHomeDirectory()) + "/.config/hookdash"
-    }
-
     static func load(name requested: String?, environment: [String: String]) throws -> Theme {
-        let folder = configFolder(environment)
-        let name = requested ?? configuredThemeName(folder: folder) ?? "dark"
+        let folder = UserConfig.folder(environment)
+        let name = try requested ?? UserConfig.load(environment: environment)["theme"]?.value ?? "dark"
         let candidates = name.contains("/") ? [name] : [folder + "/themes/" + name + ".theme"]
         for path in candidates where FileManager.default.fileExists(atPath: path) {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
@@ -133,16 +129,6 @@ enum ThemeLoader {
         }
         if let builtIn = Theme.builtIn(named: name) { return builtIn }
         throw UsageError(message: "unknown theme '\(name)' (built in: dark, light, high-contrast; or a file in \(folder)/themes/)")
-    }
-
-    /// Reads `theme = NAME` from the config file, ignoring other keys and comments.
-    static func configuredThemeName(folder: String) -> String? {
-        guard let text = try? String(contentsOfFile: folder + "/config", encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if parts.count == 2, parts[0] == "theme", !parts[1].isEmpty { return parts[1] }
-        }
-        return nil
     }
 }
 

@@ -27,11 +27,13 @@ struct ConsoleCommand: ParsableCommand {
     var theme: String?
 
     func run() throws {
-        let options = ConsoleOptions(
-            databasePath: store.databasePath, devMode: store.devMode, themeName: theme,
-            delivery: engine.configuration(devMode: store.devMode), deliveryLogPath: store.deliveryLogPath)
         var status: Int32 = 0
-        try ErrorReporter.guarded { status = try ConsoleApp.run(options: options) }
+        try ErrorReporter.guarded {
+            let options = ConsoleOptions(
+                databasePath: store.databasePath, devMode: store.devMode, themeName: theme,
+                delivery: try engine.configuration(devMode: store.devMode), deliveryLogPath: store.deliveryLogPath)
+            status = try ConsoleApp.run(options: options)
+        }
         if status != 0 { throw ExitCode(status) }
     }
 }

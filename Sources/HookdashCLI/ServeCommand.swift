@@ -26,9 +26,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await ErrorReporter.guarded {
+            let configuration = try engineOptions.configuration(devMode: store.devMode)
             let queue = try store.openQueue()
             let logger = deliveryLogger(path: store.deliveryLogPath)
-            let engine = DeliveryEngine(queue: queue, configuration: engineOptions.configuration(devMode: store.devMode), logger: logger)
+            let engine = DeliveryEngine(queue: queue, configuration: configuration, logger: logger)
             if untilIdle {
                 await engine.runUntilIdle()
                 return

@@ -22,7 +22,7 @@ struct DeliveryEngineOptions: ParsableArguments {
     @Option(name: .long, help: "Deliveries in flight per endpoint.")
     var perEndpoint: Int = 4
 
-    @Option(name: .long, help: "PEM file of extra certificate authorities to trust.")
+    @Option(name: .long, help: "PEM file of extra certificate authorities to trust (or `ca-file = PATH` in the config file).")
     var caFile: String?
 
     @Option(name: .long, help: "Allow a private address range (CIDR); repeatable.")
@@ -40,9 +40,21 @@ struct DeliveryEngineOptions: ParsableArguments {
         }
     }
 
-    func configuration(devMode: Bool) -> DeliveryConfiguration {
+    /// Reads `ca-file` from the config file when the flag is absent.
+    func configuration(devMode: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> DeliveryConfiguration {
+        var caFilePath = caFile
+        if caFilePath == nil {
+            let config = try UserConfig.load(environment: environment)
+            if let setting = config["ca-file"] {
+                guard FileManager.default.isReadableFile(atPath: setting.value) else {
+                    throw config.problem("ca-file", "cannot read \(setting.value)")
+                }
+                caFilePath = setting.value
+            }
+        }
         let base = DeliveryConfiguration(
-            concurrency: concurrency, perEndpoint: perEndpoint, caFilePath: caFile,
+            concurrency: concurrency, perEndpoint: perEndpoint, caFilePath: caFilePath,
             addressPolicy: AddressPolicy(allowedRanges: allowPrivate.compactMap(CIDRRange.init)),
             userAgent: "hookdash/\(Hookdash.version)")
         return devMode ? .development(base) : base

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HookdashDelivery
+import HookdashDomain
 import HookdashStore
 
 struct WebhookTestCommand: AsyncParsableCommand {
@@ -8,49 +9,79 @@ struct WebhookTestCommand: AsyncParsableCommand {
         commandName: "test",
         abstract: "Send one test event (liveMode false) per subscribed event now and print each outcome.",
         discussion: """
-        Exits non-zero if any test delivery failed.
+        Exits non-zero if any test delivery failed. --json prints one object per event:
+        event, deliveryId, succeeded, status, durationMs, errorClass, error.
 
         Examples:
           hookdash webhooks test 3f2a9c1e
+          hookdash webhooks test 3f2a9c1e --json
           hookdash --dev webhooks test 3f2a9c1e       (a webhook pointing at localhost)
         """)
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var engineOptions: DeliveryEngineOptions
 
+    @Flag(name: .long, help: "Print the outcomes as a JSON array.")
+    var json = false
+
     @Argument(help: "Webhook id (or a unique prefix).")
     var id: String
 
     func run() async throws {
         try await ErrorReporter.guarded {
+            let configuration = try engineOptions.configuration(devMode: store.devMode)
             let webhookStore = try store.openStore()
             let webhook = try webhookStore.webhook(idOrPrefix: id)
             let queue = QueueStore(webhookStore.dbPool)
             let results = try queue.enqueueTest(webhookID: webhook.id)
             let deliveryIDs = results.flatMap(\.deliveryIDs)
-            let engine = DeliveryEngine(
-                queue: queue, configuration: engineOptions.configuration(devMode: store.devMode), logger: deliveryLogger(path: store.deliveryLogPath))
+            let engine = DeliveryEngine(queue: queue, configuration: configuration, logger: deliveryLogger(path: store.deliveryLogPath))
             await engine.processDue(onlyIDs: deliveryIDs)
             await engine.shutdown()
 
-            var anyFailed = false
+            var outcomes: [TestOutcome] = []
             for deliveryID in deliveryIDs {
-                guard let delivery = try queue.delivery(id: deliveryID),
-                      let attempt = try queue.attempts(deliveryID: deliveryID).last
-                else {
-                    anyFailed = true
-                    print("\(deliveryID): not attempted (another worker holds it)")
-                    continue
-                }
-                if attempt.succeeded {
-                    print("✓ \(delivery.eventType): HTTP \(attempt.responseStatus ?? 0) in \(attempt.durationMilliseconds) ms")
-                } else {
-                    anyFailed = true
-                    let reason = attempt.errorText ?? "HTTP \(attempt.responseStatus ?? 0)"
-                    print("✗ \(delivery.eventType): \(reason) (\(attempt.durationMilliseconds) ms)")
-                }
+                let delivery = try queue.delivery(id: deliveryID)
+                let attempt = try queue.attempts(deliveryID: deliveryID).last
+                outcomes.append(TestOutcome(deliveryID: deliveryID, eventType: delivery?.eventType ?? "", attempt: attempt))
             }
-            if anyFailed { throw ExitCode(1) }
+            if json {
+                print(JSONValue.array(outcomes.map(\.json)).pretty())
+            } else {
+                outcomes.forEach { print($0.line) }
+            }
+            if outcomes.isEmpty || outcomes.contains(where: { !$0.succeeded }) { throw ExitCode(1) }
         }
+    }
+}
+
+/// One test delivery's result, for both output forms.
+struct TestOutcome {
+    let deliveryID: String
+    let eventType: String
+    /// nil when another worker held the delivery, so this process made no attempt.
+    let attempt: AttemptRecord?
+
+    var succeeded: Bool { attempt?.succeeded ?? false }
+
+    var line: String {
+        guard let attempt else { return "\(deliveryID): not attempted (another worker holds it)" }
+        if attempt.succeeded {
+            return "✓ \(eventType): HTTP \(attempt.responseStatus ?? 0) in \(attempt.durationMilliseconds) ms"
+        }
+        let reason = attempt.errorText ?? "HTTP \(attempt.responseStatus ?? 0)"
+        return "✗ \(eventType): \(reason) (\(attempt.durationMilliseconds) ms)"
+    }
+
+    var json: JSONValue {
+        .object([
+            ("event", .string(eventType)),
+            ("deliveryId", .string(deliveryID)),
+            ("succeeded", .bool(succeeded)),
+            ("status", attempt?.responseStatus.map(JSONValue.integer) ?? .null),
+            ("durationMs", attempt.map { .integer($0.durationMilliseconds) } ?? .null),
+            ("errorClass", attempt?.errorClass.map { .string($0.rawValue) } ?? .null),
+            ("error", attempt.flatMap { $0.succeeded ? nil : $0.errorText ?? "HTTP \($0.responseStatus ?? 0)" }.map(JSONValue.string) ?? .null),
+        ])
     }
 }

@@ -25,6 +25,8 @@ public struct ConsoleState: Equatable, Sendable {
     public var toasts: [Toast] = []
     public var hasLoaded = false
     public var shouldQuit = false
+    /// `--dev`: the form accepts http:// loopback URLs, as saving will.
+    public var devMode = false
 
     public init(width: Int = 80, height: Int = 24, databasePath: String, now: Date = Date()) {
         self.width = width
@@ -140,6 +142,16 @@ public struct FormState: Equatable, Sendable {
 
     public var isDirty: Bool {
         Snapshot(name: name.text, url: url.text, secret: secret.text, events: events, active: active) != original
+    }
+
+    /// Whether the text field differs from what the form opened with.
+    func hasChanged(_ field: Focus) -> Bool {
+        switch field {
+        case .name: name.text != original.name
+        case .url: url.text != original.url
+        case .secret: secret.text != original.secret
+        default: false
+        }
     }
 
     public var title: String {

@@ -172,6 +172,16 @@ public struct FormSubmission: Equatable, Sendable {
 /// The form's fields, also used to place validation messages.
 public enum FormField: String, Equatable, Hashable, Sendable, CaseIterable {
     case name, url, secret, events, status
+
+    /// The text field a focus stop edits; nil for checkboxes and buttons.
+    init?(focus: FormState.Focus) {
+        switch focus {
+        case .name: self = .name
+        case .url: self = .url
+        case .secret: self = .secret
+        default: return nil
+        }
+    }
 }
 
 public enum SimulationKind: String, Equatable, Sendable, CaseIterable {

@@ -1,4 +1,5 @@
 import Foundation
+import HookdashDomain
 import HookdashUI
 
 /// The console's only way to change: a pure function from state and action to the next state and
@@ -358,6 +359,8 @@ extension ConsoleState {
         }
         let order = form.focusOrder(eventCount: eventChoices.count)
         let position = order.firstIndex(of: form.focus) ?? 0
+        let devMode = devMode
+        defer { Self.validateLeftField(&form, from: order[position], eventChoices: eventChoices, devMode: devMode) }
         func move(_ offset: Int) { form.focus = order[(position + offset + order.count) % order.count] }
         func submit() -> [ConsoleEffect] { [.save(form.submission(eventChoices: eventChoices))] }
 
@@ -416,6 +419,21 @@ extension ConsoleState {
         default: break
         }
         return []
+    }
+
+    /// Checks a text field with the domain's validator as focus leaves it, so a mistake shows
+    /// beside the field while the rest is filled in, not only on save. Untouched fields stay
+    /// quiet: a new form does not open full of "required".
+    static func validateLeftField(_ form: inout FormState, from left: FormState.Focus, eventChoices: [EventChoice], devMode: Bool) {
+        guard form.focus != left, let field = FormField(focus: left), form.hasChanged(left) else { return }
+        let submission = form.submission(eventChoices: eventChoices)
+        let draft = WebhookDraft(name: submission.name, url: submission.url, secret: submission.secret,
+                                 events: submission.events, active: submission.active)
+        let problem: String? = switch WebhookValidator.validate(draft, options: ValidationOptions(devMode: devMode)) {
+        case .success: nil
+        case .failure(let failure): failure.errors.first { $0.field.rawValue == field.rawValue }?.message
+        }
+        form.errors[field] = problem
     }
 
     mutating func editFocusedField(_ form: inout FormState, _ change: (inout TextField) -> Void) {

@@ -33,6 +33,10 @@ final class EndpointClients: Sendable {
                     connect: .init(configuration.connectTimeout), read: .init(configuration.requestTimeout)),
                 ignoreUncleanSSLShutdown: false)
             settings.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = configuration.perEndpoint
+            // The engine's own retry ladder retries a failed attempt; the client's retrying of a
+            // refused connection until the connect timeout only made a dead endpoint's attempt
+            // (and the console's test-event toast) take 5 s to say "connection refused".
+            settings.connectionPool.retryConnectionEstablishment = false
             if IPAddress(host) == nil {
                 settings.dnsOverride = [host: address.description]
             }

@@ -74,6 +74,41 @@ import HookdashUI
         #expect(try #require(openForm(state)).errors[.url] == nil, "editing a field clears its message")
     }
 
+    @Test func leavingAFieldValidatesItWithTheDomainsRules() throws {
+        // Tabbing through untouched fields says nothing.
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"), .tab, .tab)).0
+        #expect(try #require(openForm(state)).errors.isEmpty)
+
+        // A plain-http URL is refused as focus leaves it, beside the URL, before any save.
+        state = Fixtures.apply(state, Fixtures.keys(.backTab) + Fixtures.type("http://example.com/hooks") + Fixtures.keys(.tab)).0
+        var form = try #require(openForm(state))
+        #expect(form.focus == .secret)
+        #expect(form.errors == [.url: "HTTPS is required"])
+
+        // Typing in the field clears its message; leaving it valid keeps it clear.
+        state = Fixtures.apply(state, Fixtures.keys(.backTab, .home, .right, .right, .right, .right) + Fixtures.type("s")).0
+        #expect(try #require(openForm(state)).errors.isEmpty)
+        state = Fixtures.apply(state, Fixtures.keys(.tab)).0
+        form = try #require(openForm(state))
+        #expect(form.url.text == "https://example.com/hooks")
+        #expect(form.errors.isEmpty)
+
+        // Editing: a name cleared is "required" once left (Down moves on like Tab).
+        state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("e"), .end)
+            + Array(repeating: ConsoleAction.input(.key(.backspace)), count: "Billing".count) + Fixtures.keys(.down)).0
+        #expect(try #require(openForm(state)).errors == [.name: "Name is required"])
+    }
+
+    @Test func devModeFormAcceptsLoopbackHTTPAsSavingWill() throws {
+        var state = Fixtures.loaded()
+        state.devMode = true
+        state = Fixtures.apply(state, Fixtures.keys(.character("n"), .tab) + Fixtures.type("http://127.0.0.1:9000/hooks") + Fixtures.keys(.tab)).0
+        #expect(try #require(openForm(state)).errors.isEmpty)
+        state.devMode = false
+        state = Fixtures.apply(state, Fixtures.keys(.backTab) + Fixtures.type("/") + Fixtures.keys(.tab)).0
+        #expect(try #require(openForm(state)).errors[.url] != nil)
+    }
+
     @Test func escOnAnUntouchedFormLeavesAtOnce() {
         let state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"), .escape)).0
         #expect(state.topScreen == nil)

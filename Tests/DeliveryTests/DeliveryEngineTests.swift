@@ -326,11 +326,19 @@ import Testing
         defer { port.close() }
         try database.addWebhook(url: "http://127.0.0.1:\(port.number)/hooks")
         let emitted = try database.emit()
-        let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration())
+        var configuration = devConfiguration()
+        configuration.connectTimeout = .seconds(60)
+        let engine = DeliveryEngine(queue: database.queue, configuration: configuration)
         await engine.processDue()
         await engine.shutdown()
         let attempt = try #require(try database.queue.attempts(deliveryID: emitted.deliveryIDs[0]).first)
         #expect(attempt.errorClass == .refused)
+        // Refused is final for this attempt (the ladder retries later): it must not wait out
+        // the connect timeout retrying the connection, as the HTTP client does by default.
+        #expect(attempt.durationMilliseconds < 30_000)
+        let delivery = try #require(try database.queue.delivery(id: emitted.deliveryIDs[0]))
+        #expect(delivery.status == .pending)
+        #expect(delivery.attemptCount == 1)
     }
 }
 

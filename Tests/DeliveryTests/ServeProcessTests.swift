@@ -1,4 +1,5 @@
 import Foundation
+import HookdashDomain
 import GRDB
 import HookdashDelivery
 import HookdashReceiver
@@ -24,7 +25,7 @@ private final class HookdashProcess: @unchecked Sendable {
 
     private let output = Pipe()
 
-    init(_ arguments: [String], input: String? = nil) throws {
+    init(_ arguments: [String], input: String? = nil, environment overrides: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: hookdashBinary)
         process.arguments = arguments
         process.standardOutput = output
@@ -33,6 +34,7 @@ private final class HookdashProcess: @unchecked Sendable {
         process.standardError = errors
         var environment = ProcessInfo.processInfo.environment
         environment["HOOKDASH_DEV"] = nil
+        environment.merge(overrides) { _, override in override }
         process.environment = environment
         try process.run()
         inputPipe.fileHandleForWriting.write(Data((input ?? "").utf8))
@@ -184,6 +186,70 @@ private final class HookdashProcess: @unchecked Sendable {
         await receiver.stop()
         #expect(receiver.requests.allSatisfy { $0.bodyText.contains(#""liveMode":false"#) })
         #expect(receiver.requestCount == 2)
+    }
+}
+
+@Suite struct ConfigFileTests {
+    /// `ca-file` in the config file trusts a private CA like `--ca-file`; the flag wins; a bad
+    /// path, an unknown key or a malformed line is refused naming the file's line.
+    @Test func caFileFromTheConfigFileAndItsMistakes() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let certificate = try TestCertificate(in: database.folder)
+        let receiver = try await Receiver.start(tls: certificate.receiverFiles)
+        defer { Task { await receiver.stop() } }
+        let webhookID = try database.addWebhook(url: "https://localhost:\(receiver.port)/hooks", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        let configHome = database.folder.appendingPathComponent("config").path
+        try FileManager.default.createDirectory(atPath: configHome + "/hookdash", withIntermediateDirectories: true)
+        func writeConfig(_ text: String) throws {
+            try text.write(toFile: configHome + "/hookdash/config", atomically: true, encoding: .utf8)
+        }
+        func test(_ extra: [String] = []) throws -> HookdashProcess {
+            try HookdashProcess(["--db", database.path, "--dev", "webhooks", "test", webhookID, "--json"] + extra,
+                                environment: ["XDG_CONFIG_HOME": configHome])
+        }
+
+        // Without a CA the private certificate is refused, and --json says why.
+        try writeConfig("# no CA yet\ntheme = light\n")
+        let untrusted = try test()
+        #expect(await untrusted.exitStatus() == 1)
+        let refused = try onlyElement(JSONValue.parse(Data(untrusted.standardOutput.utf8)))
+        #expect(refused["succeeded"] == .bool(false))
+        #expect(refused["errorClass"] == .string("tls"))
+
+        try writeConfig("theme = light   # comments are fine\nca-file = \(certificate.certificatePath)\n")
+        let trusted = try test()
+        #expect(await trusted.exitStatus() == 0)
+        let accepted = try onlyElement(JSONValue.parse(Data(trusted.standardOutput.utf8)))
+        #expect(accepted["event"] == .string("job.status"))
+        #expect(accepted["succeeded"] == .bool(true))
+        #expect(accepted["status"] == .integer(200))
+        #expect(receiver.requests.last?.headers.first { $0.name == "webhook-signature" } != nil)
+
+        // The flag wins over the file.
+        try writeConfig("ca-file = /nonexistent/ca.pem\n")
+        let flagWins = try test(["--ca-file", certificate.certificatePath])
+        #expect(await flagWins.exitStatus() == 0)
+
+        let mistakes: [(config: String, message: String)] = [
+            ("\n\nca-file = /nonexistent/ca.pem\n", "line 3: ca-file: cannot read /nonexistent/ca.pem"),
+            ("theme = dark\ncafile = x.pem\n", "line 2: unknown setting “cafile”"),
+            ("ca-file\n", "line 1: expected `key = value`"),
+            ("theme = dark\ntheme = light\n", "line 2: “theme” is already set on line 1"),
+        ]
+        for mistake in mistakes {
+            try writeConfig(mistake.config)
+            let run = try test()
+            #expect(await run.exitStatus() == 65, "\(mistake.config)")
+            #expect(run.standardError.contains(configHome + "/hookdash/config " + mistake.message), "\(run.standardError)")
+        }
+        // A refused configuration sends nothing.
+        #expect(receiver.requestCount == 2)
+    }
+
+    private func onlyElement(_ value: JSONValue) throws -> JSONValue {
+        guard case .array(let items) = value, items.count == 1 else { throw TestFailure("expected one outcome, got \(value)") }
+        return items[0]
     }
 }
 

@@ -1,0 +1,68 @@
+import Foundation
+
+/// The optional settings file, `$XDG_CONFIG_HOME/hookdash/config` (else
+/// `~/.config/hookdash/config`): one `key = value` per line, `#` starts a comment.
+///
+///     theme = light
+///     ca-file = /etc/hookdash/private-ca.pem
+///
+/// Flags win over the file. Unknown keys and malformed lines are refused with the line number,
+/// so a typo never silently does nothing.
+struct UserConfig {
+    struct Setting {
+        let value: String
+        let line: Int
+    }
+
+    static let knownKeys = ["theme", "ca-file"]
+
+    let path: String
+    let settings: [String: Setting]
+
+    static func folder(_ environment: [String: String]) -> String {
+        if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty { return xdg + "/hookdash" }
+        return (environment["HOME"] ?? NSHomeDirectory()) + "/.config/hookdash"
+    }
+
+    /// An empty configuration when the file does not exist.
+    static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> UserConfig {
+        let path = folder(environment) + "/config"
+        guard FileManager.default.fileExists(atPath: path) else { return UserConfig(path: path, settings: [:]) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw IOFailure(message: "cannot read the config file \(path)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw InvalidInput(message: "config file \(path): not UTF-8 text")
+        }
+        return try parse(text, path: path)
+    }
+
+    static func parse(_ text: String, path: String) throws -> UserConfig {
+        var settings: [String: Setting] = [:]
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let number = index + 1
+            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            let parts = trimmed.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw InvalidInput(message: "config file \(path) line \(number): expected `key = value`, found “\(trimmed)”")
+            }
+            guard knownKeys.contains(parts[0]) else {
+                throw InvalidInput(message: "config file \(path) line \(number): unknown setting “\(parts[0])” (known: \(knownKeys.joined(separator: ", ")))")
+            }
+            if let earlier = settings[parts[0]] {
+                throw InvalidInput(message: "config file \(path) line \(number): “\(parts[0])” is already set on line \(earlier.line)")
+            }
+            settings[parts[0]] = Setting(value: parts[1], line: number)
+        }
+        return UserConfig(path: path, settings: settings)
+    }
+
+    subscript(key: String) -> Setting? { settings[key] }
+
+    /// A message that points at the line a setting came from.
+    func problem(_ key: String, _ message: String) -> InvalidInput {
+        InvalidInput(message: "config file \(path) line \(settings[key]?.line ?? 0): \(key): \(message)")
+    }
+}
