@@ -96,6 +96,8 @@ let package = Package(
         .testTarget(name: "DeliveryTests", dependencies: [
             "HookdashDelivery", "HookdashReceiver", "HookdashStore", "HookdashCrypto", "HookdashDomain",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "ConsoleTests", dependencies: ["HookdashConsole", "HookdashUI"], exclude: ["Golden"]),
         // End to end: runs the built `hookdash` binary as a subprocess (and in tmux).

@@ -47,11 +47,12 @@ struct DeliverySender: Sendable {
                 retryAfter: retryAfter)
         }
 
-        let target: (client: HTTPClient, url: String)
+        let target: (lease: EndpointClients.Lease, url: String)
         switch await checkedTarget(delivery.url) {
         case .success(let checked): target = checked
         case .failure(let refusal): return finish(error: (refusal.errorClass, refusal.message))
         }
+        defer { clients.release(target.lease) }
 
         var request = HTTPClientRequest(url: target.url)
         request.method = .POST
@@ -59,7 +60,7 @@ struct DeliverySender: Sendable {
         request.body = .bytes(ByteBuffer(bytes: delivery.body))
 
         do {
-            let response = try await target.client.execute(request, timeout: .init(configuration.requestTimeout))
+            let response = try await target.lease.client.execute(request, timeout: .init(configuration.requestTimeout))
             let responseHeaders = response.headers.map { RecordedHeader(name: $0.name, value: $0.value) }
             let body = try await Self.readCapped(response.body)
             let status = Int(response.status.code)
@@ -102,7 +103,7 @@ struct DeliverySender: Sendable {
 
     /// Resolves the host and checks every candidate address; the request then goes to the
     /// first allowed one (never re-resolved by the HTTP client).
-    private func checkedTarget(_ urlText: String) async -> Result<(client: HTTPClient, url: String), Refusal> {
+    private func checkedTarget(_ urlText: String) async -> Result<(lease: EndpointClients.Lease, url: String), Refusal> {
         guard let url = URL(string: urlText), let scheme = url.scheme?.lowercased(), let rawHost = url.host,
               !rawHost.isEmpty
         else {

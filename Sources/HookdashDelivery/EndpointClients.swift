@@ -7,13 +7,36 @@ import NIOSSL
 /// One HTTP client per (host, checked address): AsyncHTTPClient's `dnsOverride` makes the
 /// connection go to the address the SSRF guard approved while TLS still verifies (and SNI
 /// still names) the original host.
+///
+/// Each client keeps its own connection pool, so with thousands of endpoints the set is
+/// bounded: beyond `idleLimit` clients, the least recently used ones that no request is using
+/// are shut down (a later delivery to that endpoint simply makes a new one).
 final class EndpointClients: Sendable {
-    private let clients = NIOLockedValueBox<[String: HTTPClient]>([:])
+    /// A client handed out for one request; give it back with `release(_:)`.
+    struct Lease: Sendable {
+        let key: String
+        let client: HTTPClient
+    }
+
+    private struct Entry {
+        let client: HTTPClient
+        var inUse: Int
+        var lastUsed: UInt64
+    }
+
+    private struct Clients {
+        var entries: [String: Entry] = [:]
+        var clock: UInt64 = 0
+    }
+
+    private let clients = NIOLockedValueBox(Clients())
     private let configuration: DeliveryConfiguration
     private let tlsConfiguration: TLSConfiguration
+    let idleLimit: Int
 
-    init(configuration: DeliveryConfiguration) {
+    init(configuration: DeliveryConfiguration, idleLimit: Int = 64) {
         self.configuration = configuration
+        self.idleLimit = max(1, idleLimit)
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.certificateVerification = .fullVerification
         if let caFilePath = configuration.caFilePath {
@@ -22,34 +45,69 @@ final class EndpointClients: Sendable {
         tlsConfiguration = tls
     }
 
-    func client(host: String, address: IPAddress) -> HTTPClient {
+    func client(host: String, address: IPAddress) -> Lease {
         let key = "\(host)|\(address)"
-        return clients.withLockedValue { clients in
-            if let existing = clients[key] { return existing }
-            var settings = HTTPClient.Configuration(
-                tlsConfiguration: tlsConfiguration,
-                redirectConfiguration: .disallow,
-                timeout: .init(
-                    connect: .init(configuration.connectTimeout), read: .init(configuration.requestTimeout)),
-                ignoreUncleanSSLShutdown: false)
-            settings.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = configuration.perEndpoint
-            // The engine's own retry ladder retries a failed attempt; the client's retrying of a
-            // refused connection until the connect timeout only made a dead endpoint's attempt
-            // (and the console's test-event toast) take 5 s to say "connection refused".
-            settings.connectionPool.retryConnectionEstablishment = false
-            if IPAddress(host) == nil {
-                settings.dnsOverride = [host: address.description]
+        let (client, evicted): (HTTPClient, [HTTPClient]) = clients.withLockedValue { clients in
+            clients.clock += 1
+            if var entry = clients.entries[key] {
+                entry.inUse += 1
+                entry.lastUsed = clients.clock
+                clients.entries[key] = entry
+                return (entry.client, [])
             }
-            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
-            clients[key] = client
-            return client
+            let client = makeClient(host: host, address: address)
+            clients.entries[key] = Entry(client: client, inUse: 1, lastUsed: clients.clock)
+            return (client, Self.evictIdle(&clients, keeping: idleLimit))
         }
+        for old in evicted {
+            Task { try? await old.shutdown() }
+        }
+        return Lease(key: key, client: client)
+    }
+
+    func release(_ lease: Lease) {
+        clients.withLockedValue { clients in
+            clients.entries[lease.key]?.inUse -= 1
+        }
+    }
+
+    /// How many clients exist (tests).
+    var count: Int { clients.withLockedValue { $0.entries.count } }
+
+    /// Removes least recently used clients no request is using until at most `limit` remain
+    /// (clients in use are never removed, so the set may stay above the limit meanwhile).
+    private static func evictIdle(_ clients: inout Clients, keeping limit: Int) -> [HTTPClient] {
+        guard clients.entries.count > limit else { return [] }
+        let idle = clients.entries.filter { $0.value.inUse == 0 }.sorted { $0.value.lastUsed < $1.value.lastUsed }
+        var evicted: [HTTPClient] = []
+        for (key, entry) in idle.prefix(clients.entries.count - limit) {
+            clients.entries[key] = nil
+            evicted.append(entry.client)
+        }
+        return evicted
+    }
+
+    private func makeClient(host: String, address: IPAddress) -> HTTPClient {
+        var settings = HTTPClient.Configuration(
+            tlsConfiguration: tlsConfiguration,
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .init(configuration.connectTimeout), read: .init(configuration.requestTimeout)),
+            ignoreUncleanSSLShutdown: false)
+        settings.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = configuration.perEndpoint
+        // The engine's own retry ladder retries a failed attempt; the client's retrying of a
+        // refused connection until the connect timeout only made a dead endpoint's attempt
+        // (and the console's test-event toast) take 5 s to say "connection refused".
+        settings.connectionPool.retryConnectionEstablishment = false
+        if IPAddress(host) == nil {
+            settings.dnsOverride = [host: address.description]
+        }
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
     }
 
     func shutdown() async {
         let all = clients.withLockedValue { clients in
-            let values = Array(clients.values)
-            clients.removeAll()
+            let values = clients.entries.values.map(\.client)
+            clients.entries.removeAll()
             return values
         }
         for client in all {
