@@ -172,6 +172,44 @@ struct ConsoleEndToEndTests {
         #expect(sttyBefore == sttyAfter)
     }
 
+    /// Mouse input through a real terminal: tmux hands the bytes of an xterm (X10-encoded)
+    /// mouse report to the console, and ncurses turns them into clicks and wheel turns.
+    @Test func mouseClickSelectsAndWheelScrollsInARealTerminal() throws {
+        let sandbox = try Sandbox()
+        for index in 0..<40 {
+            let name = String(format: "Hook %02d", index)
+            let created = try sandbox.hookdash(["webhooks", "create", "--name", name, "--url", "https://h\(index).example.com/in", "--event", "job.status"])
+            #expect(created.status == 0)
+        }
+        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db); sleep 30")
+        try session.waitFor("Hook 00")
+        /// Button code, column and row (0-based) as an X10 mouse report: ESC [ M, then each
+        /// value plus 32 (plus one more for the 1-based coordinates).
+        func mouse(_ button: Int, x: Int, y: Int) throws {
+            let bytes = [0x1B, 0x5B, 0x4D, 32 + button, 33 + x, 33 + y]
+            _ = try session.tmux(["send-keys", "-H"] + bytes.map { String(format: "%02x", $0) })
+        }
+        let rows = try session.screen().split(separator: "\n", omittingEmptySubsequences: false)
+        let third = try #require(rows.firstIndex { $0.contains("Hook 02") })
+        #expect(rows[third].hasPrefix("  "), "not selected before the click")
+
+        // Left press and release on the third row selects it; Enter opens that webhook.
+        try mouse(0, x: 12, y: third)
+        try mouse(3, x: 12, y: third)
+        try session.waitFor("› Hook 02")
+        try session.keys("Enter")
+        try session.waitFor("https://h2.example.com/in")
+        try session.keys("Escape")
+        try session.waitFor("› Hook 02")
+
+        // The wheel moves the selection three rows a notch, scrolling the table past the end.
+        for _ in 0..<12 { try mouse(65, x: 12, y: 10) }
+        try session.waitFor("› Hook 38")
+        #expect(try !session.screen().contains("Hook 00"))
+        for _ in 0..<2 { try mouse(64, x: 12, y: 10) }
+        try session.waitFor("› Hook 32")
+    }
+
     @Test func sigtermRestoresTheTerminal() throws {
         let sandbox = try Sandbox()
         let binary = CLIHarness.binary
