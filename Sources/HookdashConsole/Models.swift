@@ -37,7 +37,8 @@ public struct WebhookRow: Equatable, Sendable, Identifiable {
 public struct LastDelivery: Equatable, Sendable {
     public enum Outcome: Equatable, Sendable {
         case succeeded(statusCode: Int)
-        case failed(statusCode: Int?)
+        /// `reason` names a failure without an HTTP answer ("refused", "timeout", "tls", …).
+        case failed(statusCode: Int?, reason: String? = nil)
         case pending
     }
 

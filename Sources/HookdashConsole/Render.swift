@@ -188,7 +188,8 @@ struct Painter {
 
     func dashboardColumns() -> Columns {
         let available = width - 2 - 4 * 2
-        let events = 10, status = 8, last = 15
+        // "✗ refused 40s ago" needs 17; narrow screens drop the "ago" instead.
+        let events = 10, status = 8, last = width >= 100 ? 17 : 15
         let name = max(10, min(30, available / 5))
         let url = max(10, available - name - events - status - last)
         return Columns(name: name, url: url, events: events, status: status, last: last)
@@ -267,7 +268,8 @@ struct Painter {
         let statusStyle = selected ? base : theme[webhook.active ? .active : .inactive]
         grid.put(webhook.active ? "Active" : "Inactive", x: x, y: y, style: statusStyle)
         x += columns.status + 2
-        let (text, role) = lastDeliveryText(webhook.lastDelivery)
+        var (text, role) = lastDeliveryText(webhook.lastDelivery)
+        if TextWidth.of(text) > columns.last, text.hasSuffix(" ago") { text.removeLast(4) }
         grid.put(TextWidth.truncate(text, to: columns.last), x: x, y: y, style: selected ? base : theme[role])
     }
 
@@ -276,8 +278,8 @@ struct Painter {
         let ago = RelativeTime.describe(from: last.at, to: state.now)
         switch last.outcome {
         case .succeeded(let code): return ("✓ \(code) \(ago)", .success)
-        case .failed(let code?): return ("✗ \(code) \(ago)", .error)
-        case .failed(nil): return ("✗ error \(ago)", .error)
+        case .failed(let code?, _): return ("✗ \(code) \(ago)", .error)
+        case .failed(nil, let reason): return ("✗ \(reason ?? "error") \(ago)", .error)
         case .pending: return ("… pending", .warning)
         }
     }

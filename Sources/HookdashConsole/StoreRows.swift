@@ -14,10 +14,18 @@ public enum StoreRows {
                 let result: LastDelivery.Outcome = switch outcome.status {
                 case .succeeded: .succeeded(statusCode: outcome.statusCode ?? 200)
                 case .pending where outcome.statusCode == nil && outcome.error == nil: .pending
-                default: .failed(statusCode: outcome.statusCode)
+                default: .failed(statusCode: outcome.statusCode, reason: outcome.errorClass.flatMap(Self.reason))
                 }
                 return LastDelivery(outcome: result, at: outcome.attemptedAt)
             })
+    }
+
+    /// A word for the dashboard's narrow "Last delivery" column.
+    static func reason(_ errorClass: AttemptErrorClass) -> String? {
+        switch errorClass {
+        case .timeout, .refused, .tls, .dns, .redirect, .ssrf: errorClass.rawValue
+        case .http, .other: nil
+        }
     }
 
     public static func delivery(_ delivery: DeliveryRecord) -> DeliveryRow {

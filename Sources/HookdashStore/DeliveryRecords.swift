@@ -88,6 +88,8 @@ public struct DeliveryOutcome: Sendable, Equatable {
     public let error: String?
     public let attemptedAt: Date
     public let eventType: String
+    /// Why the attempt got no HTTP answer (nil when it got one).
+    public var errorClass: AttemptErrorClass? = nil
 }
 
 /// See `QueueStore.dashboardStamp()`.

@@ -66,13 +66,18 @@ public enum QueueMigration {
             // joining back to them ~100 ms (random probes); a self-contained row per webhook
             // reads in a few. Triggers, not application code, keep it, so every writer
             // (console, `serve`, CLI, any process) keeps it true.
+            // The attempt row is written before the delivery row is updated, so the latest
+            // attempt's error class is already there when the trigger runs.
+            let latestErrorClass = "(SELECT errorClass FROM attempts WHERE deliveryId = d.id ORDER BY id DESC LIMIT 1)"
             let upsert = """
-                INSERT INTO webhook_last_outcome (webhookId, deliveryId, status, statusCode, error, attemptedAt, eventType)
-                VALUES (NEW.webhookId, NEW.id, NEW.status, NEW.lastStatusCode, NEW.lastError, NEW.lastAttemptAt,
+                INSERT INTO webhook_last_outcome (webhookId, deliveryId, status, statusCode, error, errorClass, attemptedAt, eventType)
+                VALUES (NEW.webhookId, NEW.id, NEW.status, NEW.lastStatusCode, NEW.lastError,
+                        \(latestErrorClass.replacingOccurrences(of: "d.id", with: "NEW.id")), NEW.lastAttemptAt,
                         (SELECT eventType FROM messages WHERE id = NEW.messageId))
                 ON CONFLICT (webhookId) DO UPDATE SET
                     deliveryId = excluded.deliveryId, status = excluded.status, statusCode = excluded.statusCode,
-                    error = excluded.error, attemptedAt = excluded.attemptedAt, eventType = excluded.eventType
+                    error = excluded.error, errorClass = excluded.errorClass, attemptedAt = excluded.attemptedAt,
+                    eventType = excluded.eventType
                 WHERE excluded.attemptedAt >= webhook_last_outcome.attemptedAt;
                 """
             try db.execute(sql: """
@@ -83,17 +88,20 @@ public enum QueueMigration {
                     status TEXT NOT NULL,
                     statusCode INTEGER,
                     error TEXT,
+                    -- The latest attempt's error class (timeout, refused, tls, …); NULL when it had none.
+                    errorClass TEXT,
                     attemptedAt REAL NOT NULL,
                     eventType TEXT NOT NULL
                 ) WITHOUT ROWID;
-                INSERT INTO webhook_last_outcome (webhookId, deliveryId, status, statusCode, error, attemptedAt, eventType)
-                    SELECT d.webhookId, d.id, d.status, d.lastStatusCode, d.lastError, d.lastAttemptAt, m.eventType
+                INSERT INTO webhook_last_outcome (webhookId, deliveryId, status, statusCode, error, errorClass, attemptedAt, eventType)
+                    SELECT d.webhookId, d.id, d.status, d.lastStatusCode, d.lastError, \(latestErrorClass), d.lastAttemptAt, m.eventType
                     FROM deliveries d JOIN messages m ON m.id = d.messageId
                     WHERE d.lastAttemptAt IS NOT NULL AND d.webhookId IN (SELECT id FROM webhooks)
                     ORDER BY d.lastAttemptAt, d.id
                     ON CONFLICT (webhookId) DO UPDATE SET
                         deliveryId = excluded.deliveryId, status = excluded.status, statusCode = excluded.statusCode,
-                        error = excluded.error, attemptedAt = excluded.attemptedAt, eventType = excluded.eventType;
+                        error = excluded.error, errorClass = excluded.errorClass, attemptedAt = excluded.attemptedAt,
+                        eventType = excluded.eventType;
                 CREATE TRIGGER deliveries_attempted AFTER UPDATE OF lastAttemptAt ON deliveries
                 WHEN NEW.lastAttemptAt IS NOT NULL
                 BEGIN \(upsert) END;
@@ -105,8 +113,8 @@ public enum QueueMigration {
                 WHEN OLD.id = (SELECT deliveryId FROM webhook_last_outcome WHERE webhookId = OLD.webhookId)
                 BEGIN
                     DELETE FROM webhook_last_outcome WHERE webhookId = OLD.webhookId;
-                    INSERT INTO webhook_last_outcome (webhookId, deliveryId, status, statusCode, error, attemptedAt, eventType)
-                    SELECT d.webhookId, d.id, d.status, d.lastStatusCode, d.lastError, d.lastAttemptAt, m.eventType
+                    INSERT INTO webhook_last_outcome (webhookId, deliveryId, status, statusCode, error, errorClass, attemptedAt, eventType)
+                    SELECT d.webhookId, d.id, d.status, d.lastStatusCode, d.lastError, \(latestErrorClass), d.lastAttemptAt, m.eventType
                     FROM deliveries d JOIN messages m ON m.id = d.messageId
                     WHERE d.webhookId = OLD.webhookId AND d.lastAttemptAt IS NOT NULL
                     ORDER BY d.lastAttemptAt DESC LIMIT 1;

@@ -170,8 +170,8 @@ public final class QueueStore: Sendable {
     public func lastOutcome(webhookID: String) throws -> DeliveryOutcome? {
         try dbPool.read { db in
             try Row.fetchOne(db, sql: """
-                SELECT webhookId, deliveryId, status, statusCode, error, attemptedAt, eventType FROM webhook_last_outcome
-                WHERE webhookId = ?
+                SELECT webhookId, deliveryId, status, statusCode, error, attemptedAt, eventType, errorClass
+                FROM webhook_last_outcome WHERE webhookId = ?
                 """, arguments: [webhookID]).map(Self.outcome(from:))
         }
     }
@@ -179,7 +179,8 @@ public final class QueueStore: Sendable {
     static func outcome(from row: Row) -> DeliveryOutcome {
         DeliveryOutcome(
             deliveryID: row[1], status: DeliveryStatus(rawValue: row[2]) ?? .pending, statusCode: row[3], error: row[4],
-            attemptedAt: Date(timeIntervalSince1970: row[5]), eventType: row[6])
+            attemptedAt: Date(timeIntervalSince1970: row[5]), eventType: row[6],
+            errorClass: (row[7] as String?).flatMap(AttemptErrorClass.init(rawValue:)))
     }
 
     /// The latest attempted delivery per webhook id: one scan of the row per webhook that the
@@ -187,7 +188,8 @@ public final class QueueStore: Sendable {
     public func lastOutcomeByWebhook() throws -> [String: DeliveryOutcome] {
         try dbPool.read { db in
             let statement = try db.cachedStatement(sql: """
-                SELECT webhookId, deliveryId, status, statusCode, error, attemptedAt, eventType FROM webhook_last_outcome
+                SELECT webhookId, deliveryId, status, statusCode, error, attemptedAt, eventType, errorClass
+                FROM webhook_last_outcome
                 """)
             var outcomes: [String: DeliveryOutcome] = [:]
             outcomes.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM webhook_last_outcome") ?? 0)

@@ -39,7 +39,7 @@ public final class WebhookStore: Sendable {
             try dbPool.read { db in
                 let statement = try db.cachedStatement(sql: """
                     SELECT w.id, w.name, w.url, w.secret, w.events, w.active, w.createdAt, w.updatedAt, w.version,
-                           o.deliveryId, o.status, o.statusCode, o.error, o.attemptedAt, o.eventType
+                           o.deliveryId, o.status, o.statusCode, o.error, o.attemptedAt, o.eventType, o.errorClass
                     FROM webhooks w LEFT JOIN webhook_last_outcome o ON o.webhookId = w.id
                     ORDER BY w.createdAt, w.rowid
                     """)
@@ -57,7 +57,8 @@ public final class WebhookStore: Sendable {
                         DeliveryOutcome(
                             deliveryID: deliveryID, status: DeliveryStatus(rawValue: column.string(10)) ?? .pending,
                             statusCode: column.optionalInt(11), error: column.optionalString(12),
-                            attemptedAt: Date(timeIntervalSince1970: column.double(13)), eventType: column.string(14))
+                            attemptedAt: Date(timeIntervalSince1970: column.double(13)), eventType: column.string(14),
+                            errorClass: column.optionalString(15).flatMap(AttemptErrorClass.init(rawValue:)))
                     }
                     rows.append((webhook, outcome))
                 }

@@ -26,7 +26,7 @@ enum Fixtures {
                    events: ["job.status"], active: false),
         WebhookRow(id: "44444444-4444-4444-8444-444444444444", name: "Slack relay", url: "https://relay.example.com/slack",
                    events: ["job.status"], active: true,
-                   lastDelivery: LastDelivery(outcome: .failed(statusCode: nil), at: now.addingTimeInterval(-40))),
+                   lastDelivery: LastDelivery(outcome: .failed(statusCode: nil, reason: "refused"), at: now.addingTimeInterval(-40))),
     ]
 
     static func loaded(width: Int = 80, height: Int = 24) -> ConsoleState {

@@ -18,9 +18,10 @@ struct LastOutcomeTests {
     }
 
     /// Claims everything due and records one attempt for each with `status`.
-    func attemptAll(_ queue: QueueStore, status: Int?, at: Date, transition: DeliveryTransition) async throws -> [String] {
+    func attemptAll(_ queue: QueueStore, status: Int?, at: Date, transition: DeliveryTransition,
+                    error: AttemptErrorClass? = nil) async throws -> [String] {
         let claimed = try await queue.claimDue(owner: owner, now: at, leaseDuration: 60, limit: 100)
-        try await queue.record(claimed.map { (attempt($0.deliveryID, status: status, at: at), transition) }, owner: owner)
+        try await queue.record(claimed.map { (attempt($0.deliveryID, status: status, at: at, error: error), transition) }, owner: owner)
         return claimed.map(\.deliveryID)
     }
 
@@ -64,12 +65,14 @@ struct LastOutcomeTests {
 
         // Orders gets its own row; deleting Billing removes only Billing's.
         try queue.enqueue(NewMessage(eventType: "order.status", liveMode: true, body: body(), createdAt: start))
-        _ = try await attemptAll(queue, status: nil, at: start.addingTimeInterval(90), transition: .failed)
+        _ = try await attemptAll(queue, status: nil, at: start.addingTimeInterval(90), transition: .failed, error: .refused)
         try store.delete(id: billing.id)
         outcomes = try queue.lastOutcomeByWebhook()
         #expect(outcomes.keys.sorted() == [orders.id])
         #expect(outcomes[orders.id]?.status == .failed)
         #expect(outcomes[orders.id]?.statusCode == nil)
+        #expect(outcomes[orders.id]?.errorClass == .refused)
+        #expect(outcomes[orders.id]?.error == "connection refused")
         #expect(try outcomes == groupedScan(queue))
         let rows = try store.listWithLastOutcome()
         #expect(rows.map(\.webhook.id) == [orders.id])
@@ -182,14 +185,16 @@ struct LastOutcomeTests {
         try queue.dbPool.read { db in
             var outcomes: [String: DeliveryOutcome] = [:]
             for row in try Row.fetchAll(db, sql: """
-                SELECT d.webhookId, d.id, d.status, d.lastStatusCode, d.lastError, d.lastAttemptAt, m.eventType
+                SELECT d.webhookId, d.id, d.status, d.lastStatusCode, d.lastError, d.lastAttemptAt, m.eventType,
+                       (SELECT a.errorClass FROM attempts a WHERE a.deliveryId = d.id ORDER BY a.id DESC LIMIT 1)
                 FROM deliveries d JOIN messages m ON m.id = d.messageId
                 WHERE d.lastAttemptAt IS NOT NULL AND d.webhookId IN (SELECT id FROM webhooks)
                 ORDER BY d.lastAttemptAt
                 """) {
                 outcomes[row[0]] = DeliveryOutcome(
                     deliveryID: row[1], status: DeliveryStatus(rawValue: row[2]) ?? .pending, statusCode: row[3],
-                    error: row[4], attemptedAt: Date(timeIntervalSince1970: row[5]), eventType: row[6])
+                    error: row[4], attemptedAt: Date(timeIntervalSince1970: row[5]), eventType: row[6],
+                    errorClass: (row[7] as String?).flatMap(AttemptErrorClass.init(rawValue:)))
             }
             return outcomes
         }
