@@ -189,10 +189,18 @@ struct Painter {
     func dashboardColumns() -> Columns {
         let available = width - 2 - 4 * 2
         // "✗ refused 40s ago" needs 17; narrow screens drop the "ago" instead.
-        let events = 10, status = 8, last = width >= 100 ? 17 : 15
+        let events = 10, status = 8
+        var last = width >= 100 ? 17 : 15
         let name = max(10, min(30, available / 5))
-        let url = max(10, available - name - events - status - last)
-        return Columns(name: name, url: url, events: events, status: status, last: last)
+        var url = available - name - events - status - last
+        // At the narrowest sizes the URL keeps 10 cells and "Last delivery" gives way, so the
+        // row never runs off the screen.
+        if url < 10 {
+            let given = min(10 - url, last - 12)
+            last -= given
+            url += given
+        }
+        return Columns(name: name, url: max(6, url), events: events, status: status, last: last)
     }
 
     mutating func paintDashboard() {
