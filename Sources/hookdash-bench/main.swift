@@ -32,7 +32,7 @@ default:
     print("""
         usage: hookdash-bench delivery [--messages N] [--webhooks N] [--wrk-seconds S] [--concurrency N] [--synchronous-normal] [--in-process-receiver]
                hookdash-bench queue-reads [--attempts N] [--webhooks N]
-               hookdash-bench startup [--webhooks N] [--attempts N] [--db PATH]
+               hookdash-bench startup [--webhooks N] [--attempts N] [--db PATH] [--binary-runs N] [--binary-only]
         """)
     exit(64)
 }
