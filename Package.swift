@@ -98,6 +98,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ConsoleTests", dependencies: ["HookdashConsole", "HookdashUI"], exclude: ["Golden"]),
         // End to end: runs the built `hookdash` binary as a subprocess (and in tmux).
