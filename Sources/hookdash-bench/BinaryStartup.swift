@@ -6,6 +6,8 @@ enum BinaryStartup {
     struct Result {
         let milliseconds: Double
         let bytes: Int
+        /// The console's peak resident memory (VmHWM) once its first frame is up.
+        let peakKilobytes: Int?
     }
 
     enum Failure: Error, CustomStringConvertible {
@@ -20,8 +22,9 @@ enum BinaryStartup {
         }
     }
 
-    /// Starts `binary --db path` on a 120×40 pty, waits until the footer's "quit" arrives (the
-    /// last thing a frame draws), then presses q and waits for the process to end.
+    /// Starts `binary --db path` on a 120×40 pty, waits until a frame with the loaded table
+    /// ("Webhooks (N)") and the footer's "quit" (the last thing a frame draws) has arrived,
+    /// then presses q and waits for the process to end.
     static func measure(binary: String, databasePath: String) throws -> Result {
         // Linux's devpts directly (Glibc's module exports neither grantpt/unlockpt/ptsname nor
         // the _IOW macros): unlock the new pty, then ask for its number. asm-generic values.
@@ -55,6 +58,13 @@ enum BinaryStartup {
         var output: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         let marker = Array("quit".utf8)
+        // The table's title carries the count only once the rows are loaded: a frame drawn over
+        // a failed read (an error toast) does not count.
+        let loaded = Array("Webhooks (".utf8)
+        func contains(_ needle: [UInt8]) -> Bool {
+            output.count >= needle.count
+                && output.indices.dropLast(needle.count - 1).contains { output[$0..<$0 + needle.count].elementsEqual(needle) }
+        }
         var elapsed: Double?
         let deadline = DispatchTime.now().uptimeNanoseconds + 10_000_000_000
         while elapsed == nil, DispatchTime.now().uptimeNanoseconds < deadline {
@@ -63,11 +73,13 @@ enum BinaryStartup {
             let count = read(master, &buffer, buffer.count)
             guard count > 0 else { break }
             output += buffer[0..<count]
-            if output.count >= marker.count,
-               output.indices.dropLast(marker.count - 1).contains(where: { output[$0..<$0 + marker.count].elementsEqual(marker) }) {
+            if contains(marker), contains(loaded) {
                 elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000
             }
         }
+        // Let the first poll and the engine's start run before reading the high-water mark.
+        usleep(300_000)
+        let peak = peakKilobytes(pid: process.processIdentifier)
         _ = "q".utf8.withContiguousStorageIfAvailable { write(master, $0.baseAddress, $0.count) }
         // Drain so the console never blocks on a full pty while quitting.
         let quitDeadline = Date().addingTimeInterval(10)
@@ -78,6 +90,13 @@ enum BinaryStartup {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
         guard let elapsed else { throw Failure.noFrame(String(decoding: output, as: UTF8.self)) }
-        return Result(milliseconds: elapsed, bytes: output.count)
+        return Result(milliseconds: elapsed, bytes: output.count, peakKilobytes: peak)
+    }
+
+    static func peakKilobytes(pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return nil }
+        return Int(line.split(separator: " ").dropFirst().first ?? "")
     }
 }

@@ -47,14 +47,19 @@ enum StartupBenchmark {
             return
         }
         var runs: [Double] = []
+        var peaks: [Int] = []
         for _ in 0..<max(1, option("--binary-runs", 5)) {
             let result = try BinaryStartup.measure(binary: binary, databasePath: path)
             runs.append(result.milliseconds)
+            if let peak = result.peakKilobytes { peaks.append(peak) }
         }
         let sorted = runs.sorted()
         print(String(format: "real binary, exec to first frame on a 120x40 pty (%d runs): median %.1f ms, min %.1f, max %.1f  [%@]",
                      runs.count, sorted[sorted.count / 2], sorted.first ?? 0, sorted.last ?? 0,
                      runs.map { String(format: "%.0f", $0) }.joined(separator: " ")))
+        if let highest = peaks.max() {
+            print(String(format: "real binary, peak RSS 0.3 s after the first frame (engine running): up to %.1f MB", Double(highest) / 1024))
+        }
     }
 
     /// One transaction, prepared statements: 4 attempts per delivery, one delivery per message.
