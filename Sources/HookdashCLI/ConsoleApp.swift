@@ -54,13 +54,14 @@ public enum ConsoleApp {
         var state = ConsoleState(width: terminal.width, height: terminal.height, databasePath: options.databasePath)
         state.devMode = options.devMode
         let effects = EffectRunner(store: store, queue: queue, engine: engine, devMode: options.devMode)
-        state = effects.refresh(state, queueRunning: true)
+        state = effects.loadFirstScreenful(state, queueRunning: true)
         var grid = Grid(width: state.width, height: state.height)
         var lastDrawn: (ConsoleState, Grid)?
         var lastPoll = Date()
 
         while !state.shouldQuit {
             if let signal = TerminationSignals.received { return 128 + signal }
+            if terminal.isHungUp { return 128 + SIGHUP }
             // Draw before waiting for input, so the first frame does not wait out a poll timeout.
             if lastDrawn?.0 != state {
                 if grid.width != state.width || grid.height != state.height {
@@ -73,10 +74,13 @@ public enum ConsoleApp {
                 lastDrawn = (state, grid)
             }
             if !engineStarted {
-                // After the first frame: on a small machine the engine's start-up queries would
-                // otherwise compete with it. Waited for (start returns at once) so a quick `q`
-                // cannot stop the engine before it has started.
+                // After the first frame: the rest of the webhooks (before any key is handled, so
+                // keys act on the whole list), then the engine, whose start-up queries would
+                // otherwise compete with the first frame on a small machine. The start is waited
+                // for (it returns at once) so a quick `q` cannot stop the engine before it starts.
                 engineStarted = true
+                state = effects.refresh(state, queueRunning: true)
+                lastPoll = Date()
                 blocking { await engine.start() }
             }
             var actions = terminal.nextEvents(timeoutMilliseconds: 50).map(ConsoleAction.input)
@@ -162,6 +166,19 @@ final class EffectRunner: @unchecked Sendable {
         lock.withLock { results.append(action) }
     }
 
+    /// Start-up: the oldest `state.height` webhooks (all a first frame can show) and the count of
+    /// all, so the first frame does not wait for thousands of rows. `refresh` loads the rest.
+    func loadFirstScreenful(_ state: ConsoleState, queueRunning: Bool) -> ConsoleState {
+        do {
+            let snapshot = try ConsoleSnapshot.load(store: store, queue: queue, queueRunning: queueRunning, limit: state.height)
+            var next = update(state, .firstWebhooksLoaded(snapshot.webhooks, total: snapshot.total ?? snapshot.webhooks.count)).0
+            next = update(next, .queueUpdated(snapshot.queue)).0
+            return next
+        } catch {
+            return refresh(state, queueRunning: queueRunning)
+        }
+    }
+
     /// Re-reads everything visible so changes from other processes show up.
     func refresh(_ state: ConsoleState, queueRunning: Bool) -> ConsoleState {
         var next = state
@@ -171,7 +188,9 @@ final class EffectRunner: @unchecked Sendable {
             let stamp = try queue.dashboardStamp()
             if stamp != lastStamp || !next.hasLoaded {
                 let snapshot = try ConsoleSnapshot.load(store: store, queue: queue, queueRunning: queueRunning)
-                if snapshot.webhooks != next.webhooks || !next.hasLoaded { next = update(next, .webhooksLoaded(snapshot.webhooks)).0 }
+                if snapshot.webhooks != next.webhooks || !next.hasLoaded || next.webhookTotal != nil {
+                    next = update(next, .webhooksLoaded(snapshot.webhooks)).0
+                }
                 next = update(next, .queueUpdated(snapshot.queue)).0
                 lastStamp = stamp
             } else {

@@ -6,6 +6,9 @@ public enum ConsoleAction: Equatable, Sendable {
     case input(InputEvent)
     case tick(Date)
     case webhooksLoaded([WebhookRow])
+    /// The first screenful of rows (oldest first) and how many there are in all: start-up draws
+    /// from it while the rest loads.
+    case firstWebhooksLoaded([WebhookRow], total: Int)
     case queueUpdated(QueueSummary)
     case saved(WebhookRow)
     case saveRejected([FormField: String])

@@ -24,6 +24,8 @@ public struct ConsoleState: Equatable, Sendable {
     public var overlay: Overlay?
     public var toasts: [Toast] = []
     public var hasLoaded = false
+    /// Set while only the first screenful of `webhooks` is loaded: the count of all of them.
+    public var webhookTotal: Int?
     public var shouldQuit = false
     /// `--dev`: the form accepts http:// loopback URLs, as saving will.
     public var devMode = false

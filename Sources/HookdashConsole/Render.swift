@@ -206,7 +206,7 @@ struct Painter {
     mutating func paintDashboard() {
         let rows = state.visibleWebhooks
         let titleY = 2
-        let title = state.hasLoaded ? " Webhooks (\(state.webhooks.count))" : " Webhooks"
+        let title = state.hasLoaded ? " Webhooks (\(state.webhookTotal ?? state.webhooks.count))" : " Webhooks"
         grid.put(title, x: 0, y: titleY, style: theme[.title])
         paintFilterIndicator(y: titleY)
         let columns = dashboardColumns()
@@ -240,8 +240,10 @@ struct Painter {
             let selected = webhook.id == state.selectedWebhookID
             paintWebhookRow(webhook, y: y, columns: columns, selected: selected)
         }
-        if rows.count > visibleRows {
-            let more = " \(state.dashboardScroll + 1)–\(min(rows.count, state.dashboardScroll + visibleRows)) of \(rows.count) "
+        // While only the first screenful is loaded the count comes from the store.
+        let count = state.webhookTotal ?? rows.count
+        if count > visibleRows {
+            let more = " \(state.dashboardScroll + 1)–\(min(count, state.dashboardScroll + visibleRows)) of \(count) "
             grid.put(more, x: width - TextWidth.of(more) - 1, y: titleY, style: theme[.muted])
         }
     }

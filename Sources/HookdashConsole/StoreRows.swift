@@ -55,22 +55,27 @@ public enum StoreRows {
 /// What the first frame needs, read from the store in one go.
 public struct ConsoleSnapshot: Sendable {
     public var webhooks: [WebhookRow]
+    /// All webhooks, when `webhooks` holds only the first `limit`; nil when it holds them all.
+    public var total: Int?
     public var queue: QueueSummary
 
     /// The rows and the queue counters are read at the same time on two of the pool's reader
     /// connections; start-up waits for both.
-    public static func load(store: WebhookStore, queue: QueueStore, queueRunning: Bool) throws -> ConsoleSnapshot {
+    /// With `limit`, only the oldest `limit` rows and the total count (a first screenful).
+    public static func load(store: WebhookStore, queue: QueueStore, queueRunning: Bool, limit: Int? = nil) throws
+        -> ConsoleSnapshot {
         let stats = ResultSlot<QueueStats>()
         let reading = DispatchGroup()
         DispatchQueue.global(qos: .userInitiated).async(group: reading) {
             stats.result = Result { try queue.queueStats() }
         }
         defer { reading.wait() }
-        let rows = try store.listWithLastOutcome().map { StoreRows.webhook($0.webhook, outcome: $0.lastOutcome) }
+        let rows = try store.listWithLastOutcome(limit: limit).map { StoreRows.webhook($0.webhook, outcome: $0.lastOutcome) }
+        let total = limit == nil ? nil : try store.count()
         reading.wait()
         let counts = try stats.value()
         return ConsoleSnapshot(
-            webhooks: rows,
+            webhooks: rows, total: total,
             queue: QueueSummary(running: queueRunning, inFlight: counts.inFlight, due: counts.due, failed: counts.failed))
     }
 }

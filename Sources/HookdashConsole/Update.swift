@@ -23,6 +23,13 @@ extension ConsoleState {
             return []
         case .webhooksLoaded(let rows):
             webhooks = rows
+            webhookTotal = nil
+            hasLoaded = true
+            keepSelectionValid()
+            return []
+        case .firstWebhooksLoaded(let rows, let total):
+            webhooks = rows
+            webhookTotal = total
             hasLoaded = true
             keepSelectionValid()
             return []

@@ -34,7 +34,7 @@ public final class WebhookStore: Sendable {
     /// webhooks a separate outcome read plus a dictionary lookup per webhook cost ~25 ms more.
     /// Columns are read by position, not through Codable, whose per-row cost was most of the
     /// console's start-up.
-    public func listWithLastOutcome() throws -> [(webhook: Webhook, lastOutcome: DeliveryOutcome?)] {
+    public func listWithLastOutcome(limit: Int? = nil) throws -> [(webhook: Webhook, lastOutcome: DeliveryOutcome?)] {
         try run {
             try dbPool.read { db in
                 let statement = try db.cachedStatement(sql: """
@@ -42,10 +42,11 @@ public final class WebhookStore: Sendable {
                            o.deliveryId, o.status, o.statusCode, o.error, o.attemptedAt, o.eventType, o.errorClass
                     FROM webhooks w LEFT JOIN webhook_last_outcome o ON o.webhookId = w.id
                     ORDER BY w.createdAt, w.rowid
+                    LIMIT ?
                     """)
                 var rows: [(webhook: Webhook, lastOutcome: DeliveryOutcome?)] = []
-                rows.reserveCapacity(try WebhookRow.fetchCount(db))
-                let cursor = try Row.fetchCursor(statement)
+                rows.reserveCapacity(min(limit ?? .max, try WebhookRow.fetchCount(db)))
+                let cursor = try Row.fetchCursor(statement, arguments: [limit ?? -1])
                 let column = ColumnReader(statement: statement.sqliteStatement)
                 while try cursor.next() != nil {
                     let webhook = Webhook(

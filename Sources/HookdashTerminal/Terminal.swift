@@ -104,6 +104,15 @@ public final class Terminal {
         if let outputFile { fclose(outputFile) }
     }
 
+    /// Whether the terminal has gone away (an SSH connection dropped, a tmux session killed).
+    /// SIGHUP does not always reach the console then — a wrapper shell may take it — and
+    /// reading a hung-up terminal returns at once, so the loop asks.
+    public var isHungUp: Bool {
+        var input = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        guard poll(&input, 1, 0) > 0 else { return false }
+        return input.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
+    }
+
     public var width: Int { Int(hd_getmaxx(window)) }
     public var height: Int { Int(hd_getmaxy(window)) }
 

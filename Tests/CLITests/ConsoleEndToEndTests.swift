@@ -10,7 +10,12 @@ final class TmuxSession {
         try tmux(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", command])
     }
 
-    deinit { _ = try? tmux(["kill-server"]) }
+    /// kill-session, not only kill-server: tmux 3.3 answers kill-server and keeps serving a
+    /// session whose program is still running.
+    deinit {
+        _ = try? tmux(["kill-session"])
+        _ = try? tmux(["kill-server"])
+    }
 
     /// Runs tmux with posix_spawn and waitpid. Output goes through a file, not a pipe: the
     /// server that `new-session` forks would hold a pipe open forever.
@@ -24,6 +29,9 @@ final class TmuxSession {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        // The server that new-session forks outlives this call: it must not inherit the pipes
+        // of other tests' subprocesses, or their readers wait for it to exit.
+        Self.closeInheritedDescriptors(&actions)
         var environment = ProcessInfo.processInfo.environment
         environment["TERM"] = "xterm-256color"
         environment.removeValue(forKey: "TMUX")
@@ -41,6 +49,14 @@ final class TmuxSession {
     }
 
     struct SpawnFailure: Error { let code: Int32 }
+
+    /// glibc's posix_spawn_file_actions_addclosefrom_np (2.34+), looked up at run time because
+    /// Swift's Glibc module does not export it.
+    static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return }
+        _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+    }
 
     func keys(_ keys: String...) throws { try tmux(["send-keys"] + keys) }
     func type(_ text: String) throws { try tmux(["send-keys", "-l", text]) }
@@ -208,6 +224,28 @@ struct ConsoleEndToEndTests {
         #expect(try !session.screen().contains("Hook 00"))
         for _ in 0..<2 { try mouse(64, x: 12, y: 10) }
         try session.waitFor("› Hook 32")
+        try session.keys("q")
+    }
+
+    /// A terminal that goes away (a dropped SSH connection, a killed tmux session) ends the
+    /// console even when the hang-up signal goes to a wrapper shell instead.
+    @Test func aVanishedTerminalEndsTheConsole() throws {
+        let sandbox = try Sandbox()
+        let pidFile = sandbox.folder + "/pid"
+        let session = try TmuxSession(
+            width: 80, height: 24,
+            command: "sh -c 'echo $$ > \(pidFile); exec \(CLIHarness.binary) --db \(sandbox.db)'; sleep 30")
+        try session.waitFor("The webhooks dashboard is empty.")
+        let pid = try #require(Int32(String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(kill(pid, 0) == 0)
+        try session.tmux(["kill-session"])
+        let deadline = Date().addingTimeInterval(10)
+        while kill(pid, 0) == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(kill(pid, 0) == -1, "the console kept running without its terminal")
+        // The database is left consistent and usable.
+        let listed = try sandbox.hookdash(["webhooks", "list", "--json"])
+        #expect(listed.status == 0)
+        #expect(listed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
     }
 
     @Test func sigtermRestoresTheTerminal() throws {

@@ -32,6 +32,27 @@ import HookdashUI
         try check(Fixtures.loaded(width: size.0, height: size.1), "dashboard-\(size.0)x\(size.1)")
     }
 
+    /// Start-up draws from the first screenful of rows and the count; the frame must be the one
+    /// the whole list gives, so nothing moves when the rest arrives.
+    @Test(arguments: sizes) func firstScreenfulDrawsTheSameFrameAsTheWholeList(size: (Int, Int)) throws {
+        let all = (0..<250).map { index in
+            WebhookRow(id: String(format: "00000000-0000-4000-8000-%012d", index), name: "Webhook \(index)",
+                       url: "https://h\(index).example.com/in", events: ["job.status"])
+        }
+        let first = update(Fixtures.state(width: size.0, height: size.1),
+                           .firstWebhooksLoaded(Array(all.prefix(size.1)), total: all.count)).0
+        let whole = update(first, .webhooksLoaded(all)).0
+        #expect(first.webhookTotal == 250)
+        #expect(whole.webhookTotal == nil)
+        var firstGrid = Grid(width: size.0, height: size.1), wholeGrid = Grid(width: size.0, height: size.1)
+        render(first, into: &firstGrid, theme: .dark)
+        render(whole, into: &wholeGrid, theme: .dark)
+        #expect(firstGrid.text.contains("Webhooks (250)"))
+        #expect(firstGrid.text.contains(" of 250"))
+        #expect(firstGrid.text == wholeGrid.text)
+        #expect(firstGrid == wholeGrid)
+    }
+
     @Test func narrowDashboardShortensURLsInTheMiddle() throws {
         try check(Fixtures.loaded(width: 60, height: 16), "dashboard-60x16")
     }
