@@ -188,9 +188,9 @@ struct Painter {
 
     func dashboardColumns() -> Columns {
         let available = width - 2 - 4 * 2
-        // "✗ refused 40s ago" needs 17; narrow screens drop the "ago" instead.
+        // "✗ refused just now" needs 18; narrow screens shorten it instead.
         let events = 10, status = 8
-        var last = width >= 100 ? 17 : 15
+        var last = width >= 100 ? 18 : 15
         let name = max(10, min(30, available / 5))
         var url = available - name - events - status - last
         // At the narrowest sizes the URL keeps 10 cells and "Last delivery" gives way, so the
@@ -279,7 +279,9 @@ struct Painter {
         grid.put(webhook.active ? "Active" : "Inactive", x: x, y: y, style: statusStyle)
         x += columns.status + 2
         var (text, role) = lastDeliveryText(webhook.lastDelivery)
-        if TextWidth.of(text) > columns.last, text.hasSuffix(" ago") { text.removeLast(4) }
+        if TextWidth.of(text) > columns.last {
+            if text.hasSuffix(" ago") { text.removeLast(4) } else if text.hasSuffix(" just now") { text = text.dropLast(9) + " now" }
+        }
         grid.put(TextWidth.truncate(text, to: columns.last), x: x, y: y, style: selected ? base : theme[role])
     }
 
