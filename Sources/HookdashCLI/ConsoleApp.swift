@@ -115,11 +115,11 @@ func blocking(_ work: @escaping @Sendable () async -> Void) {
     done.wait()
 }
 
-/// Picks the theme: `--theme`, else `theme = NAME` in the config file, else dark.
+/// Loads the theme named by `--theme` or the config file (ConsoleCommand decides), else dark.
 enum ThemeLoader {
     static func load(name requested: String?, environment: [String: String]) throws -> Theme {
         let folder = UserConfig.folder(environment)
-        let name = try requested ?? UserConfig.load(environment: environment)["theme"]?.value ?? "dark"
+        let name = requested ?? "dark"
         let candidates = name.contains("/") ? [name] : [folder + "/themes/" + name + ".theme"]
         for path in candidates where FileManager.default.fileExists(atPath: path) {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
@@ -292,9 +292,7 @@ final class EffectRunner: @unchecked Sendable {
     }
 
     private func save(_ submission: FormSubmission) throws -> [ConsoleAction] {
-        let draft = WebhookDraft(name: submission.name, url: submission.url, secret: submission.secret,
-                                 events: submission.events, active: submission.active)
-        switch WebhookValidator.validate(draft, options: ValidationOptions(devMode: devMode)) {
+        switch WebhookValidator.validate(submission.draft, options: ValidationOptions(devMode: devMode)) {
         case .failure(let failure):
             var errors: [FormField: String] = [:]
             for error in failure.errors {

@@ -29,9 +29,12 @@ struct ConsoleCommand: ParsableCommand {
     func run() throws {
         var status: Int32 = 0
         try ErrorReporter.guarded {
+            // Read once, and only when a flag leaves a setting to it.
+            let config = theme == nil || engine.caFile == nil ? try UserConfig.load() : nil
             let options = ConsoleOptions(
-                databasePath: store.databasePath, devMode: store.devMode, themeName: theme,
-                delivery: try engine.configuration(devMode: store.devMode), deliveryLogPath: store.deliveryLogPath)
+                databasePath: store.databasePath, devMode: store.devMode, themeName: theme ?? config?["theme"]?.value,
+                delivery: try engine.configuration(devMode: store.devMode, config: config),
+                deliveryLogPath: store.deliveryLogPath)
             status = try ConsoleApp.run(options: options)
         }
         if status != 0 { throw ExitCode(status) }

@@ -40,12 +40,12 @@ struct DeliveryEngineOptions: ParsableArguments {
         }
     }
 
-    /// Reads `ca-file` from the config file when the flag is absent.
-    func configuration(devMode: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) throws
-        -> DeliveryConfiguration {
+    /// Takes `ca-file` from the config file (read now unless the caller already has it) when
+    /// the flag is absent.
+    func configuration(devMode: Bool, config loaded: UserConfig? = nil) throws -> DeliveryConfiguration {
         var caFilePath = caFile
         if caFilePath == nil {
-            let config = try UserConfig.load(environment: environment)
+            let config = try loaded ?? UserConfig.load()
             if let setting = config["ca-file"] {
                 guard FileManager.default.isReadableFile(atPath: setting.value) else {
                     throw config.problem("ca-file", "cannot read \(setting.value)")

@@ -1,4 +1,5 @@
 import Foundation
+import HookdashDomain
 
 /// A webhook as the console shows it. The runner converts store records into these, so the
 /// state machine stays a plain value that tests can build by hand.
@@ -168,6 +169,11 @@ public struct FormSubmission: Equatable, Sendable {
     public var secret: String
     public var events: [String]
     public var active: Bool
+
+    /// What the domain's validator checks.
+    public var draft: WebhookDraft {
+        WebhookDraft(name: name, url: url, secret: secret, events: events, active: active)
+    }
 }
 
 /// The form's fields, also used to place validation messages.

@@ -59,9 +59,9 @@ public struct ConsoleSnapshot: Sendable {
     public var total: Int?
     public var queue: QueueSummary
 
-    /// The rows and the queue counters are read at the same time on two of the pool's reader
-    /// connections; start-up waits for both.
-    /// With `limit`, only the oldest `limit` rows and the total count (a first screenful).
+    /// The rows and the queue counters, read at the same time on two of the pool's reader
+    /// connections. With `limit`, only the oldest `limit` rows and the count of all (the first
+    /// screenful the console draws before the rest arrives).
     public static func load(store: WebhookStore, queue: QueueStore, queueRunning: Bool, limit: Int? = nil) throws
         -> ConsoleSnapshot {
         let stats = ResultSlot<QueueStats>()

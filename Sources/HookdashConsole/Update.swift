@@ -433,9 +433,7 @@ extension ConsoleState {
     /// quiet: a new form does not open full of "required".
     static func validateLeftField(_ form: inout FormState, from left: FormState.Focus, eventChoices: [EventChoice], devMode: Bool) {
         guard form.focus != left, let field = FormField(focus: left), form.hasChanged(left) else { return }
-        let submission = form.submission(eventChoices: eventChoices)
-        let draft = WebhookDraft(name: submission.name, url: submission.url, secret: submission.secret,
-                                 events: submission.events, active: submission.active)
+        let draft = form.submission(eventChoices: eventChoices).draft
         let problem: String? = switch WebhookValidator.validate(draft, options: ValidationOptions(devMode: devMode)) {
         case .success: nil
         case .failure(let failure): failure.errors.first { $0.field.rawValue == field.rawValue }?.message

@@ -68,11 +68,13 @@ public enum QueueMigration {
             // (console, `serve`, CLI, any process) keeps it true.
             // The attempt row is written before the delivery row is updated, so the latest
             // attempt's error class is already there when the trigger runs.
-            let latestErrorClass = "(SELECT errorClass FROM attempts WHERE deliveryId = d.id ORDER BY id DESC LIMIT 1)"
+            func latestErrorClass(of delivery: String) -> String {
+                "(SELECT errorClass FROM attempts WHERE deliveryId = \(delivery) ORDER BY id DESC LIMIT 1)"
+            }
             let upsert = """
                 INSERT INTO webhook_last_outcome (webhookId, deliveryId, status, statusCode, error, errorClass, attemptedAt, eventType)
                 VALUES (NEW.webhookId, NEW.id, NEW.status, NEW.lastStatusCode, NEW.lastError,
-                        \(latestErrorClass.replacingOccurrences(of: "d.id", with: "NEW.id")), NEW.lastAttemptAt,
+                        \(latestErrorClass(of: "NEW.id")), NEW.lastAttemptAt,
                         (SELECT eventType FROM messages WHERE id = NEW.messageId))
                 ON CONFLICT (webhookId) DO UPDATE SET
                     deliveryId = excluded.deliveryId, status = excluded.status, statusCode = excluded.statusCode,
@@ -97,7 +99,7 @@ public enum QueueMigration {
                 -- then one row each: a few hundred milliseconds for a million attempts, where
                 -- upserting every attempted delivery in time order took seconds.
                 INSERT INTO webhook_last_outcome (webhookId, deliveryId, status, statusCode, error, errorClass, attemptedAt, eventType)
-                    SELECT d.webhookId, d.id, d.status, d.lastStatusCode, d.lastError, \(latestErrorClass), d.lastAttemptAt, m.eventType
+                    SELECT d.webhookId, d.id, d.status, d.lastStatusCode, d.lastError, \(latestErrorClass(of: "d.id")), d.lastAttemptAt, m.eventType
                     FROM (
                         SELECT webhookId, MAX(lastAttemptAt) AS at FROM deliveries
                         WHERE lastAttemptAt IS NOT NULL GROUP BY webhookId
@@ -119,7 +121,7 @@ public enum QueueMigration {
                 BEGIN
                     DELETE FROM webhook_last_outcome WHERE webhookId = OLD.webhookId;
                     INSERT INTO webhook_last_outcome (webhookId, deliveryId, status, statusCode, error, errorClass, attemptedAt, eventType)
-                    SELECT d.webhookId, d.id, d.status, d.lastStatusCode, d.lastError, \(latestErrorClass), d.lastAttemptAt, m.eventType
+                    SELECT d.webhookId, d.id, d.status, d.lastStatusCode, d.lastError, \(latestErrorClass(of: "d.id")), d.lastAttemptAt, m.eventType
                     FROM deliveries d JOIN messages m ON m.id = d.messageId
                     WHERE d.webhookId = OLD.webhookId AND d.lastAttemptAt IS NOT NULL
                     ORDER BY d.lastAttemptAt DESC LIMIT 1;

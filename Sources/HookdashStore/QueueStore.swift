@@ -168,34 +168,26 @@ public final class QueueStore: Sendable {
 
     /// The webhook's latest attempted delivery.
     public func lastOutcome(webhookID: String) throws -> DeliveryOutcome? {
-        try dbPool.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT webhookId, deliveryId, status, statusCode, error, attemptedAt, eventType, errorClass
-                FROM webhook_last_outcome WHERE webhookId = ?
-                """, arguments: [webhookID]).map(Self.outcome(from:))
-        }
-    }
-
-    static func outcome(from row: Row) -> DeliveryOutcome {
-        DeliveryOutcome(
-            deliveryID: row[1], status: DeliveryStatus(rawValue: row[2]) ?? .pending, statusCode: row[3], error: row[4],
-            attemptedAt: Date(timeIntervalSince1970: row[5]), eventType: row[6],
-            errorClass: (row[7] as String?).flatMap(AttemptErrorClass.init(rawValue:)))
+        try lastOutcomes(where: "WHERE webhookId = ?", arguments: [webhookID]).first?.value
     }
 
     /// The latest attempted delivery per webhook id: one scan of the row per webhook that the
     /// v4-last-outcome triggers keep.
     public func lastOutcomeByWebhook() throws -> [String: DeliveryOutcome] {
+        try lastOutcomes(where: "", arguments: [])
+    }
+
+    private func lastOutcomes(where condition: String, arguments: StatementArguments) throws -> [String: DeliveryOutcome] {
         try dbPool.read { db in
             let statement = try db.cachedStatement(sql: """
                 SELECT webhookId, deliveryId, status, statusCode, error, attemptedAt, eventType, errorClass
-                FROM webhook_last_outcome
+                FROM webhook_last_outcome \(condition)
                 """)
+            let cursor = try Row.fetchCursor(statement, arguments: arguments)
+            let column = ColumnReader(statement: statement.sqliteStatement)
             var outcomes: [String: DeliveryOutcome] = [:]
-            outcomes.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM webhook_last_outcome") ?? 0)
-            let rows = try Row.fetchCursor(statement)
-            while let row = try rows.next() {
-                outcomes[row[0]] = Self.outcome(from: row)
+            while try cursor.next() != nil {
+                outcomes[column.string(0)] = column.outcome(from: 1)
             }
             return outcomes
         }

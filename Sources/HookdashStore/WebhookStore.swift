@@ -45,7 +45,7 @@ public final class WebhookStore: Sendable {
                     LIMIT ?
                     """)
                 var rows: [(webhook: Webhook, lastOutcome: DeliveryOutcome?)] = []
-                rows.reserveCapacity(min(limit ?? .max, try WebhookRow.fetchCount(db)))
+                if let limit { rows.reserveCapacity(limit) }
                 let cursor = try Row.fetchCursor(statement, arguments: [limit ?? -1])
                 let column = ColumnReader(statement: statement.sqliteStatement)
                 while try cursor.next() != nil {
@@ -54,14 +54,7 @@ public final class WebhookStore: Sendable {
                         events: WebhookRow.events(column.string(4)), active: column.bool(5),
                         createdAt: WebhookRow.date(column.string(6)), updatedAt: WebhookRow.date(column.string(7)),
                         version: column.int(8))
-                    let outcome = column.optionalString(9).map { deliveryID in
-                        DeliveryOutcome(
-                            deliveryID: deliveryID, status: DeliveryStatus(rawValue: column.string(10)) ?? .pending,
-                            statusCode: column.optionalInt(11), error: column.optionalString(12),
-                            attemptedAt: Date(timeIntervalSince1970: column.double(13)), eventType: column.string(14),
-                            errorClass: column.optionalString(15).flatMap(AttemptErrorClass.init(rawValue:)))
-                    }
-                    rows.append((webhook, outcome))
+                    rows.append((webhook, column.outcome(from: 9)))
                 }
                 return rows
             }
@@ -196,6 +189,19 @@ struct ColumnReader {
 
     func optionalInt(_ index: CInt) -> Int? {
         Int.fromDatabaseValue(DatabaseValue(sqliteStatement: statement, index: index))
+    }
+
+    /// A `webhook_last_outcome` row selected as deliveryId, status, statusCode, error,
+    /// attemptedAt, eventType, errorClass from column `first` on; nil when deliveryId is NULL
+    /// (a LEFT JOIN that found none).
+    func outcome(from first: CInt) -> DeliveryOutcome? {
+        optionalString(first).map { deliveryID in
+            DeliveryOutcome(
+                deliveryID: deliveryID, status: DeliveryStatus(rawValue: string(first + 1)) ?? .pending,
+                statusCode: optionalInt(first + 2), error: optionalString(first + 3),
+                attemptedAt: Date(timeIntervalSince1970: double(first + 4)), eventType: string(first + 5),
+                errorClass: optionalString(first + 6).flatMap(AttemptErrorClass.init(rawValue:)))
+        }
     }
 }
 
