@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HookdashDelivery
 
 /// `hookdash`: with no subcommand, opens the console.
 public struct Hookdash: ParsableCommand {
@@ -37,6 +38,7 @@ public struct Hookdash: ParsableCommand {
 /// thread (see SWIFT-NOTES on resize), while async commands run on the cooperative pool.
 public enum CLIEntry {
     public static func main(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        AllocatorTuning.keepFreedMemoryForReuse()
         do {
             var command = try Hookdash.parseAsRoot(GlobalOptions.hoisted(arguments))
             if let asyncCommand = command as? AsyncParsableCommand {
