@@ -60,7 +60,15 @@ struct DeliveryBenchmark {
         let received = receiver.requestCount
 
         // The HTTP client alone, same receiver, body and concurrency: no database, no signing.
+        let clientCPUStart = processCPUSeconds()
         let clientOnly = try await clientOnlyRate(url: receiver.url(path: "/hooks/0"), body: body, requests: deliveries)
+        let clientCPU = 1e6 * (processCPUSeconds() - clientCPUStart) / Double(deliveries)
+        // The floor any Swift client could reach: bare SwiftNIO HTTP/1.1, keep-alive, nothing else.
+        let rawCPUStart = processCPUSeconds()
+        let rawNIO = try RawNIOClientRate.measure(
+            host: "127.0.0.1", port: receiver.port, path: "/hooks/0", body: body, requests: deliveries,
+            concurrency: concurrency)
+        let rawCPU = processCPUSeconds() - rawCPUStart
 
         // Ceiling: the same receiver and body under wrk.
         let envelope = try queue.message(id: try await store.pool.read { db in
@@ -76,14 +84,18 @@ struct DeliveryBenchmark {
               fan-out:     \(messages) messages × \(webhooks) webhooks = \(deliveries) deliveries enqueued in \(format(fanOutSeconds)) s → \(format(fanOutRate)) deliveries/s (\(format(Double(messages) / fanOutSeconds)) messages/s)
               delivery:    \(succeeded)/\(deliveries) succeeded (receiver saw \(received)) in \(format(deliverySeconds)) s → \(format(deliveryRate)) deliveries/s (concurrency \(concurrency), signed + recorded)
               engine CPU:  \(format(cpuSeconds)) s user+system → \(format(1e6 * cpuSeconds / Double(max(succeeded, 1)))) µs per delivery
-              client only: AsyncHTTPClient POSTs, concurrency \(concurrency), no database → \(format(clientOnly)) requests/s
+              client only: AsyncHTTPClient POSTs, concurrency \(concurrency), no database → \(format(clientOnly)) requests/s (\(format(clientCPU)) µs CPU per request)
+              bare NIO:    SwiftNIO HTTP/1.1 POSTs on \(concurrency) keep-alive connections, no pool, no TLS, no timeouts → \(format(rawNIO)) requests/s (\(format(1e6 * rawCPU / Double(deliveries))) µs CPU per request)
               ceiling:     wrk \(ceiling.command) → \(format(ceiling.requestsPerSecond)) requests/s
-              ratio:       \(format(100 * deliveryRate / ceiling.requestsPerSecond)) % of the receiver's ceiling
+              ratio:       \(format(100 * deliveryRate / ceiling.requestsPerSecond)) % of the receiver's ceiling (AsyncHTTPClient alone \(format(100 * clientOnly / ceiling.requestsPerSecond)) %, bare NIO \(format(100 * rawNIO / ceiling.requestsPerSecond)) %)
             """
     }
 
     private func clientOnlyRate(url: String, body: Data, requests: Int) async throws -> Double {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        // As many connections as the engine opens to one endpoint (the default is 8).
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = concurrency
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<concurrency {

@@ -4,6 +4,7 @@ import HookdashReceiver
 /// Where the benchmark's requests go.
 protocol BenchReceiver {
     func url(path: String) -> String
+    var port: Int { get }
     var requestCount: Int { get }
     func stop() async
 }
@@ -14,6 +15,7 @@ struct InProcessReceiver: BenchReceiver {
     let receiver: Receiver
 
     func url(path: String) -> String { receiver.url(path: path) }
+    var port: Int { receiver.port }
     var requestCount: Int { receiver.requestCount }
     func stop() async { await receiver.stop() }
 }

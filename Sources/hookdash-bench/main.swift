@@ -6,6 +6,11 @@ import HookdashStore
 
 // `swift run -c release hookdash-bench delivery` and `… queue-reads`: see docs/performance.md.
 let arguments = Array(CommandLine.arguments.dropFirst())
+// The engine runs in this process: tune the allocator as the `hookdash` binary does, unless
+// asked to measure glibc's defaults.
+if !arguments.contains("--default-allocator") {
+    AllocatorTuning.keepFreedMemoryForReuse()
+}
 func option(_ name: String, _ fallback: Int) -> Int {
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return fallback }
     return Int(arguments[index + 1]) ?? fallback
@@ -19,6 +24,11 @@ do {
             synchronousNormal: arguments.contains("--synchronous-normal"),
             inProcessReceiver: arguments.contains("--in-process-receiver")
         ).run())
+    case "queue-cycle":
+        // The database's share of a delivery, no HTTP (docs/performance.md).
+        print(try await QueueCycleBenchmark(
+            messages: option("--messages", 5000), webhooks: option("--webhooks", 4),
+            claimBatch: option("--claim-batch", 8), recordBatch: option("--record-batch", 4)).run())
     case "startup":
         // The console's first frame with many webhooks and attempts (docs/performance.md, console section).
         try StartupBenchmark.run(arguments: arguments)
@@ -31,8 +41,9 @@ do {
         print(try await QueueReadBenchmark(attempts: option("--attempts", 1_000_000), webhooks: option("--webhooks", 20)).run())
     default:
         print("""
-            usage: hookdash-bench delivery [--messages N] [--webhooks N] [--wrk-seconds S] [--concurrency N] [--synchronous-normal] [--in-process-receiver]
+            usage: hookdash-bench delivery [--messages N] [--webhooks N] [--wrk-seconds S] [--concurrency N] [--synchronous-normal] [--in-process-receiver] [--default-allocator]
                    hookdash-bench queue-reads [--attempts N] [--webhooks N]
+                   hookdash-bench queue-cycle [--messages N] [--webhooks N] [--claim-batch N] [--record-batch N]
                    hookdash-bench startup [--webhooks N] [--attempts N] [--db PATH] [--binary-runs N] [--binary-only]
             """)
         exit(64)

@@ -1,0 +1,74 @@
+import Foundation
+import HookdashDelivery
+import HookdashStore
+
+/// The database's share of one delivery, without HTTP: claim due deliveries in batches as the
+/// engine does, then record a 2xx attempt for each (same headers and bodies as real ones) in
+/// group commits. Tells how much of the engine's CPU per delivery is SQLite and GRDB.
+struct QueueCycleBenchmark {
+    let messages: Int
+    let webhooks: Int
+    let claimBatch: Int
+    let recordBatch: Int
+
+    func run() async throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hookdash-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try BenchDatabase.open(path: folder.appendingPathComponent("bench.sqlite").path)
+        let queue = QueueStore(store.pool)
+        for index in 0..<webhooks {
+            try store.addWebhook(url: "http://127.0.0.1:9/hooks/\(index)", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        }
+        let body = DeliverySamples.testBody(eventType: DeliverySamples.jobStatus, now: Date())
+        for _ in 0..<messages {
+            _ = try queue.enqueue(NewMessage(eventType: DeliverySamples.jobStatus, liveMode: true, body: body, createdAt: Date()))
+        }
+        let requestHeaders = [
+            RecordedHeader(name: "content-type", value: "application/json"),
+            RecordedHeader(name: "user-agent", value: "hookdash/bench"),
+            RecordedHeader(name: "webhook-id", value: "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W"),
+            RecordedHeader(name: "webhook-timestamp", value: "1798545600"),
+            RecordedHeader(name: "webhook-signature", value: "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4="),
+        ]
+        let responseHeaders = [RecordedHeader(name: "content-length", value: "2")]
+        var claimSeconds = 0.0
+        var recordSeconds = 0.0
+        var total = 0
+        let cpuStart = processCPUSeconds()
+        let start = ContinuousClock.now
+        while true {
+            var t0 = processCPUSeconds()
+            let claimed = try await queue.claimDue(
+                owner: "bench", now: Date(), leaseDuration: 60, limit: claimBatch, excludingWebhookIDs: [])
+            claimSeconds += processCPUSeconds() - t0
+            if claimed.isEmpty { break }
+            t0 = processCPUSeconds()
+            for chunk in stride(from: 0, to: claimed.count, by: recordBatch) {
+                let batch = claimed[chunk..<min(chunk + recordBatch, claimed.count)].map { delivery in
+                    (AttemptDraft(
+                        deliveryID: delivery.deliveryID, trigger: delivery.trigger, startedAt: Date(),
+                        durationMilliseconds: 1, requestURL: delivery.url, requestHeaders: requestHeaders,
+                        responseStatus: 200, responseHeaders: responseHeaders, responseBody: Data("ok".utf8),
+                        errorClass: nil, errorText: nil), DeliveryTransition.succeeded)
+                }
+                try await queue.record(batch, owner: "bench")
+            }
+            recordSeconds += processCPUSeconds() - t0
+            total += claimed.count
+        }
+        let wall = ContinuousClock.now - start
+        let cpu = processCPUSeconds() - cpuStart
+        let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+        func perDelivery(_ seconds: Double) -> String { String(format: "%.1f µs", 1e6 * seconds / Double(max(total, 1))) }
+        return """
+            hookdash-bench queue-cycle: \(total) deliveries, claimed \(claimBatch) at a time, recorded \(recordBatch) per transaction, no HTTP
+              wall:   \(String(format: "%.2f", wallSeconds)) s → \(String(format: "%.0f", Double(total) / wallSeconds)) deliveries/s
+              CPU:    \(perDelivery(cpu)) per delivery (claim \(perDelivery(claimSeconds)), record \(perDelivery(recordSeconds)))
+            """
+    }
+
+    private func processCPUSeconds() -> Double {
+        Double(clock()) / Double(CLOCKS_PER_SEC)
+    }
+}
