@@ -5,9 +5,16 @@ import GRDB
 enum QueueWebhooks {
     /// Ids of active webhooks subscribed to `eventType`.
     static func activeSubscribers(_ db: Database, eventType: String) throws -> [String] {
-        try Row.fetchAll(db, sql: "SELECT id, events FROM webhooks WHERE active = 1 ORDER BY rowid")
-            .filter { events(in: $0["events"]).contains(eventType) }
-            .map { $0["id"] }
+        var subscribers: [String] = []
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT id, events FROM webhooks WHERE active = 1 ORDER BY rowid"))
+        while let row = try rows.next() {
+            let stored: String? = row[1]
+            // Decoding every webhook's list for every emit dominated fan-out with many
+            // webhooks; a list that does not even mention the event cannot subscribe to it.
+            guard let stored, stored.contains(eventType) else { continue }
+            if events(in: stored).contains(eventType) { subscribers.append(row[0]) }
+        }
+        return subscribers
     }
 
     /// The events a webhook subscribes to, or nil when there is no such webhook.
