@@ -21,10 +21,12 @@ struct DeliveryBenchmark {
     let inProcessReceiver: Bool
 
     func run() async throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hookdash-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try BenchDatabase.open(path: folder.appendingPathComponent("bench.sqlite").path)
+        try await BenchDatabase.withTemporary(file: "bench.sqlite") { store, folder in
+            try await measure(store, folder: folder)
+        }
+    }
+
+    private func measure(_ store: BenchDatabase, folder: URL) async throws -> String {
         let queue = QueueStore(store.pool)
         if synchronousNormal {
             try await store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
@@ -42,7 +44,7 @@ struct DeliveryBenchmark {
         for _ in 0..<messages {
             try queue.enqueue(NewMessage(eventType: DeliverySamples.jobStatus, liveMode: true, body: body, createdAt: Date()))
         }
-        let fanOutSeconds = seconds(ContinuousClock.now - fanOutStart)
+        let fanOutSeconds = Measure.seconds(ContinuousClock.now - fanOutStart)
         let deliveries = messages * webhooks
 
         // Delivery: one engine drains the queue; every attempt is signed and recorded.
@@ -50,25 +52,25 @@ struct DeliveryBenchmark {
             DeliveryConfiguration(concurrency: concurrency, perEndpoint: concurrency))
         let engine = DeliveryEngine(queue: queue, configuration: configuration)
         let deliveryStart = ContinuousClock.now
-        let cpuStart = processCPUSeconds()
+        let cpuStart = Measure.processCPUSeconds()
         await engine.runUntilIdle()
-        let deliverySeconds = seconds(ContinuousClock.now - deliveryStart)
+        let deliverySeconds = Measure.seconds(ContinuousClock.now - deliveryStart)
         // CPU time is steadier than wall time on a shared machine (meaningful with the receiver
         // in its own process: then it is the engine's alone).
-        let cpuSeconds = processCPUSeconds() - cpuStart
+        let cpuSeconds = Measure.processCPUSeconds() - cpuStart
         let succeeded = try queue.deliveries(webhookID: nil, status: .succeeded, limit: Int.max).count
         let received = receiver.requestCount
 
         // The HTTP client alone, same receiver, body and concurrency: no database, no signing.
-        let clientCPUStart = processCPUSeconds()
+        let clientCPUStart = Measure.processCPUSeconds()
         let clientOnly = try await clientOnlyRate(url: receiver.url(path: "/hooks/0"), body: body, requests: deliveries)
-        let clientCPU = 1e6 * (processCPUSeconds() - clientCPUStart) / Double(deliveries)
+        let clientCPU = 1e6 * (Measure.processCPUSeconds() - clientCPUStart) / Double(deliveries)
         // The floor any Swift client could reach: bare SwiftNIO HTTP/1.1, keep-alive, nothing else.
-        let rawCPUStart = processCPUSeconds()
+        let rawCPUStart = Measure.processCPUSeconds()
         let rawNIO = try RawNIOClientRate.measure(
             host: "127.0.0.1", port: receiver.port, path: "/hooks/0", body: body, requests: deliveries,
             concurrency: concurrency)
-        let rawCPU = processCPUSeconds() - rawCPUStart
+        let rawCPU = Measure.processCPUSeconds() - rawCPUStart
 
         // Ceiling: the same receiver and body under wrk.
         let envelope = try queue.message(id: try await store.pool.read { db in
@@ -81,13 +83,13 @@ struct DeliveryBenchmark {
         let fanOutRate = Double(deliveries) / fanOutSeconds
         return """
             hookdash-bench delivery (\(ProcessInfo.processInfo.activeProcessorCount) cores, synchronous \(synchronousNormal ? "NORMAL" : "FULL (store default)"), receiver \(inProcessReceiver ? "in process" : "in its own process"))
-              fan-out:     \(messages) messages × \(webhooks) webhooks = \(deliveries) deliveries enqueued in \(format(fanOutSeconds)) s → \(format(fanOutRate)) deliveries/s (\(format(Double(messages) / fanOutSeconds)) messages/s)
-              delivery:    \(succeeded)/\(deliveries) succeeded (receiver saw \(received)) in \(format(deliverySeconds)) s → \(format(deliveryRate)) deliveries/s (concurrency \(concurrency), signed + recorded)
-              engine CPU:  \(format(cpuSeconds)) s user+system → \(format(1e6 * cpuSeconds / Double(max(succeeded, 1)))) µs per delivery
-              client only: AsyncHTTPClient POSTs, concurrency \(concurrency), no database → \(format(clientOnly)) requests/s (\(format(clientCPU)) µs CPU per request)
-              bare NIO:    SwiftNIO HTTP/1.1 POSTs on \(concurrency) keep-alive connections, no pool, no TLS, no timeouts → \(format(rawNIO)) requests/s (\(format(1e6 * rawCPU / Double(deliveries))) µs CPU per request)
-              ceiling:     wrk \(ceiling.command) → \(format(ceiling.requestsPerSecond)) requests/s
-              ratio:       \(format(100 * deliveryRate / ceiling.requestsPerSecond)) % of the receiver's ceiling (AsyncHTTPClient alone \(format(100 * clientOnly / ceiling.requestsPerSecond)) %, bare NIO \(format(100 * rawNIO / ceiling.requestsPerSecond)) %)
+              fan-out:     \(messages) messages × \(webhooks) webhooks = \(deliveries) deliveries enqueued in \(Measure.format(fanOutSeconds)) s → \(Measure.format(fanOutRate)) deliveries/s (\(Measure.format(Double(messages) / fanOutSeconds)) messages/s)
+              delivery:    \(succeeded)/\(deliveries) succeeded (receiver saw \(received)) in \(Measure.format(deliverySeconds)) s → \(Measure.format(deliveryRate)) deliveries/s (concurrency \(concurrency), signed + recorded)
+              engine CPU:  \(Measure.format(cpuSeconds)) s user+system → \(Measure.format(1e6 * cpuSeconds / Double(max(succeeded, 1)))) µs per delivery
+              client only: AsyncHTTPClient POSTs, concurrency \(concurrency), no database → \(Measure.format(clientOnly)) requests/s (\(Measure.format(clientCPU)) µs CPU per request)
+              bare NIO:    SwiftNIO HTTP/1.1 POSTs on \(concurrency) keep-alive connections, no pool, no TLS, no timeouts → \(Measure.format(rawNIO)) requests/s (\(Measure.format(1e6 * rawCPU / Double(deliveries))) µs CPU per request)
+              ceiling:     wrk \(ceiling.command) → \(Measure.format(ceiling.requestsPerSecond)) requests/s
+              ratio:       \(Measure.format(100 * deliveryRate / ceiling.requestsPerSecond)) % of the receiver's ceiling (AsyncHTTPClient alone \(Measure.format(100 * clientOnly / ceiling.requestsPerSecond)) %, bare NIO \(Measure.format(100 * rawNIO / ceiling.requestsPerSecond)) %)
             """
     }
 
@@ -112,7 +114,7 @@ struct DeliveryBenchmark {
             }
             try await group.waitForAll()
         }
-        let elapsed = seconds(ContinuousClock.now - start)
+        let elapsed = Measure.seconds(ContinuousClock.now - start)
         try await client.shutdown()
         return Double(requests) / elapsed
     }
@@ -138,18 +140,5 @@ struct DeliveryBenchmark {
         let line = text.split(separator: "\n").first { $0.hasPrefix("Requests/sec:") } ?? ""
         let rate = Double(line.split(separator: " ").last ?? "") ?? 0
         return (rate, "wrk " + arguments.joined(separator: " ").replacingOccurrences(of: script.path, with: "post.lua"))
-    }
-
-    /// CPU time of every thread of this process.
-    private func processCPUSeconds() -> Double {
-        Double(clock()) / Double(CLOCKS_PER_SEC)
-    }
-
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
-
-    private func format(_ value: Double) -> String {
-        String(format: "%.1f", value)
     }
 }

@@ -12,10 +12,10 @@ struct QueueCycleBenchmark {
     let recordBatch: Int
 
     func run() async throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hookdash-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try BenchDatabase.open(path: folder.appendingPathComponent("bench.sqlite").path)
+        try await BenchDatabase.withTemporary(file: "bench.sqlite") { store, _ in try await measure(store) }
+    }
+
+    private func measure(_ store: BenchDatabase) async throws -> String {
         let queue = QueueStore(store.pool)
         for index in 0..<webhooks {
             try store.addWebhook(url: "http://127.0.0.1:9/hooks/\(index)", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
@@ -35,15 +35,15 @@ struct QueueCycleBenchmark {
         var claimSeconds = 0.0
         var recordSeconds = 0.0
         var total = 0
-        let cpuStart = processCPUSeconds()
+        let cpuStart = Measure.processCPUSeconds()
         let start = ContinuousClock.now
         while true {
-            var t0 = processCPUSeconds()
+            var t0 = Measure.processCPUSeconds()
             let claimed = try await queue.claimDue(
                 owner: "bench", now: Date(), leaseDuration: 60, limit: claimBatch, excludingWebhookIDs: [])
-            claimSeconds += processCPUSeconds() - t0
+            claimSeconds += Measure.processCPUSeconds() - t0
             if claimed.isEmpty { break }
-            t0 = processCPUSeconds()
+            t0 = Measure.processCPUSeconds()
             for chunk in stride(from: 0, to: claimed.count, by: recordBatch) {
                 let batch = claimed[chunk..<min(chunk + recordBatch, claimed.count)].map { delivery in
                     (AttemptDraft(
@@ -54,11 +54,11 @@ struct QueueCycleBenchmark {
                 }
                 try await queue.record(batch, owner: "bench")
             }
-            recordSeconds += processCPUSeconds() - t0
+            recordSeconds += Measure.processCPUSeconds() - t0
             total += claimed.count
         }
         let wall = ContinuousClock.now - start
-        let cpu = processCPUSeconds() - cpuStart
+        let cpu = Measure.processCPUSeconds() - cpuStart
         let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
         func perDelivery(_ seconds: Double) -> String { String(format: "%.1f µs", 1e6 * seconds / Double(max(total, 1))) }
         return """
@@ -66,9 +66,5 @@ struct QueueCycleBenchmark {
               wall:   \(String(format: "%.2f", wallSeconds)) s → \(String(format: "%.0f", Double(total) / wallSeconds)) deliveries/s
               CPU:    \(perDelivery(cpu)) per delivery (claim \(perDelivery(claimSeconds)), record \(perDelivery(recordSeconds)))
             """
-    }
-
-    private func processCPUSeconds() -> Double {
-        Double(clock()) / Double(CLOCKS_PER_SEC)
     }
 }

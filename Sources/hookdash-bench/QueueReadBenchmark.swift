@@ -9,10 +9,10 @@ struct QueueReadBenchmark {
     let webhooks: Int
 
     func run() async throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hookdash-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let database = try BenchDatabase.open(path: folder.appendingPathComponent("reads.sqlite").path)
+        try await BenchDatabase.withTemporary(file: "reads.sqlite") { database, _ in try await measure(database) }
+    }
+
+    private func measure(_ database: BenchDatabase) async throws -> String {
         for index in 0..<webhooks {
             try database.addWebhook(url: "https://hooks.example/\(index)", secret: "s")
         }
@@ -40,11 +40,11 @@ struct QueueReadBenchmark {
                 for number in 1...5 { try attempt.execute(arguments: [id, number, time]) }
             }
         }
-        let fillSeconds = seconds(ContinuousClock.now - fillStart)
+        let fillSeconds = Measure.seconds(ContinuousClock.now - fillStart)
         let queue = QueueStore(database.pool)
         let sampleWebhook = webhookIDs[0]
         let sampleDelivery = "d\(deliveries / 2)"
-        var lines = ["queue reads with \(attempts) attempts, \(deliveries) deliveries, \(webhooks) webhooks (filled in \(format(fillSeconds)) s)"]
+        var lines = ["queue reads with \(attempts) attempts, \(deliveries) deliveries, \(webhooks) webhooks (filled in \(Measure.format(fillSeconds)) s)"]
         lines.append(try time("deliveries(webhookID:limit: 50)") { _ = try queue.deliveries(webhookID: sampleWebhook, limit: 50) })
         lines.append(try time("deliveries(status: failed, limit: 50)") {
             _ = try queue.deliveries(webhookID: nil, status: .failed, limit: 50)
@@ -64,15 +64,9 @@ struct QueueReadBenchmark {
         for _ in 0..<15 {
             let start = ContinuousClock.now
             try body()
-            samples.append(seconds(ContinuousClock.now - start) * 1000)
+            samples.append(Measure.seconds(ContinuousClock.now - start) * 1000)
         }
         samples.sort()
         return "  \(label.padding(toLength: 40, withPad: " ", startingAt: 0)) \(String(format: "%.2f", samples[7])) ms (median)"
     }
-
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
-
-    private func format(_ value: Double) -> String { String(format: "%.1f", value) }
 }
