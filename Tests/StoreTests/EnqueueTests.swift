@@ -7,8 +7,8 @@ import Testing
 /// `emit`'s fan-out on a real file: one delivery per active webhook subscribed to the event,
 /// whatever form its stored event list has, and each message's rows carry its own values even
 /// though the INSERT statements are cached and reused.
-@Suite("Fan-out")
-struct FanOutTests {
+@Suite("Enqueue")
+struct EnqueueTests {
     @Test("one delivery per active subscriber, in creation order, for each message")
     func deliveriesGoToActiveSubscribersOnly() throws {
         let folder = try TemporaryFolder()
