@@ -80,7 +80,9 @@ enum DatabaseOpener {
             throw StoreError.notSQLite(path: path)
         }
 
-        var configuration = Configuration()
+        // Other processes may be writing (or checkpointing) this very moment: wait as every
+        // hookdash connection does, instead of failing the open with "database is locked".
+        var configuration = configuration()
         configuration.readonly = true
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
