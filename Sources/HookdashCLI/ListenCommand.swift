@@ -56,6 +56,8 @@ struct ListenCommand: AsyncParsableCommand {
                 receiver = try await Receiver.start(port: port, policy: policy, tls: tls, keepsRequests: false) { request in
                     writeLine(formatter.line(for: request))
                 }
+            } catch let error as ReceiverStartError where error.isMissingInput {
+                throw MissingInput(message: error.description)
             } catch {
                 throw IOFailure(message: "cannot listen on 127.0.0.1:\(port): \(error)")
             }

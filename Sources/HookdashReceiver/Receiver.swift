@@ -45,7 +45,22 @@ public final class Receiver: Sendable {
     ) async throws -> Receiver {
         let sslContext = try tls.map(makeSSLContext)
         let state = ReceiverState(policy: policy, keepsRequests: keepsRequests, onRequest: onRequest)
-        let channel = try await ServerBootstrap(group: group)
+        let channel: Channel
+        do {
+            channel = try await bind(host: host, port: port, sslContext: sslContext, state: state, group: group)
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw ReceiverStartError.portInUse(port)
+        } catch let error as IOError where error.errnoCode == EACCES {
+            throw ReceiverStartError.portNeedsPrivileges(port)
+        }
+        let boundPort = channel.localAddress?.port ?? port
+        return Receiver(host: host, port: boundPort, usesTLS: sslContext != nil, serverChannel: channel, state: state)
+    }
+
+    private static func bind(
+        host: String, port: Int, sslContext: NIOSSLContext?, state: ReceiverState, group: EventLoopGroup
+    ) async throws -> Channel {
+        try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 512)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -61,13 +76,21 @@ public final class Receiver: Sendable {
             }
             .bind(host: host, port: port)
             .get()
-        let boundPort = channel.localAddress?.port ?? port
-        return Receiver(host: host, port: boundPort, usesTLS: sslContext != nil, serverChannel: channel, state: state)
     }
 
     private static func makeSSLContext(_ files: ReceiverTLSFiles) throws -> NIOSSLContext {
-        let chain = try NIOSSLCertificate.fromPEMFile(files.certificatePath)
-        let key = try NIOSSLPrivateKey(file: files.privateKeyPath, format: .pem)
+        let chain: [NIOSSLCertificate]
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(files.certificatePath)
+        } catch {
+            throw ReceiverStartError.unreadableCertificate(path: files.certificatePath, reason: "\(error)")
+        }
+        let key: NIOSSLPrivateKey
+        do {
+            key = try NIOSSLPrivateKey(file: files.privateKeyPath, format: .pem)
+        } catch {
+            throw ReceiverStartError.unreadablePrivateKey(path: files.privateKeyPath, reason: "\(error)")
+        }
         let configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         return try NIOSSLContext(configuration: configuration)
@@ -100,6 +123,35 @@ public final class Receiver: Sendable {
         try? await serverChannel.close()
         for channel in state.takeOpenChannels() {
             try? await channel.close()
+        }
+    }
+}
+
+/// Why a receiver could not start, in words a person can act on.
+public enum ReceiverStartError: Error, Equatable, CustomStringConvertible {
+    case portInUse(Int)
+    case portNeedsPrivileges(Int)
+    case unreadableCertificate(path: String, reason: String)
+    case unreadablePrivateKey(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .portInUse(let port):
+            "port \(port) is already in use by another program; pick another with --port N (0 picks a free one)"
+        case .portNeedsPrivileges(let port):
+            "port \(port) needs administrator rights; use a port above 1023"
+        case .unreadableCertificate(let path, let reason):
+            "cannot read the certificate \(path) (a PEM file is expected): \(reason)"
+        case .unreadablePrivateKey(let path, let reason):
+            "cannot read the private key \(path) (a PEM file is expected): \(reason)"
+        }
+    }
+
+    /// A named file could not be used (as opposed to the port).
+    public var isMissingInput: Bool {
+        switch self {
+        case .unreadableCertificate, .unreadablePrivateKey: true
+        case .portInUse, .portNeedsPrivileges: false
         }
     }
 }

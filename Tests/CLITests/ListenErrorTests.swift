@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `hookdash listen` that cannot start says why in words and exits at once.
+@Suite("CLI: listen refusals")
+struct ListenErrorTests {
+    /// A listening TCP socket on a free loopback port, held by this test process.
+    final class BusyPort {
+        let descriptor: Int32
+        let port: Int
+
+        init() throws {
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            self.descriptor = descriptor
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = 0
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+            }
+            guard bound == 0, listen(descriptor, 1) == 0 else {
+                close(descriptor)
+                throw POSIXError(.EADDRINUSE)
+            }
+            _ = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+            }
+            port = Int(UInt16(bigEndian: address.sin_port))
+        }
+
+        deinit { close(descriptor) }
+    }
+
+    /// Runs `hookdash ARGS` under `timeout`, so a receiver that starts instead of refusing
+    /// fails the test (exit 124) rather than hanging it.
+    func listenFor(seconds: Int = 10, _ arguments: [String]) throws -> CLIResult {
+        try CLIHarness.runProgram("/usr/bin/timeout", [String(seconds), CLIHarness.binary, "listen"] + arguments)
+    }
+
+    @Test("a port in use is named, with what to do, exit 74")
+    func portInUse() throws {
+        let busy = try BusyPort()
+        let result = try listenFor(["--port", String(busy.port)])
+        #expect(result.status == 74)
+        #expect(result.stderr.contains("port \(busy.port) is already in use"), "\(result.stderr)")
+        #expect(result.stderr.contains("--port"))
+    }
+
+    @Test("a missing or broken certificate or key names the file, exit 66")
+    func unreadableCertificate() throws {
+        let sandbox = try Sandbox()
+        let junk = sandbox.write("junk.pem", "not a certificate\n")
+        let missing = sandbox.folder + "/missing.pem"
+
+        let noCertificate = try listenFor(["--port", "0", "--cert", missing, "--key", junk])
+        #expect(noCertificate.status == 66)
+        #expect(noCertificate.stderr.contains("cannot read the certificate \(missing)"), "\(noCertificate.stderr)")
+
+        let brokenCertificate = try listenFor(["--port", "0", "--cert", junk, "--key", junk])
+        #expect(brokenCertificate.status == 66)
+        #expect(brokenCertificate.stderr.contains("cannot read the certificate \(junk)"), "\(brokenCertificate.stderr)")
+    }
+}
