@@ -41,6 +41,11 @@ struct EmitCommand: ParsableCommand {
                 }
                 raw = data
             } else {
+                // Typed by hand, the body would otherwise look like a hang.
+                if isatty(STDIN_FILENO) == 1 {
+                    FileHandle.standardError.write(Data(
+                        "hookdash: type the JSON body, then Ctrl-D on a line of its own (or pass --file BODY.json)\n".utf8))
+                }
                 raw = FileHandle.standardInput.readDataToEndOfFile()
             }
             guard let body = DeliveryEnvelope.objectBody(raw) else {

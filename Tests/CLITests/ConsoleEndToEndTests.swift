@@ -264,3 +264,19 @@ struct ConsoleEndToEndTests {
         #expect(try String(contentsOfFile: before, encoding: .utf8) == String(contentsOfFile: after, encoding: .utf8))
     }
 }
+
+@Suite("CLI: emit on a terminal", .serialized)
+struct EmitOnTerminalTests {
+    @Test("typing the body by hand: emit says how to end it, then queues it")
+    func typedBody() throws {
+        let sandbox = try Sandbox()
+        let created = try sandbox.run(["webhooks", "create", "--name", "Jobs", "--url", "https://example.com/hooks", "--event", "job.status"])
+        #expect(created.status == 0, "\(created.stderr)")
+        let session = try TmuxSession(width: 100, height: 20, command: "\(CLIHarness.binary) --db \(sandbox.db) emit job.status; sleep 30")
+        try session.waitFor("Ctrl-D")
+        try session.type(#"{"jobId":"job_7","status":"RUNNING"}"#)
+        try session.keys("Enter", "C-d")
+        try session.waitFor("Queued message")
+        #expect(try session.screen().contains("1 delivery"))
+    }
+}
