@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HookdashDomain
 import HookdashStore
 
 struct DeliveriesCommand: ParsableCommand {
@@ -59,7 +60,7 @@ struct DeliveriesListCommand: ParsableCommand {
             }
             print("ID                                    EVENT         STATUS     TRIES  LAST")
             for delivery in deliveries {
-                let last = delivery.lastStatusCode.map { "HTTP \($0)" } ?? delivery.lastError ?? "-"
+                let last = delivery.lastStatusCode.map { "HTTP \($0)" } ?? delivery.lastError.map { TerminalSafe.text($0) } ?? "-"
                 let padded = { (text: String, width: Int) in text.padding(toLength: width, withPad: " ", startingAt: 0) }
                 print("\(delivery.id)  \(padded(delivery.eventType, 12))  \(padded(delivery.status.rawValue, 9))  "
                     + "\(padded(String(delivery.attemptCount), 5))  \(last)")
@@ -127,13 +128,16 @@ struct DeliveriesShowCommand: ParsableCommand {
                 for header in attempt.requestHeaders { print("  > \(header.name): \(header.value)") }
                 if let status = attempt.responseStatus {
                     print("  < HTTP \(status)")
-                    for header in attempt.responseHeaders { print("  < \(header.name): \(header.value)") }
+                    // The endpoint wrote these: shown, never obeyed by the terminal.
+                    for header in attempt.responseHeaders {
+                        print("  < \(TerminalSafe.text(header.name)): \(TerminalSafe.text(header.value))")
+                    }
                     if let responseBody = attempt.responseBody, !responseBody.isEmpty {
-                        print("  < \(String(decoding: responseBody, as: UTF8.self))")
+                        print("  < \(TerminalSafe.text(String(decoding: responseBody, as: UTF8.self), keepingLineBreaks: true))")
                     }
                 }
                 if let errorClass = attempt.errorClass {
-                    print("  ! \(errorClass.rawValue): \(attempt.errorText ?? "")")
+                    print("  ! \(errorClass.rawValue): \(TerminalSafe.text(attempt.errorText ?? ""))")
                 }
             }
         }

@@ -69,7 +69,8 @@ struct TestOutcome {
         if attempt.succeeded {
             return "✓ \(eventType): HTTP \(attempt.responseStatus ?? 0) in \(attempt.durationMilliseconds) ms"
         }
-        let reason = attempt.errorText ?? "HTTP \(attempt.responseStatus ?? 0)"
+        // Error texts can quote the endpoint (a redirect's Location).
+        let reason = attempt.errorText.map { TerminalSafe.text($0) } ?? "HTTP \(attempt.responseStatus ?? 0)"
         return "✗ \(eventType): \(reason) (\(attempt.durationMilliseconds) ms)"
     }
 

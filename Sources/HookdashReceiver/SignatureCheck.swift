@@ -1,5 +1,6 @@
 import Foundation
 import HookdashCrypto
+import HookdashDomain
 
 /// The outcome of checking a request's Standard Webhooks signature.
 public enum SignatureCheck: Sendable, Equatable {
@@ -65,10 +66,11 @@ public struct ListenLineFormatter: Sendable {
         let check = SignatureCheck.check(request, verifier: verifier)
         var signature = "signature \(check.symbol)"
         if case .invalid(let reason) = check { signature += " (\(reason))" }
-        return [
+        // Whoever sent the request chose the path, event and message id.
+        return TerminalSafe.text([
             Self.clock(request.receivedAt), request.method, request.path, "→ \(request.answeredStatus)",
             event, messageID, liveMode, signature,
-        ].joined(separator: "  ")
+        ].joined(separator: "  "))
     }
 
     private static func clock(_ date: Date) -> String {

@@ -112,6 +112,15 @@ import Testing
         #expect(formatter.line(for: forged).contains("✗"))
         #expect(formatter.line(for: request([("webhook-id", "m-1")])).contains("absent"))
     }
+
+    @Test func listenLineShowsASendersEscapeSequencesInsteadOfSendingThem() {
+        // JSON may carry any control character escaped; decoded, it would reach the terminal.
+        let body = Array(#"{"event":"\u001b[2Jjob.status","messageId":"m-\u001b]0;owned\u0007","liveMode":true}"#.utf8)
+        let line = ListenLineFormatter(secret: nil).line(for: RecordedRequest(
+            method: "POST", path: "/hooks", headers: [], body: body, receivedAt: Date(), answeredStatus: 200))
+        #expect(!line.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+        #expect(line.contains("^[[2Jjob.status") && line.contains("m-^[]0;owned^G"))
+    }
 }
 
 struct PlainResponse {
