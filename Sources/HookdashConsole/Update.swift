@@ -603,19 +603,28 @@ enum AttemptText {
         var lines: [String] = []
         lines.append("Message  \(delivery.messageID)\(delivery.liveMode ? "" : "  (test)")")
         let result = attempt.statusCode.map { "HTTP \($0)" } ?? "no response"
-        lines.append("Result   \(result) in \(attempt.durationMilliseconds) ms" + (attempt.error.map { " — \($0)" } ?? ""))
+        lines.append("Result   \(result) in \(attempt.durationMilliseconds) ms"
+            + (attempt.error.map { " — \(TerminalSafe.text($0))" } ?? ""))
         lines.append("")
         lines.append("── Request ──")
         lines += attempt.requestHeaders.map { "\($0.0): \($0.1)" }
         lines.append("")
-        lines += attempt.requestBody.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines += bodyLines(attempt.requestBody)
         lines.append("")
         lines.append("── Response ──")
         if let status = attempt.statusCode { lines.append("Status: \(status)") }
-        lines += attempt.responseHeaders.map { "\($0.0): \($0.1)" }
+        // The endpoint wrote the rest: control characters are shown (^[), not dropped.
+        lines += attempt.responseHeaders.map { "\(TerminalSafe.text($0.0)): \(TerminalSafe.text($0.1))" }
         lines.append("")
-        lines += attempt.responseBody.isEmpty ? ["(empty body)"]
-            : attempt.responseBody.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines += attempt.responseBody.isEmpty ? ["(empty body)"] : bodyLines(attempt.responseBody)
         return lines
+    }
+
+    /// CRLF, CR and LF all end a line (a Swift Character holds "\r\n" whole, so splitting on
+    /// "\n" alone left CRLF bodies on one line); tabs become spaces the grid can draw.
+    static func bodyLines(_ body: String) -> [String] {
+        body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { line in
+            TerminalSafe.text(line.replacingOccurrences(of: "\t", with: "    "))
+        }
     }
 }
