@@ -237,11 +237,15 @@ struct WebhookRow: Codable, FetchableRecord, PersistableRecord {
             createdAt: Self.date(createdAt), updatedAt: Self.date(updatedAt), version: version)
     }
 
-    /// Every webhook stores one of a handful of lists; splitting by Character was two thirds
-    /// of `list()` with 10,000 webhooks, so known lists come from a table.
+    /// The one reader of the `events` column, for the dashboard and for fan-out. Every
+    /// webhook stores one of a handful of lists; splitting by Character was two thirds of
+    /// `list()` with 10,000 webhooks, so known lists come from a table. Anything else (a list
+    /// edited by hand: spaces after commas, or a JSON array) is split on those characters.
     static func events(_ column: String) -> [EventType] {
         if let known = knownEventLists[column] { return known }
-        return column.utf8.split(separator: UInt8(ascii: ",")).compactMap { EventType(rawValue: String(decoding: $0, as: UTF8.self)) }
+        let separators: Set<UInt8> = [UInt8(ascii: ","), UInt8(ascii: " "), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "\"")]
+        return column.utf8.split(whereSeparator: separators.contains)
+            .compactMap { EventType(rawValue: String(decoding: $0, as: UTF8.self)) }
     }
 
     private static let knownEventLists: [String: [EventType]] = {
