@@ -64,14 +64,18 @@ struct TestOutcome {
 
     var succeeded: Bool { attempt?.succeeded ?? false }
 
+    /// Why an attempt failed: the error, else the status that was not 2xx.
+    var failureReason: String? {
+        attempt.flatMap { $0.succeeded ? nil : $0.errorText ?? "HTTP \($0.responseStatus ?? 0)" }
+    }
+
     var line: String {
         guard let attempt else { return "\(deliveryID): not attempted (another worker holds it)" }
         if attempt.succeeded {
             return "✓ \(eventType): HTTP \(attempt.responseStatus ?? 0) in \(attempt.durationMilliseconds) ms"
         }
         // Error texts can quote the endpoint (a redirect's Location).
-        let reason = attempt.errorText.map { TerminalSafe.text($0) } ?? "HTTP \(attempt.responseStatus ?? 0)"
-        return "✗ \(eventType): \(reason) (\(attempt.durationMilliseconds) ms)"
+        return "✗ \(eventType): \(TerminalSafe.text(failureReason ?? "")) (\(attempt.durationMilliseconds) ms)"
     }
 
     var json: JSONValue {
@@ -82,7 +86,7 @@ struct TestOutcome {
             ("status", attempt?.responseStatus.map(JSONValue.integer) ?? .null),
             ("durationMs", attempt.map { .integer($0.durationMilliseconds) } ?? .null),
             ("errorClass", attempt?.errorClass.map { .string($0.rawValue) } ?? .null),
-            ("error", attempt.flatMap { $0.succeeded ? nil : $0.errorText ?? "HTTP \($0.responseStatus ?? 0)" }.map(JSONValue.string) ?? .null),
+            ("error", failureReason.map(JSONValue.string) ?? .null),
         ])
     }
 }
