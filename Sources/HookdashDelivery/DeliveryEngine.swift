@@ -266,11 +266,18 @@ enum Endpoint {
         return key
     }
 
+    /// "host:port", for messages about the endpoint.
+    static func authority(_ url: String) -> String {
+        let key = key(url)
+        return key.range(of: "://").map { String(key[$0.upperBound...]) } ?? key
+    }
+
     private static func parse(_ url: String) -> String {
         guard let components = URLComponents(string: url) else { return url }
         let scheme = components.scheme?.lowercased() ?? ""
         let port = components.port ?? (scheme == "http" ? 80 : 443)
-        return "\(scheme)://\(components.host?.lowercased() ?? ""):\(port)"
+        let host = components.host?.lowercased() ?? ""
+        return "\(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port)"
     }
 }
 

@@ -74,7 +74,8 @@ struct DeliverySender: Sendable {
                 ? RetrySchedule.parseRetryAfter(response.headers.first(name: "retry-after"), now: Date()) : nil
             return finish(status: status, responseHeaders: responseHeaders, body: body, retryAfter: retryAfter)
         } catch {
-            return finish(error: Self.classify(error))
+            let failure = AttemptFailure(error, endpoint: Endpoint.authority(delivery.url), configuration: configuration)
+            return finish(error: (failure.errorClass, failure.text))
         }
     }
 
@@ -146,27 +147,5 @@ struct DeliverySender: Sendable {
             if seen > 1 << 20 { break }
         }
         return kept
-    }
-
-    static func classify(_ error: Error) -> (AttemptErrorClass, String) {
-        let text = String(describing: error)
-        let lowered = text.lowercased()
-        if let clientError = error as? HTTPClientError {
-            switch clientError {
-            case .connectTimeout, .readTimeout, .deadlineExceeded, .writeTimeout:
-                return (.timeout, "timed out (\(text))")
-            default: break
-            }
-        }
-        if error is NIOSSLError || lowered.contains("ssl") || lowered.contains("certificate")
-            || lowered.contains("handshake") {
-            return (.tls, "TLS failure: \(text)")
-        }
-        if lowered.contains("refused") { return (.refused, "connection refused: \(text)") }
-        if lowered.contains("timeout") || lowered.contains("timed out") || lowered.contains("deadline") {
-            return (.timeout, "timed out: \(text)")
-        }
-        if lowered.contains("resolve") || lowered.contains("dns") { return (.dns, text) }
-        return (.other, text)
     }
 }

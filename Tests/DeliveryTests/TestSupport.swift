@@ -62,12 +62,13 @@ struct TestCertificate {
     let certificatePath: String
     let keyPath: String
 
-    init(in folder: URL) throws {
-        certificatePath = folder.appendingPathComponent("cert.pem").path
-        keyPath = folder.appendingPathComponent("key.pem").path
+    /// `names` is the certificate's subjectAltName list.
+    init(in folder: URL, names: String = "DNS:localhost,IP:127.0.0.1", file: String = "cert") throws {
+        certificatePath = folder.appendingPathComponent("\(file).pem").path
+        keyPath = folder.appendingPathComponent("\(file)-key.pem").path
         let status = try runProcess("/usr/bin/openssl", [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
-            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=hookdash test",
+            "-addext", "subjectAltName=\(names)",
             "-keyout", keyPath, "-out", certificatePath, "-days", "2",
         ])
         guard status == 0 else { throw TestFailure("openssl req failed with \(status)") }

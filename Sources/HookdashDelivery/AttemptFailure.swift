@@ -1,0 +1,104 @@
+import AsyncHTTPClient
+import Foundation
+import HookdashStore
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// Why an attempt got no usable answer, in the operator's words: what happened at which
+/// endpoint and, when there is one, what to do about it. The libraries' own texts name their
+/// internals ("HTTPClientError.remoteConnectionClosed", "invalid constant string", a
+/// BoringSSL error with a source path) and say nothing a person can act on.
+struct AttemptFailure: Equatable {
+    let errorClass: AttemptErrorClass
+    let text: String
+
+    /// `endpoint` is "host:port" as the request went out.
+    init(_ error: Error, endpoint: String, configuration: DeliveryConfiguration) {
+        if let clientError = error as? HTTPClientError {
+            self = Self.describe(clientError, endpoint: endpoint, configuration: configuration)
+        } else if let ioError = error as? IOError {
+            self = Self.describe(errno: ioError.errnoCode, endpoint: endpoint, fallback: ioError)
+        } else if let parserError = error as? HTTPParserError {
+            self = parserError == .invalidEOFState
+                ? Self(.http, "the answer from \(endpoint) was cut off before its end")
+                : Self(.http, "\(endpoint) answered with something that is not HTTP/1.1 (\(parserError))")
+        } else if let sslError = error as? NIOSSLError {
+            self = Self.describe(sslError, endpoint: endpoint)
+        } else if let extraError = error as? NIOSSLExtraError, extraError == .failedToValidateHostname {
+            self = Self(.tls, "TLS: the certificate of \(endpoint) is issued for another name")
+        } else if let resolution = error as? ResolutionError {
+            self = Self(.dns, resolution.description)
+        } else {
+            self = Self(.other, String(describing: error))
+        }
+    }
+
+    private init(_ errorClass: AttemptErrorClass, _ text: String) {
+        self.errorClass = errorClass
+        self.text = text
+    }
+
+    private static func describe(
+        _ error: HTTPClientError, endpoint: String, configuration: DeliveryConfiguration
+    ) -> AttemptFailure {
+        switch error {
+        case .connectTimeout:
+            Self(.timeout, "could not connect to \(endpoint) within \(seconds(configuration.connectTimeout))")
+        case .tlsHandshakeTimeout:
+            Self(.timeout, "TLS: \(endpoint) did not finish the handshake in time")
+        case .deadlineExceeded, .readTimeout, .writeTimeout:
+            Self(.timeout, "no answer from \(endpoint) within \(seconds(configuration.requestTimeout))")
+        case .remoteConnectionClosed:
+            Self(.other, "\(endpoint) closed the connection without answering")
+        case .bodyLengthMismatch:
+            Self(.http, "the answer from \(endpoint) was cut off before its end")
+        case .uncleanShutdown:
+            Self(.tls, "TLS: \(endpoint) closed the connection without ending TLS")
+        default:
+            Self(.other, "\(endpoint): \(error)")
+        }
+    }
+
+    private static func describe(errno code: Int32, endpoint: String, fallback: IOError) -> AttemptFailure {
+        switch code {
+        case ECONNREFUSED: Self(.refused, "connection refused by \(endpoint) (nothing is listening there)")
+        case ECONNRESET: Self(.other, "\(endpoint) reset the connection before answering")
+        case ENETUNREACH, EHOSTUNREACH: Self(.other, "\(endpoint) is unreachable from this machine")
+        case ETIMEDOUT: Self(.timeout, "could not connect to \(endpoint) (timed out)")
+        default: Self(.other, "\(endpoint): \(String(cString: strerror(code)))")
+        }
+    }
+
+    private static func describe(_ error: NIOSSLError, endpoint: String) -> AttemptFailure {
+        guard case .handshakeFailed(let underlying) = error else {
+            return Self(.tls, "TLS with \(endpoint) failed (\(error))")
+        }
+        let reason = openSSLReason(String(describing: underlying))
+        switch reason {
+        case "CERTIFICATE_VERIFY_FAILED":
+            // A name mismatch arrives as NIOSSLExtraError.failedToValidateHostname instead.
+            return Self(.tls, "TLS: the certificate of \(endpoint) is not trusted (unknown CA, self-signed or "
+                + "expired); trust a private CA with --ca-file PEM")
+        case "WRONG_VERSION_NUMBER":
+            return Self(.tls, "TLS: \(endpoint) did not answer in TLS (is it a plain http:// endpoint?)")
+        case let reason?:
+            return Self(.tls, "TLS handshake with \(endpoint) failed (\(reason))")
+        case nil:
+            return Self(.tls, "TLS handshake with \(endpoint) failed")
+        }
+    }
+
+    /// BoringSSL describes an error as "error:1000007d:SSL routines:OPENSSL_internal:REASON at
+    /// /path/file.cc:320"; the REASON is the part worth showing.
+    static func openSSLReason(_ description: String) -> String? {
+        guard let marker = description.range(of: "OPENSSL_internal:", options: .backwards) else { return nil }
+        let reason = description[marker.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+        return reason.isEmpty ? nil : String(reason)
+    }
+
+    private static func seconds(_ duration: Duration) -> String {
+        let (whole, fraction) = duration.components
+        return fraction == 0 ? "\(whole) s" : String(format: "%.1f s", Double(whole) + Double(fraction) / 1e18)
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import HookdashReceiver
+import HookdashStore
+import Testing
+@testable import HookdashDelivery
+
+/// What an operator reads when an endpoint misbehaves: a sentence naming the endpoint and
+/// what it did (and what to do, when there is something), never the HTTP or TLS library's
+/// internals. Each case is a real loopback server misbehaving in that way.
+@Suite struct FailureTextTests {
+    /// One attempt through the engine to `url`; its stored attempt.
+    func attempt(to url: String, configure: (inout DeliveryConfiguration) -> Void = { _ in }) async throws -> AttemptRecord {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        try database.addWebhook(url: url)
+        let emitted = try database.emit()
+        var configuration = devConfiguration()
+        configure(&configuration)
+        let engine = DeliveryEngine(queue: database.queue, configuration: configuration)
+        await engine.processDue()
+        await engine.shutdown()
+        return try #require(try database.queue.attempts(deliveryID: emitted.deliveryIDs[0]).first)
+    }
+
+    func expectReadable(_ text: String?) {
+        let text = text ?? ""
+        for leaked in ["HTTPClientError", "errno", "NIOSSL", "BoringSSL", ".build/", "descriptor", "constant string"] {
+            #expect(!text.contains(leaked), "\(text)")
+        }
+    }
+
+    func misbehaving(_ behaviour: MisbehavingServer.Behaviour) async throws -> (AttemptRecord, port: Int) {
+        let server = try await MisbehavingServer.start(behaviour)
+        let attempt = try await attempt(to: server.url) { $0.requestTimeout = .milliseconds(500) }
+        await server.stop()
+        return (attempt, server.port)
+    }
+
+    @Test func refused() async throws {
+        let port = try ClosedPort()
+        defer { port.close() }
+        let attempt = try await attempt(to: "http://127.0.0.1:\(port.number)/hooks")
+        #expect(attempt.errorClass == .refused)
+        #expect(attempt.errorText == "connection refused by 127.0.0.1:\(port.number) (nothing is listening there)")
+    }
+
+    @Test func closedWithoutAnswer() async throws {
+        let (attempt, port) = try await misbehaving(.closeWithoutAnswer)
+        #expect(attempt.errorText == "127.0.0.1:\(port) closed the connection without answering")
+        #expect(attempt.errorClass == .other)
+    }
+
+    @Test func notHTTP() async throws {
+        let (attempt, port) = try await misbehaving(.notHTTP)
+        #expect(attempt.errorClass == .http)
+        #expect(attempt.errorText?.hasPrefix("127.0.0.1:\(port) answered with something that is not HTTP/1.1") == true)
+    }
+
+    @Test func reset() async throws {
+        let (attempt, port) = try await misbehaving(.reset)
+        #expect(attempt.errorText == "127.0.0.1:\(port) reset the connection before answering")
+        expectReadable(attempt.errorText)
+    }
+
+    @Test func cutOffBody() async throws {
+        let (attempt, port) = try await misbehaving(.cutOffBody)
+        #expect(attempt.errorClass == .http)
+        #expect(attempt.errorText == "the answer from 127.0.0.1:\(port) was cut off before its end")
+    }
+
+    @Test func noAnswerInTime() async throws {
+        let (attempt, port) = try await misbehaving(.silent)
+        #expect(attempt.errorClass == .timeout)
+        #expect(attempt.errorText == "no answer from 127.0.0.1:\(port) within 0.5 s")
+    }
+
+    @Test func untrustedCertificateSaysHowToTrustIt() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hookdash-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let certificate = try TestCertificate(in: folder)
+        let receiver = try await Receiver.start(tls: certificate.receiverFiles)
+        let attempt = try await attempt(to: receiver.url(hostName: "localhost"))
+        await receiver.stop()
+        #expect(attempt.errorClass == .tls)
+        #expect(attempt.errorText?.hasPrefix("TLS: the certificate of localhost:\(receiver.port) is not trusted") == true)
+        #expect(attempt.errorText?.contains("--ca-file") == true)
+        expectReadable(attempt.errorText)
+    }
+
+    @Test func certificateForAnotherName() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hookdash-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let certificate = try TestCertificate(in: folder, names: "DNS:other.example")
+        let receiver = try await Receiver.start(tls: certificate.receiverFiles)
+        let attempt = try await attempt(to: receiver.url(hostName: "localhost")) {
+            $0.caFilePath = certificate.certificatePath
+        }
+        await receiver.stop()
+        #expect(attempt.errorClass == .tls)
+        #expect(attempt.errorText == "TLS: the certificate of localhost:\(receiver.port) is issued for another name")
+    }
+
+    @Test func httpsToAPlainServer() async throws {
+        let server = try await MisbehavingServer.start(.notHTTP)
+        let attempt = try await attempt(to: "https://127.0.0.1:\(server.port)/hooks")
+        await server.stop()
+        #expect(attempt.errorClass == .tls)
+        #expect(attempt.errorText == "TLS: 127.0.0.1:\(server.port) did not answer in TLS (is it a plain http:// endpoint?)")
+    }
+
+    @Test func openSSLReasonIsTheNameAfterTheLibraryPrefix() {
+        let text = "sslError([Error: 268435703 error:100000f7:SSL routines:OPENSSL_internal:WRONG_VERSION_NUMBER at /x/tls_record.cc:127])"
+        #expect(AttemptFailure.openSSLReason(text) == "WRONG_VERSION_NUMBER")
+        #expect(AttemptFailure.openSSLReason("something else") == nil)
+    }
+}

@@ -1,0 +1,73 @@
+import NIOCore
+import NIOPosix
+
+/// A loopback TCP server that meets every request with one kind of bad behaviour real
+/// endpoints show: hanging up, answering in another protocol, resetting, cutting the answer
+/// short, or never answering.
+final class MisbehavingServer: Sendable {
+    enum Behaviour: Sendable {
+        case closeWithoutAnswer, notHTTP, reset, cutOffBody, silent
+    }
+
+    let port: Int
+    private let channel: Channel
+
+    private init(channel: Channel) {
+        self.channel = channel
+        port = channel.localAddress?.port ?? 0
+    }
+
+    static func start(_ behaviour: Behaviour) async throws -> MisbehavingServer {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(MisbehavingHandler(behaviour: behaviour))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        return MisbehavingServer(channel: channel)
+    }
+
+    var url: String { "http://127.0.0.1:\(port)/hooks" }
+
+    func stop() async {
+        try? await channel.close()
+    }
+}
+
+private final class MisbehavingHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    let behaviour: MisbehavingServer.Behaviour
+    private var answered = false
+
+    init(behaviour: MisbehavingServer.Behaviour) {
+        self.behaviour = behaviour
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !answered else { return }
+        answered = true
+        switch behaviour {
+        case .closeWithoutAnswer:
+            context.close(promise: nil)
+        case .notHTTP:
+            writeThenClose("HELLO THERE\r\n\r\n", context)
+        case .reset:
+            // Linger 0: close sends RST instead of FIN.
+            let channel = context.channel
+            guard let socket = channel as? SocketOptionProvider else { return channel.close(promise: nil) }
+            socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
+        case .cutOffBody:
+            writeThenClose("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nonly ten b", context)
+        case .silent:
+            break
+        }
+    }
+
+    private func writeThenClose(_ text: String, _ context: ChannelHandlerContext) {
+        let channel = context.channel
+        channel.writeAndFlush(channel.allocator.buffer(string: text)).whenComplete { _ in channel.close(promise: nil) }
+    }
+}
