@@ -464,9 +464,13 @@ struct Painter {
     static func result(of delivery: DeliveryRow, now: Date) -> String {
         var parts: [String] = []
         if let code = delivery.lastStatusCode { parts.append("HTTP \(code)") }
-        if let error = delivery.lastError, delivery.status != .delivered { parts.append(error) }
+        // Before the error, which is often longer than the column: when it tries again is
+        // what a person watching a failing endpoint wants to see.
         if delivery.status == .pending, let next = delivery.nextAttemptAt, delivery.attemptCount > 0 {
             parts.append("retry " + RelativeTime.describeFuture(next, from: now))
+        }
+        if let error = delivery.lastError, delivery.status != .delivered, error != parts.first {
+            parts.append(error)
         }
         if parts.isEmpty { return delivery.status == .delivered ? "ok" : "—" }
         return parts.joined(separator: " · ")

@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+@testable import HookdashConsole
+
+/// The "Result" column of a delivery: when it retries comes before the error (which is often
+/// wider than the column), and an HTTP status is said once.
+@Suite struct DeliveryResultTests {
+    let now = Fixtures.now
+
+    func row(
+        _ status: DeliveryRow.Status, code: Int? = nil, error: String? = nil, attempts: Int = 1, retryIn: TimeInterval? = nil
+    ) -> DeliveryRow {
+        DeliveryRow(
+            id: "d", event: "job.status", messageID: "m", status: status, attemptCount: attempts,
+            lastStatusCode: code, lastError: error, createdAt: now.addingTimeInterval(-60),
+            nextAttemptAt: retryIn.map { now.addingTimeInterval($0) })
+    }
+
+    @Test func aRetryingNetworkFailureSaysWhenItRetriesFirst() {
+        let delivery = row(.pending, error: "connection refused by 127.0.0.1:8799 (nothing is listening there)", retryIn: 298)
+        #expect(Painter.result(of: delivery, now: now)
+            == "retry in 4m · connection refused by 127.0.0.1:8799 (nothing is listening there)")
+    }
+
+    @Test func aRetryingHTTPErrorNamesItsStatusOnce() {
+        // The store keeps "HTTP 503" as the last error of an answered attempt.
+        let delivery = row(.pending, code: 503, error: "HTTP 503", retryIn: 5)
+        #expect(Painter.result(of: delivery, now: now) == "HTTP 503 · retry in 5s")
+    }
+
+    @Test func finishedDeliveries() {
+        #expect(Painter.result(of: row(.delivered, code: 200), now: now) == "HTTP 200")
+        #expect(Painter.result(of: row(.failed, code: 500, error: "HTTP 500", attempts: 8), now: now) == "HTTP 500")
+        #expect(Painter.result(of: row(.failed, error: "no answer from example.com:443 within 15 s", attempts: 8), now: now)
+            == "no answer from example.com:443 within 15 s")
+        #expect(Painter.result(of: row(.pending, attempts: 0, retryIn: 0), now: now) == "—")
+    }
+}
