@@ -326,15 +326,18 @@ final class EffectRunner: @unchecked Sendable {
                 switch kind {
                 case .jobSucceeds, .jobFails:
                     var job = SimulatedJob(taskCount: 2, now: Date())
+                    var queued = 0
                     for step in job.steps(failing: kind == .jobFails) {
                         if step.index > 0 { try await Task.sleep(for: .milliseconds(400)) }
                         job.apply(step, at: Date())
                         let result = try queue.enqueue(NewMessage(
                             eventType: DeliverySamples.jobStatus, liveMode: true, body: job.body(), createdAt: Date()))
+                        queued += result.deliveryIDs.count
                         // Kick the engine without waiting: a slow endpoint must not hold up the demo.
                         Task { _ = await engine.processDue(onlyIDs: result.deliveryIDs) }
                     }
-                    post(.notify(.success, "Demo job finished: \(kind == .jobFails ? "FAILED" : "SUCCEEDED")"))
+                    let outcome = kind == .jobFails ? "FAILED" : "SUCCEEDED"
+                    post(Self.simulated("Demo job finished: \(outcome)", queued: queued, event: DeliverySamples.jobStatus))
                 case .orderFulfilled, .orderFails:
                     let now = Date()
                     let status = kind == .orderFails ? "FAILED" : "FULFILLED"
@@ -343,12 +346,19 @@ final class EffectRunner: @unchecked Sendable {
                     let result = try queue.enqueue(NewMessage(
                         eventType: DeliverySamples.orderStatus, liveMode: true, body: body, createdAt: now))
                     Task { _ = await engine.processDue(onlyIDs: result.deliveryIDs) }
-                    post(.notify(.success, "Demo order \(status): \(result.deliveryIDs.count) deliveries"))
+                    post(Self.simulated("Demo order \(status)", queued: result.deliveryIDs.count, event: DeliverySamples.orderStatus))
                 }
             } catch {
                 post(.notify(.failure, "Simulation failed: \(error)"))
             }
         }
+    }
+
+    /// A simulation that reached no webhook says why, instead of seeming to have worked.
+    static func simulated(_ what: String, queued: Int, event: String) -> ConsoleAction {
+        queued == 0
+            ? .notify(.failure, "\(what): no active webhook subscribes to \(event)")
+            : .notify(.success, "\(what): \(Wording.deliveries(queued))")
     }
 
     static func row(_ webhook: Webhook, outcome: DeliveryOutcome?) -> WebhookRow { StoreRows.webhook(webhook, outcome: outcome) }

@@ -116,7 +116,7 @@ struct DeliveriesShowCommand: ParsableCommand {
             print("Delivery \(delivery.id)")
             print("  message   \(delivery.messageID) (\(delivery.eventType), \(delivery.liveMode ? "live" : "test"))")
             print("  webhook   \(delivery.webhookID)")
-            print("  status    \(delivery.status.rawValue) after \(delivery.attemptCount) attempt(s)")
+            print("  status    \(delivery.status.rawValue) after \(Wording.count(delivery.attemptCount, "attempt", "attempts"))")
             if let next = delivery.nextAttemptAt, delivery.status == .pending {
                 print("  next      \(DeliveryEnvelope.iso8601(next))")
             }

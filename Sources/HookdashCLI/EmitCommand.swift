@@ -56,8 +56,7 @@ struct EmitCommand: ParsableCommand {
             if json {
                 printJSON(["messageId": result.messageID, "event": event, "deliveries": result.deliveryIDs])
             } else {
-                let noun = result.deliveryIDs.count == 1 ? "delivery" : "deliveries"
-                print("Queued message \(result.messageID) (\(event)): \(result.deliveryIDs.count) \(noun)")
+                print("Queued message \(result.messageID) (\(event)): \(Wording.deliveries(result.deliveryIDs.count))")
             }
         }
     }

@@ -46,7 +46,7 @@ struct SimulateJobCommand: ParsableCommand {
                 job.apply(step, at: now)
                 let result = try queue.enqueue(
                     NewMessage(eventType: DeliverySamples.jobStatus, liveMode: true, body: job.body(), createdAt: now))
-                print("job.status  \(step.label)  message \(result.messageID)  → \(deliveryCount(result))")
+                print("job.status  \(step.label)  message \(result.messageID)  → \(Wording.deliveries(result.deliveryIDs.count))")
             }
         }
     }
@@ -76,7 +76,7 @@ struct SimulateOrderCommand: ParsableCommand {
                 orderID: orderID, status: status, createdAt: now.addingTimeInterval(-90), updatedAt: now)
             let result = try queue.enqueue(
                 NewMessage(eventType: DeliverySamples.orderStatus, liveMode: true, body: body, createdAt: now))
-            print("order.status  order \(orderID) \(status)  message \(result.messageID)  → \(deliveryCount(result))")
+            print("order.status  order \(orderID) \(status)  message \(result.messageID)  → \(Wording.deliveries(result.deliveryIDs.count))")
         }
     }
 }
@@ -136,8 +136,4 @@ struct SimulatedJob {
             jobID: jobID, projectID: projectID, status: status, startedAt: startedAt, finishedAt: finishedAt,
             tasks: tasks)
     }
-}
-
-private func deliveryCount(_ result: EnqueueResult) -> String {
-    result.deliveryIDs.count == 1 ? "1 delivery" : "\(result.deliveryIDs.count) deliveries"
 }
