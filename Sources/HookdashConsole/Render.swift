@@ -206,7 +206,10 @@ struct Painter {
     mutating func paintDashboard() {
         let rows = state.visibleWebhooks
         let titleY = 2
-        let title = state.hasLoaded ? " Webhooks (\(state.webhookTotal ?? state.webhooks.count))" : " Webhooks"
+        let total = state.webhookTotal ?? state.webhooks.count
+        let title = !state.hasLoaded ? " Webhooks"
+            : state.filter.text.trimmingCharacters(in: .whitespaces).isEmpty ? " Webhooks (\(total))"
+            : " Webhooks (\(rows.count) of \(total))"
         grid.put(title, x: 0, y: titleY, style: theme[.title])
         paintFilterIndicator(y: titleY)
         let columns = dashboardColumns()
