@@ -195,8 +195,7 @@ final class EffectRunner: @unchecked Sendable {
                 lastStamp = stamp
             } else {
                 let stats = try queue.queueStats()
-                next = update(next, .queueUpdated(QueueSummary(
-                    running: queueRunning, inFlight: stats.inFlight, due: stats.due, failed: stats.failed))).0
+                next = update(next, .queueUpdated(StoreRows.queue(stats, running: queueRunning))).0
             }
             for screen in next.screens {
                 switch screen {

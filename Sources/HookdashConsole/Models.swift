@@ -57,12 +57,16 @@ public struct QueueSummary: Equatable, Sendable {
     public var running: Bool
     public var inFlight: Int
     public var due: Int
+    /// Pending deliveries waiting for a later retry: without them a dead endpoint's backlog
+    /// would be invisible in the header.
+    public var waiting: Int
     public var failed: Int
 
-    public init(running: Bool = false, inFlight: Int = 0, due: Int = 0, failed: Int = 0) {
+    public init(running: Bool = false, inFlight: Int = 0, due: Int = 0, waiting: Int = 0, failed: Int = 0) {
         self.running = running
         self.inFlight = inFlight
         self.due = due
+        self.waiting = waiting
         self.failed = failed
     }
 }

@@ -81,8 +81,10 @@ struct Painter {
         let style = theme[.header]
         grid.fill(Rect(x: 0, y: 0, width: width, height: 1), style: style)
         let queue = state.queue
-        let queueText = (queue.running ? "● queue running" : "○ queue stopped")
-            + "  \(queue.inFlight) in flight  \(queue.due) due  \(queue.failed) failed "
+        // Below 100 columns the database path needs the room more than the word "queue".
+        let noun = width >= 100 ? "queue " : ""
+        let queueText = (queue.running ? "● \(noun)running" : "○ \(noun)stopped")
+            + "  \(queue.inFlight) in flight  \(queue.due) due  \(queue.waiting) waiting  \(queue.failed) failed "
         let queueWidth = TextWidth.of(queueText)
         let left = " hookdash │ "
         grid.put(left, x: 0, y: 0, style: style)

@@ -28,6 +28,12 @@ public enum StoreRows {
         }
     }
 
+    public static func queue(_ stats: QueueStats, running: Bool) -> QueueSummary {
+        QueueSummary(
+            running: running, inFlight: stats.inFlight, due: stats.due,
+            waiting: max(0, stats.pending - stats.inFlight - stats.due), failed: stats.failed)
+    }
+
     public static func delivery(_ delivery: DeliveryRecord) -> DeliveryRow {
         let status: DeliveryRow.Status = switch delivery.status {
         case .succeeded: .delivered
@@ -76,7 +82,7 @@ public struct ConsoleSnapshot: Sendable {
         let counts = try stats.value()
         return ConsoleSnapshot(
             webhooks: rows, total: total,
-            queue: QueueSummary(running: queueRunning, inFlight: counts.inFlight, due: counts.due, failed: counts.failed))
+            queue: StoreRows.queue(counts, running: queueRunning))
     }
 }
 

@@ -84,11 +84,12 @@ final class Listener {
     let logPath: String
     let port: Int
 
-    init(folder: String) throws {
+    /// `respond`: the status every request gets.
+    init(folder: String, respond: Int = 200) throws {
         logPath = folder + "/listen.log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: CLIHarness.binary)
-        process.arguments = ["listen", "--port", "0"]
+        process.arguments = ["listen", "--port", "0", "--respond", "\(respond)"]
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = log
         process.standardError = log
@@ -262,6 +263,26 @@ struct ConsoleEndToEndTests {
         while !FileManager.default.fileExists(atPath: after), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         Thread.sleep(forTimeInterval: 0.2)
         #expect(try String(contentsOfFile: before, encoding: .utf8) == String(contentsOfFile: after, encoding: .utf8))
+    }
+
+    /// A failing endpoint's backlog is visible: the header counts deliveries waiting for a
+    /// retry, and the delivery says when it retries before why it failed.
+    @Test func aFailingEndpointShowsItsWaitingRetries() throws {
+        let sandbox = try Sandbox()
+        let listener = try Listener(folder: sandbox.folder, respond: 503)
+        let created = try sandbox.run([
+            "webhooks", "create", "--dev", "--name", "Flaky", "--url", "http://127.0.0.1:\(listener.port)/hooks",
+            "--event", "job.status",
+        ])
+        #expect(created.status == 0, "\(created.stderr)")
+        let emitted = try sandbox.run(["emit", "job.status"], stdin: Data(#"{"id":"j1","status":"RUNNING"}"#.utf8))
+        #expect(emitted.status == 0, "\(emitted.stderr)")
+        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db) --dev; sleep 30")
+        try session.waitFor("0 due  1 waiting  0 failed")
+        try session.waitFor("✗ 503")
+        try session.keys("Enter")
+        try session.waitFor("HTTP 503 · retry in")
+        #expect(listener.log.contains("→ 503"))
     }
 }
 

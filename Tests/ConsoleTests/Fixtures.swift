@@ -9,7 +9,7 @@ enum Fixtures {
     static func state(width: Int = 80, height: Int = 24) -> ConsoleState {
         var state = ConsoleState(width: width, height: height, databasePath: "/srv/hookdash/hookdash.sqlite", now: now)
         state.timeZone = TimeZone(identifier: "UTC")!
-        state.queue = QueueSummary(running: true, inFlight: 1, due: 2, failed: 1)
+        state.queue = QueueSummary(running: true, inFlight: 1, due: 2, waiting: 3, failed: 1)
         return state
     }
 
