@@ -22,7 +22,7 @@ struct AttemptFailure: Equatable {
         } else if let parserError = error as? HTTPParserError {
             self = parserError == .invalidEOFState
                 ? Self(.http, "the answer from \(endpoint) was cut off before its end")
-                : Self(.http, "\(endpoint) answered with something that is not HTTP/1.1 (\(parserError))")
+                : Self(.http, "\(endpoint) answered with something that is not HTTP/1.1")
         } else if let sslError = error as? NIOSSLError {
             self = Self.describe(sslError, endpoint: endpoint)
         } else if let extraError = error as? NIOSSLExtraError, extraError == .failedToValidateHostname {

@@ -121,18 +121,28 @@ struct DeliverySender: Sendable {
         } catch {
             return .failure(Refusal(errorClass: .dns, message: String(describing: error)))
         }
-        var refusals: [String] = []
+        var refused: [(address: IPAddress, reason: String)] = []
         for address in addresses {
             if let reason = configuration.addressPolicy.refusal(for: address) {
-                refusals.append("\(address) is \(reason)")
+                refused.append((address, reason))
                 continue
             }
             return .success((clients.client(host: host, address: address), urlText))
         }
-        let hint = "; allow it with --dev (loopback) or --allow-private CIDR"
-        return .failure(Refusal(
-            errorClass: .ssrf,
-            message: "refused non-public address for \(host): \(refusals.joined(separator: ", "))\(hint)"))
+        return .failure(Refusal(errorClass: .ssrf, message: Self.refusalMessage(host: host, refused: refused)))
+    }
+
+    /// Names what was refused and the exact flag that would allow it.
+    static func refusalMessage(host: String, refused: [(address: IPAddress, reason: String)]) -> String {
+        let listed = refused.map { "\($0.address) (\($0.reason))" }.joined(separator: ", ")
+        let subject = IPAddress(host) != nil
+            ? "\(listed) is not a public address" : "\(host) resolves only to non-public addresses: \(listed)"
+        var ways: [String] = []
+        if refused.contains(where: { $0.reason == "loopback" }) { ways.append("--dev (loopback)") }
+        if let first = refused.first {
+            ways.append("--allow-private \(first.address)/\(first.address.bytes.count * 8)")
+        }
+        return "refused: \(subject); to allow it: \(ways.joined(separator: " or "))"
     }
 
     private static func readCapped(_ body: HTTPClientResponse.Body) async throws -> Data {

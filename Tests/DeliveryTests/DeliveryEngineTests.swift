@@ -201,11 +201,20 @@ import Testing
         await engine.shutdown()
         await receiver.stop()
         #expect(receiver.requestCount == 0)
+        var texts: [String] = []
         for deliveryID in emitted.deliveryIDs {
             let attempt = try #require(try database.queue.attempts(deliveryID: deliveryID).first)
             #expect(attempt.errorClass == .ssrf)
-            #expect(attempt.errorText?.contains("--allow-private") == true)
+            texts.append(attempt.errorText ?? "")
         }
+        // Each names what was refused and the exact flag that allows it.
+        #expect(texts.contains {
+            $0.hasPrefix("refused: localhost resolves only to non-public addresses: 127.0.0.1 (loopback)")
+                && $0.hasSuffix("; to allow it: --dev (loopback) or --allow-private 127.0.0.1/32")
+        }, "\(texts)")
+        #expect(texts.contains(
+            "refused: 169.254.169.254 (link-local) is not a public address; to allow it: --allow-private 169.254.169.254/32"),
+            "\(texts)")
     }
 
     @Test func allowPrivateRangeLetsLoopbackThrough() async throws {

@@ -53,7 +53,7 @@ import Testing
     @Test func notHTTP() async throws {
         let (attempt, port) = try await misbehaving(.notHTTP)
         #expect(attempt.errorClass == .http)
-        #expect(attempt.errorText?.hasPrefix("127.0.0.1:\(port) answered with something that is not HTTP/1.1") == true)
+        #expect(attempt.errorText == "127.0.0.1:\(port) answered with something that is not HTTP/1.1")
     }
 
     @Test func reset() async throws {
