@@ -9,10 +9,10 @@ struct ConsoleCommand: ParsableCommand {
         commandName: "console",
         abstract: "Open the interactive console (the default when no subcommand is given).",
         discussion: """
-        Themes: --theme NAME picks themes/NAME.theme (built in: dark, light, high-contrast)
-        or a file in $XDG_CONFIG_HOME/hookdash/themes/; `theme = NAME` in
-        $XDG_CONFIG_HOME/hookdash/config sets the default. NO_COLOR=1 gives a monochrome
-        screen. Press ? in the console for every key.
+        Themes: --theme NAME picks themes/NAME.theme (built in: dark, light,
+        high-contrast) or a file in $XDG_CONFIG_HOME/hookdash/themes/; `theme =
+        NAME` in $XDG_CONFIG_HOME/hookdash/config sets the default. NO_COLOR=1 gives
+        a monochrome screen. Press ? in the console for every key.
 
         Examples:
           hookdash

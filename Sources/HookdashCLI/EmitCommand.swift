@@ -8,9 +8,9 @@ struct EmitCommand: ParsableCommand {
         commandName: "emit",
         abstract: "Queue an event for every active webhook subscribed to it.",
         discussion: """
-        The body is a JSON object read from --file or stdin; it is wrapped in the event envelope
-        and queued, in one transaction, for every active webhook subscribed to the event.
-        `hookdash serve` (or an open console) delivers it.
+        The body is a JSON object read from --file or stdin; it is wrapped in the
+        event envelope and queued, in one transaction, for every active webhook
+        subscribed to the event. `hookdash serve` (or an open console) delivers it.
 
         Examples:
           hookdash emit order.status --file order.json

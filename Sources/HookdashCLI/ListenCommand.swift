@@ -7,7 +7,8 @@ struct ListenCommand: AsyncParsableCommand {
         commandName: "listen",
         abstract: "Run a local receiver on 127.0.0.1 that prints each request and verifies its signature.",
         discussion: """
-        Point a webhook at it with --dev (plain http:// to localhost is a development-mode URL).
+        Point a webhook at it with --dev (plain http:// to localhost is a
+        development-mode URL).
 
         Examples:
           hookdash listen --port 8787 --secret whsec_…

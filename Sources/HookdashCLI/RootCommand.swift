@@ -19,8 +19,8 @@ public struct Hookdash: ParsableCommand {
           hookdash webhooks create --name Billing \\
               --url https://example.com/hooks --event job.status
 
-        Exit codes: 0 success, 64 usage, 65 invalid data,
-        66 missing input file or unknown id, 74 I/O or database error.
+        Exit codes: 0 success, 64 usage, 65 invalid data, 66 missing input file or
+        unknown id, 74 I/O or database error.
         """,
         version: version,
         subcommands: [

@@ -9,12 +9,12 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Deliver queued events headless until stopped (SIGTERM/SIGINT stop gracefully).",
         discussion: """
-        Several serve processes and consoles may share one database: deliveries are leased,
-        so none is sent twice at once.
+        Several serve processes and consoles may share one database: deliveries are
+        leased, so none is sent twice at once.
 
         Examples:
           hookdash serve
-          hookdash serve --dev --until-idle          deliver what is due to localhost, then exit
+          hookdash serve --dev --until-idle   (deliver what is due to localhost, exit)
           hookdash serve --ca-file private-ca.pem --allow-private 10.1.0.0/16
         """)
 

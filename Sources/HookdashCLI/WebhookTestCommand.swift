@@ -9,13 +9,13 @@ struct WebhookTestCommand: AsyncParsableCommand {
         commandName: "test",
         abstract: "Send one test event (liveMode false) per subscribed event now and print each outcome.",
         discussion: """
-        Exits non-zero if any test delivery failed. --json prints one object per event:
-        event, deliveryId, succeeded, status, durationMs, errorClass, error.
+        Exits non-zero if any test delivery failed. --json prints one object per
+        event: event, deliveryId, succeeded, status, durationMs, errorClass, error.
 
         Examples:
           hookdash webhooks test 3f2a9c1e
           hookdash webhooks test 3f2a9c1e --json
-          hookdash --dev webhooks test 3f2a9c1e       (a webhook pointing at localhost)
+          hookdash --dev webhooks test 3f2a9c1e   (a webhook on localhost)
         """)
 
     @OptionGroup var store: StoreOptions

@@ -145,8 +145,8 @@ struct EditWebhook: ParsableCommand {
         commandName: "edit",
         abstract: "Change a webhook's fields; fields not named stay as they are.",
         discussion: """
-        --event replaces the whole event list. The change is refused if someone else changed the
-        webhook between reading and saving.
+        --event replaces the whole event list. The change is refused if someone else
+        changed the webhook between reading and saving.
         Examples:
           hookdash webhooks edit 3f2a9c1e --name "Billing (prod)"
           hookdash webhooks edit 3f2a9c1e --event order.status --inactive
@@ -268,9 +268,9 @@ struct ImportWebhooks: ParsableCommand {
         commandName: "import",
         abstract: "Create or update webhooks from a JSON array (the export format).",
         discussion: """
-        All or nothing: if any entry is invalid, every problem is listed (by entry index and
-        field) and nothing is written. Entries whose id exists are updated; others are created.
-        Use - to read standard input.
+        All or nothing: if any entry is invalid, every problem is listed (by entry
+        index and field) and nothing is written. Entries whose id exists are
+        updated; others are created. Use - to read standard input.
         Examples:
           hookdash webhooks import webhooks.json
           hookdash webhooks export | hookdash --db other.sqlite webhooks import -
