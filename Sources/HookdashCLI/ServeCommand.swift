@@ -29,17 +29,22 @@ struct ServeCommand: AsyncParsableCommand {
             let configuration = try engineOptions.configuration(devMode: store.devMode)
             let queue = try store.openQueue()
             let logger = deliveryLogger(path: store.deliveryLogPath)
-            let engine = DeliveryEngine(queue: queue, configuration: configuration, logger: logger)
+            let report = ServeReport(printsAttempts: isatty(STDOUT_FILENO) == 1)
+            let engine = DeliveryEngine(
+                queue: queue, configuration: configuration, logger: logger, onAttempt: report.record)
+            func say(_ text: String) { FileHandle.standardError.write(Data("hookdash serve: \(text)\n".utf8)) }
             if untilIdle {
                 await engine.runUntilIdle()
+                say(report.summary)
                 return
             }
             let stopSignal = ServeStopSignal()
             await engine.start()
-            FileHandle.standardError.write(Data("hookdash serve: delivering from \(store.databasePath) (log: \(store.deliveryLogPath))\n".utf8))
+            say("delivering from \(store.databasePath) (log: \(store.deliveryLogPath)); Ctrl-C stops")
             let received = await stopSignal.wait()
-            FileHandle.standardError.write(Data("hookdash serve: \(received), finishing in-flight deliveries…\n".utf8))
+            say("\(received), finishing in-flight deliveries…")
             await engine.stop()
+            say(report.summary)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HookdashDomain
 import HookdashUI
 
 /// Where the text cursor belongs after drawing (inside a focused text field), if anywhere.
@@ -671,25 +672,5 @@ extension ConsoleState {
             return x < layout.box.x + layout.box.width / 2 ? .save : .cancel
         default: return nil
         }
-    }
-}
-
-enum RelativeTime {
-    static func describe(from date: Date, to now: Date) -> String {
-        let seconds = Int(now.timeIntervalSince(date))
-        if seconds < 5 { return "just now" }
-        return span(seconds) + " ago"
-    }
-
-    static func describeFuture(_ date: Date, from now: Date) -> String {
-        let seconds = Int(date.timeIntervalSince(now))
-        return seconds <= 0 ? "now" : "in " + span(seconds)
-    }
-
-    static func span(_ seconds: Int) -> String {
-        if seconds < 60 { return "\(seconds)s" }
-        if seconds < 3600 { return "\(seconds / 60)m" }
-        if seconds < 86400 { return "\(seconds / 3600)h" }
-        return "\(seconds / 86400)d"
     }
 }

@@ -14,6 +14,7 @@ public actor DeliveryEngine {
     private let logger: Logger
     private let sender: DeliverySender
     private let clients: EndpointClients
+    private let onAttempt: (@Sendable (AttemptReport) -> Void)?
 
     /// Claimed and not yet recorded (still leased by us).
     private var outstanding = 0
@@ -30,8 +31,10 @@ public actor DeliveryEngine {
     public init(
         queue: QueueStore, configuration: DeliveryConfiguration = DeliveryConfiguration(),
         clock: DeliveryClock = SystemDeliveryClock(),
-        logger: Logger = Logger(label: "hookdash.delivery", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger: Logger = Logger(label: "hookdash.delivery", factory: { _ in SwiftLogNoOpLogHandler() }),
+        onAttempt: (@Sendable (AttemptReport) -> Void)? = nil
     ) {
+        self.onAttempt = onAttempt
         owner = LeaseOwner.current()
         self.queue = queue
         self.configuration = configuration
@@ -159,6 +162,7 @@ public actor DeliveryEngine {
             "status": "\(result.draft.responseStatus.map(String.init) ?? "-")",
             "error": "\(result.draft.errorClass?.rawValue ?? "-")", "transition": "\(transition)",
         ])
+        onAttempt?(AttemptReport(delivery: delivery, draft: result.draft, transition: transition))
         finished.append((result, transition, endpoint, delivery.webhookID))
         await flushFinished()
     }

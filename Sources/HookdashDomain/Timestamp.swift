@@ -14,6 +14,17 @@ public enum Timestamp {
         )
     }
 
+    /// `HH:MM:SS.mmmZ`, UTC: the time of day on lines printed as things happen (`listen`, `serve`).
+    public static func clock(_ date: Date) -> String {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        var time = time_t(milliseconds / 1000)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        return String(
+            format: "%02d:%02d:%02d.%03dZ", Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec),
+            Int(milliseconds % 1000))
+    }
+
     /// Accepts `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`; returns nil for anything else.
     public static func parse(_ text: String) -> Date? {
         // The canonical shape is decided here alone: a formatter would roll 31 February over.

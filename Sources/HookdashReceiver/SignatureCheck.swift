@@ -68,16 +68,8 @@ public struct ListenLineFormatter: Sendable {
         if case .invalid(let reason) = check { signature += " (\(reason))" }
         // Whoever sent the request chose the path, event and message id.
         return TerminalSafe.text([
-            Self.clock(request.receivedAt), request.method, request.path, "→ \(request.answeredStatus)",
+            Timestamp.clock(request.receivedAt), request.method, request.path, "→ \(request.answeredStatus)",
             event, messageID, liveMode, signature,
         ].joined(separator: "  "))
-    }
-
-    private static func clock(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "HH:mm:ss.SSS'Z'"
-        return formatter.string(from: date)
     }
 }

@@ -55,7 +55,7 @@ public struct AttemptDraft: Sendable {
     }
 
     /// One line for the delivery's "last error" column.
-    var summary: String? {
+    public var summary: String? {
         if let errorText { return errorText }
         if let responseStatus, !(200..<300).contains(responseStatus) { return "HTTP \(responseStatus)" }
         return nil

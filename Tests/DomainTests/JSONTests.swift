@@ -122,6 +122,14 @@ struct JSONTests {
         }
     }
 
+    @Test("clock times are UTC with milliseconds, cut (not rounded) like the whole seconds")
+    func clockTimes() {
+        #expect(Timestamp.clock(Date(timeIntervalSince1970: 1_649_162_777.9996)) == "12:46:17.999Z")
+        #expect(Timestamp.clock(Date(timeIntervalSince1970: 1_649_116_800)) == "00:00:00.000Z")
+        #expect(RelativeTime.describeFuture(Date(timeIntervalSince1970: 65), from: Date(timeIntervalSince1970: 0)) == "in 1m")
+        #expect(RelativeTime.describe(from: Date(timeIntervalSince1970: 0), to: Date(timeIntervalSince1970: 4)) == "just now")
+    }
+
     @Test("the arithmetic parser agrees with Foundation's ISO-8601 formatter, leap days included")
     func canonicalParserMatchesFormatter() {
         let formatter = ISO8601DateFormatter()

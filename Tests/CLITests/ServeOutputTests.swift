@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+/// What `hookdash serve` says: a line per attempt on a terminal, none into a pipe, and a
+/// summary on stderr when it stops.
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux"), "needs tmux"))
+struct ServeOutputTests {
+    /// A webhook at `url` and one queued job.status message.
+    func queueOne(_ sandbox: Sandbox, url: String) throws {
+        let created = try sandbox.run([
+            "webhooks", "create", "--dev", "--name", "Receiver", "--url", url, "--event", "job.status",
+        ])
+        #expect(created.status == 0, "\(created.stderr)")
+        let emitted = try sandbox.run(["emit", "job.status"], stdin: Data(#"{"id":"j1","status":"RUNNING"}"#.utf8))
+        #expect(emitted.status == 0, "\(emitted.stderr)")
+    }
+
+    @Test func untilIdleIntoAPipeSummarisesOnStderrOnly() throws {
+        let sandbox = try Sandbox()
+        let listener = try Listener(folder: sandbox.folder, respond: 503)
+        try queueOne(sandbox, url: "http://127.0.0.1:\(listener.port)/hooks")
+        let served = try sandbox.run(["serve", "--dev", "--until-idle"])
+        #expect(served.status == 0, "\(served.stderr)")
+        #expect(served.stdout.isEmpty)
+        #expect(served.stderr.contains("hookdash serve: 1 attempt: 0 delivered, 1 to retry, 0 failed"), "\(served.stderr)")
+    }
+
+    @Test func onATerminalEachAttemptIsALine() throws {
+        let sandbox = try Sandbox()
+        let listener = try Listener(folder: sandbox.folder)
+        let url = "http://127.0.0.1:\(listener.port)/hooks"
+        try queueOne(sandbox, url: url)
+        let session = try TmuxSession(
+            width: 120, height: 20, command: "\(CLIHarness.binary) serve --db \(sandbox.db) --dev; echo EXITED $?; sleep 30")
+        try session.waitFor("job.status  → \(url)  ✓ 200 in ")
+        try session.keys("C-c")
+        try session.waitFor("hookdash serve: 1 attempt: 1 delivered, 0 to retry, 0 failed")
+        try session.waitFor("EXITED 0")
+    }
+}
