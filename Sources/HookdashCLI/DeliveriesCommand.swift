@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HookdashConsole
 import HookdashDomain
 import HookdashStore
 
@@ -58,13 +59,17 @@ struct DeliveriesListCommand: ParsableCommand {
                 print("No deliveries.")
                 return
             }
-            print("ID                                    EVENT         STATUS     TRIES  LAST")
-            for delivery in deliveries {
-                let last = delivery.lastStatusCode.map { "HTTP \($0)" } ?? delivery.lastError.map { TerminalSafe.text($0) } ?? "-"
-                let padded = { (text: String, width: Int) in text.padding(toLength: width, withPad: " ", startingAt: 0) }
-                print("\(delivery.id)  \(padded(delivery.eventType, 12))  \(padded(delivery.status.rawValue, 9))  "
-                    + "\(padded(String(delivery.attemptCount), 5))  \(last)")
+            let now = Date()
+            var table = TextTable(headers: ["ID", "CREATED", "EVENT", "STATUS", "TRIES", "RESULT"])
+            table.rows = deliveries.map { delivery in
+                [
+                    delivery.id, Timestamp.iso8601(delivery.createdAt), delivery.eventType + (delivery.liveMode ? "" : " (test)"),
+                    delivery.status.rawValue, String(delivery.attemptCount),
+                    // The error text comes from the endpoint.
+                    TerminalSafe.text(StoreRows.delivery(delivery).result(now: now)),
+                ]
             }
+            print(table.render())
         }
     }
 }

@@ -210,3 +210,21 @@ public enum SimulationKind: String, Equatable, Sendable, CaseIterable {
         }
     }
 }
+
+extension DeliveryRow {
+    /// The "Result" column: the last status code, when it retries, and why it failed.
+    public func result(now: Date) -> String {
+        var parts: [String] = []
+        if let code = lastStatusCode { parts.append("HTTP \(code)") }
+        // Before the error, which is often longer than the column: when it tries again is
+        // what a person watching a failing endpoint wants to see.
+        if status == .pending, let next = nextAttemptAt, attemptCount > 0 {
+            parts.append("retry " + RelativeTime.describeFuture(next, from: now))
+        }
+        if let error = lastError, status != .delivered, error != parts.first {
+            parts.append(error)
+        }
+        if parts.isEmpty { return status == .delivered ? "ok" : "—" }
+        return parts.joined(separator: " · ")
+    }
+}

@@ -442,7 +442,7 @@ struct Painter {
                 (delivery.event + (delivery.liveMode ? "" : "*"), nil),
                 (delivery.status.rawValue, Self.role(for: delivery.status)),
                 ("\(delivery.attemptCount)", nil),
-                (Self.result(of: delivery, now: state.now), Self.role(for: delivery.status)),
+                (delivery.result(now: state.now), Self.role(for: delivery.status)),
             ]
             for ((text, role), (_, columnWidth)) in zip(cells, columns) {
                 let style = selected ? base : (role.map { theme[$0] } ?? base)
@@ -467,21 +467,6 @@ struct Painter {
         }
     }
 
-    static func result(of delivery: DeliveryRow, now: Date) -> String {
-        var parts: [String] = []
-        if let code = delivery.lastStatusCode { parts.append("HTTP \(code)") }
-        // Before the error, which is often longer than the column: when it tries again is
-        // what a person watching a failing endpoint wants to see.
-        if delivery.status == .pending, let next = delivery.nextAttemptAt, delivery.attemptCount > 0 {
-            parts.append("retry " + RelativeTime.describeFuture(next, from: now))
-        }
-        if let error = delivery.lastError, delivery.status != .delivered, error != parts.first {
-            parts.append(error)
-        }
-        if parts.isEmpty { return delivery.status == .delivered ? "ok" : "—" }
-        return parts.joined(separator: " · ")
-    }
-
     static func timestamp(_ date: Date, zone: TimeZone) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
@@ -498,7 +483,7 @@ struct Painter {
                  x: 0, y: 2, style: theme[.title])
         field("Message", delivery.messageID + (delivery.liveMode ? "" : " (test)"), x: 1, y: 3, width: width - 2)
         field("Status", delivery.status.rawValue, x: 1, y: 4, width: width / 2 - 2)
-        field("Result", Self.result(of: delivery, now: state.now), x: width / 2, y: 4, width: width - width / 2 - 1)
+        field("Result", delivery.result(now: state.now), x: width / 2, y: 4, width: width - width / 2 - 1)
         let headerY = 6
         grid.fill(Rect(x: 0, y: headerY, width: width, height: 1), style: theme[.tableHeader])
         let columns = [("#", 3), ("STARTED", 19), ("DURATION", 9), ("RESULT", max(8, width - 2 - 3 - 19 - 9 - 6))]

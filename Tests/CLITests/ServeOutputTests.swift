@@ -23,6 +23,16 @@ struct ServeOutputTests {
         #expect(served.status == 0, "\(served.stderr)")
         #expect(served.stdout.isEmpty)
         #expect(served.stderr.contains("hookdash serve: 1 attempt: 0 delivered, 1 to retry, 0 failed"), "\(served.stderr)")
+
+        // The list says when it was created and when it retries.
+        let listed = try sandbox.run(["deliveries"])
+        let lines = listed.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.split(separator: " ", omittingEmptySubsequences: true)
+            == ["ID", "CREATED", "EVENT", "STATUS", "TRIES", "RESULT"])
+        let row = try #require(lines.dropFirst().first, "\(listed.stdout)")
+        #expect(row.contains("  job.status  pending  "), "\(row)")
+        #expect(row.range(of: #"  \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ  "#, options: .regularExpression) != nil, "\(row)")
+        #expect(row.range(of: #"  1  +HTTP 503 · retry in \ds$"#, options: .regularExpression) != nil, "\(row)")
     }
 
     @Test func onATerminalEachAttemptIsALine() throws {

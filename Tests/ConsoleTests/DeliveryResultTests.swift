@@ -18,21 +18,21 @@ import Testing
 
     @Test func aRetryingNetworkFailureSaysWhenItRetriesFirst() {
         let delivery = row(.pending, error: "connection refused by 127.0.0.1:8799 (nothing is listening there)", retryIn: 298)
-        #expect(Painter.result(of: delivery, now: now)
+        #expect(delivery.result(now: now)
             == "retry in 4m · connection refused by 127.0.0.1:8799 (nothing is listening there)")
     }
 
     @Test func aRetryingHTTPErrorNamesItsStatusOnce() {
         // The store keeps "HTTP 503" as the last error of an answered attempt.
         let delivery = row(.pending, code: 503, error: "HTTP 503", retryIn: 5)
-        #expect(Painter.result(of: delivery, now: now) == "HTTP 503 · retry in 5s")
+        #expect(delivery.result(now: now) == "HTTP 503 · retry in 5s")
     }
 
     @Test func finishedDeliveries() {
-        #expect(Painter.result(of: row(.delivered, code: 200), now: now) == "HTTP 200")
-        #expect(Painter.result(of: row(.failed, code: 500, error: "HTTP 500", attempts: 8), now: now) == "HTTP 500")
-        #expect(Painter.result(of: row(.failed, error: "no answer from example.com:443 within 15 s", attempts: 8), now: now)
+        #expect(row(.delivered, code: 200).result(now: now) == "HTTP 200")
+        #expect(row(.failed, code: 500, error: "HTTP 500", attempts: 8).result(now: now) == "HTTP 500")
+        #expect(row(.failed, error: "no answer from example.com:443 within 15 s", attempts: 8).result(now: now)
             == "no answer from example.com:443 within 15 s")
-        #expect(Painter.result(of: row(.pending, attempts: 0, retryIn: 0), now: now) == "—")
+        #expect(row(.pending, attempts: 0, retryIn: 0).result(now: now) == "—")
     }
 }
