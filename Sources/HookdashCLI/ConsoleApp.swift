@@ -269,6 +269,13 @@ final class EffectRunner: @unchecked Sendable {
                     lock.withLock { watchedTests[id] = name }
                 }
                 return []
+            case .redeliverFailed(let webhookID):
+                let count = try queue.redeliverFailed(webhookID: webhookID)
+                let name = state.webhooks.first { $0.id == webhookID }?.name ?? webhookID
+                // The engine's next poll (a quarter second) picks them up.
+                return [count == 0
+                    ? .notify(.info, "No failed deliveries to “\(name)”")
+                    : .notify(.success, "Redelivering \(Wording.count(count, "failed delivery", "failed deliveries")) to “\(name)”")]
             case .simulate(let kind):
                 simulate(kind)
                 return []

@@ -28,7 +28,7 @@ struct DeliveriesListCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Option(name: .long, help: "Only deliveries to this webhook id.")
+    @Option(name: .long, help: "Only deliveries to this webhook (id or unique prefix).")
     var webhook: String?
 
     @Option(name: .long, help: "pending, succeeded, failed or cancelled.")
@@ -50,7 +50,7 @@ struct DeliveriesListCommand: ParsableCommand {
         try ErrorReporter.guarded {
             let queue = try store.openQueue()
             let deliveries = try queue.deliveries(
-                webhookID: webhook, status: status.flatMap(DeliveryStatus.init), limit: max(1, limit))
+                webhookID: try webhook.map(resolveWebhookID), status: status.flatMap(DeliveryStatus.init), limit: max(1, limit))
             if json {
                 printJSON(deliveries.map(deliveryJSON))
                 return
@@ -70,6 +70,16 @@ struct DeliveriesListCommand: ParsableCommand {
                 ]
             }
             print(table.render())
+        }
+    }
+
+    /// A unique prefix names a webhook as everywhere else; an id no webhook has any more
+    /// still finds that deleted webhook's history.
+    private func resolveWebhookID(_ text: String) throws -> String {
+        do {
+            return try store.openStoreForReading().webhook(idOrPrefix: text).id
+        } catch StoreError.notFound {
+            return text
         }
     }
 }

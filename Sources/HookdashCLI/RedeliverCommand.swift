@@ -7,18 +7,42 @@ struct RedeliverCommand: ParsableCommand {
         commandName: "redeliver",
         abstract: "Queue a new manual attempt of a delivery (same message id), due now.",
         discussion: """
+        With --failed, every failed delivery (to one webhook with --webhook) gets one,
+        for when an endpoint that was down works again.
+
         Examples:
           hookdash deliveries --status failed
           hookdash redeliver 6f1c2a0e-…
+          hookdash redeliver --failed --webhook 3f2a9c1e
         """)
 
     @OptionGroup var store: StoreOptions
 
     @Argument(help: "Delivery id.")
-    var id: String
+    var id: String?
+
+    @Flag(name: .long, help: "Redeliver every failed delivery instead of one.")
+    var failed = false
+
+    @Option(name: .long, help: "With --failed: only deliveries to this webhook (id or unique prefix).")
+    var webhook: String?
+
+    func validate() throws {
+        switch (id, failed) {
+        case (nil, false): throw ValidationError("name a delivery id, or use --failed")
+        case (.some, true): throw ValidationError("use either a delivery id or --failed, not both")
+        default: break
+        }
+        if webhook != nil, !failed { throw ValidationError("--webhook goes with --failed") }
+    }
 
     func run() throws {
         try ErrorReporter.guarded {
+            if failed {
+                try redeliverFailed()
+                return
+            }
+            let id = id ?? ""
             let queue = try store.openQueue()
             do {
                 try queue.redeliver(deliveryID: id)
@@ -32,5 +56,14 @@ struct RedeliverCommand: ParsableCommand {
             }
             print("Redelivery of \(id) queued; a running console or `hookdash serve` sends it now.")
         }
+    }
+
+    private func redeliverFailed() throws {
+        let webhookID = try webhook.map { try store.openStoreForReading().webhook(idOrPrefix: $0).id }
+        let count = try store.openQueue().redeliverFailed(webhookID: webhookID)
+        let failedOnes = Wording.count(count, "failed delivery", "failed deliveries")
+        print(count == 0
+            ? "No failed deliveries to redeliver."
+            : "Redelivery of \(failedOnes) queued; a running console or `hookdash serve` sends them now.")
     }
 }

@@ -30,6 +30,7 @@ public enum ConsoleEffect: Equatable, Sendable {
     case loadDeliveries(webhookID: String)
     case loadAttempts(deliveryID: String)
     case redeliver(deliveryID: String)
+    case redeliverFailed(webhookID: String)
     case simulate(SimulationKind)
     case generateSecret
 }

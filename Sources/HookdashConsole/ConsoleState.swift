@@ -64,15 +64,58 @@ public enum Screen: Equatable, Sendable {
 
 public enum Overlay: Equatable, Sendable {
     case help
-    case confirmDelete(ConfirmDeleteState)
+    case confirm(Confirmation)
     case simulate(selected: Int)
 }
 
-public struct ConfirmDeleteState: Equatable, Sendable {
-    public var webhookID: String
-    public var webhookName: String
-    /// Cancel is focused first so a stray Enter never deletes.
-    public var deleteFocused = false
+/// A question before an action that cannot be taken back or touches many deliveries.
+public struct Confirmation: Equatable, Sendable {
+    public enum Action: Equatable, Sendable {
+        case deleteWebhook(id: String, name: String)
+        /// Every failed delivery to the webhook gets a new manual attempt.
+        case redeliverFailed(webhookID: String, name: String)
+    }
+
+    public var action: Action
+    /// Cancel is focused first so a stray Enter never acts.
+    public var confirmFocused = false
+
+    public init(_ action: Action) {
+        self.action = action
+    }
+
+    var title: String {
+        switch action {
+        case .deleteWebhook: "Delete webhook"
+        case .redeliverFailed: "Redeliver failed deliveries"
+        }
+    }
+
+    var button: String {
+        switch action {
+        case .deleteWebhook: "Delete"
+        case .redeliverFailed: "Redeliver"
+        }
+    }
+
+    /// What the dialog says, given room for `nameWidth` cells of the webhook's name.
+    func lines(nameWidth: Int) -> [String] {
+        switch action {
+        case .deleteWebhook(_, let name):
+            ["Delete the webhook “\(TextWidth.truncate(name, to: nameWidth))”?", "Its pending deliveries are cancelled.",
+             "This cannot be undone."]
+        case .redeliverFailed(_, let name):
+            ["Redeliver every failed delivery to “\(TextWidth.truncate(name, to: nameWidth))”?",
+             "Each gets one new attempt now, with its message id.", "Receivers deduplicate on webhook-id."]
+        }
+    }
+
+    var effect: ConsoleEffect {
+        switch action {
+        case .deleteWebhook(let id, _): .delete(webhookID: id)
+        case .redeliverFailed(let webhookID, _): .redeliverFailed(webhookID: webhookID)
+        }
+    }
 }
 
 public struct Toast: Equatable, Sendable {

@@ -53,7 +53,7 @@ struct Painter {
         }
         switch state.overlay {
         case .help: paintHelp()
-        case .confirmDelete(let confirm): paintConfirmDelete(confirm)
+        case .confirm(let confirm): paintConfirmation(confirm)
         case .simulate(let selected): paintSimulate(selected)
         case nil: break
         }
@@ -130,7 +130,7 @@ struct Painter {
     func footerItems() -> [(String, String)] {
         switch state.overlay {
         case .help: return [("Esc", "close help"), ("q", "close")]
-        case .confirmDelete: return [("Tab", "switch"), ("Enter", "choose"), ("Esc", "cancel")]
+        case .confirm: return [("Tab", "switch"), ("Enter", "choose"), ("Esc", "cancel")]
         case .simulate: return [("↑↓", "choose"), ("Enter", "run"), ("1-4", "run"), ("Esc", "cancel")]
         case nil: break
         }
@@ -156,7 +156,8 @@ struct Painter {
             return items + [("Esc", "cancel"), ("?", "help")]
         case .details:
             return [("↑↓", "move"), ("⏎", "attempts"), ("t", "test"), ("r", "redeliver"), ("e", "edit"),
-                    ("d", "delete"), ("s", "simulate"), ("Esc", "back"), ("?", "help"), ("q", "quit")]
+                    ("d", "delete"), ("R", "redeliver failed"), ("s", "simulate"), ("Esc", "back"), ("?", "help"),
+                    ("q", "quit")]
         case .attempts:
             return [("↑↓", "move"), ("⏎", "request/response"), ("r", "redeliver"), ("Esc", "back"),
                     ("?", "help"), ("q", "quit")]
@@ -542,20 +543,19 @@ struct Painter {
         }
     }
 
-    mutating func paintConfirmDelete(_ confirm: ConfirmDeleteState) {
-        let name = TextWidth.truncate(confirm.webhookName, to: 36)
-        let lines = ["Delete the webhook “\(name)”?", "Its pending deliveries are cancelled.", "This cannot be undone.", "", ""]
-        let boxWidth = min(56, width - 2)
-        paintDialog(title: "Delete webhook", lines: lines, width: boxWidth)
+    mutating func paintConfirmation(_ confirm: Confirmation) {
+        let lines = confirm.lines(nameWidth: 36) + ["", ""]
+        let boxWidth = min(max(56, (lines.map(TextWidth.of).max() ?? 0) + 6), width - 2)
+        paintDialog(title: confirm.title, lines: lines, width: boxWidth)
         let boxHeight = min(lines.count + 4, height - 2)
         let boxY = max(1, (height - boxHeight) / 2)
-        let cancel = "[ Cancel ]", delete = "[ Delete ]"
-        let total = TextWidth.of(cancel) + 3 + TextWidth.of(delete)
+        let cancel = "[ Cancel ]", act = "[ \(confirm.button) ]"
+        let total = TextWidth.of(cancel) + 3 + TextWidth.of(act)
         let x = (width - total) / 2
         let y = boxY + boxHeight - 2
-        grid.put(cancel, x: x, y: y, style: confirm.deleteFocused ? theme[.button] : theme[.buttonFocused])
-        grid.put(delete, x: x + TextWidth.of(cancel) + 3, y: y,
-                 style: confirm.deleteFocused ? theme[.buttonFocused].adding(.bold) : theme[.button])
+        grid.put(cancel, x: x, y: y, style: confirm.confirmFocused ? theme[.button] : theme[.buttonFocused])
+        grid.put(act, x: x + TextWidth.of(cancel) + 3, y: y,
+                 style: confirm.confirmFocused ? theme[.buttonFocused].adding(.bold) : theme[.button])
     }
 
     mutating func paintSimulate(_ selected: Int) {
@@ -599,7 +599,7 @@ enum HelpText {
         Line(section: "", keys: "s simulate a job or order   / filter by name or URL"),
         Line(section: "", keys: "r reload   Esc clears the filter"),
         Line(section: "Details", keys: "t test   e edit   d delete   Enter attempts"),
-        Line(section: "", keys: "r redeliver the selected delivery"),
+        Line(section: "", keys: "r redeliver the selected delivery · R every failed one"),
         Line(section: "Attempt", keys: "↑ ↓ PgUp PgDn g G scroll request and response"),
         Line(section: "Form", keys: "Tab Shift-Tab ↑ ↓ move · Space toggles · Ctrl-S saves"),
         Line(section: "", keys: "Enter: next field, or presses the focused button"),

@@ -211,7 +211,7 @@ extension ConsoleState {
                 if let webhook = selectedWebhook { screens.append(.form(FormState(editing: webhook))) }
             case .character("d"), .delete:
                 if let webhook = selectedWebhook {
-                    overlay = .confirmDelete(ConfirmDeleteState(webhookID: webhook.id, webhookName: webhook.name))
+                    overlay = .confirm(Confirmation(.deleteWebhook(id: webhook.id, name: webhook.name)))
                 }
             case .character("t"): return sendTestToSelection()
             case .enter:
@@ -315,15 +315,15 @@ extension ConsoleState {
         switch current {
         case .help:
             if [.escape, .character("q"), .character("?"), .enter].contains(key) { overlay = nil }
-        case .confirmDelete(var confirm):
+        case .confirm(var confirm):
             switch key {
             case .escape, .character("n"): overlay = nil
             case .tab, .backTab, .left, .right, .character("h"), .character("l"):
-                confirm.deleteFocused.toggle()
-                overlay = .confirmDelete(confirm)
+                confirm.confirmFocused.toggle()
+                overlay = .confirm(confirm)
             case .enter:
                 overlay = nil
-                if confirm.deleteFocused { return [.delete(webhookID: confirm.webhookID)] }
+                if confirm.confirmFocused { return [confirm.effect] }
             default: break
             }
         case .simulate(let selected):
@@ -499,13 +499,17 @@ extension ConsoleState {
                 }
             case .character("d"):
                 if let webhook = webhooks.first(where: { $0.id == details.webhookID }) {
-                    overlay = .confirmDelete(ConfirmDeleteState(webhookID: webhook.id, webhookName: webhook.name))
+                    overlay = .confirm(Confirmation(.deleteWebhook(id: webhook.id, name: webhook.name)))
                 }
             case .character("r"):
                 guard details.deliveries.indices.contains(details.selectedIndex) else { return [] }
                 let delivery = details.deliveries[details.selectedIndex]
                 toast(.info, "Redelivering \(delivery.event)…")
                 return [.redeliver(deliveryID: delivery.id)]
+            case .character("R"):
+                if let webhook = webhooks.first(where: { $0.id == details.webhookID }) {
+                    overlay = .confirm(Confirmation(.redeliverFailed(webhookID: webhook.id, name: webhook.name)))
+                }
             case .enter, .right, .character("l"):
                 guard details.deliveries.indices.contains(details.selectedIndex) else { return [] }
                 let delivery = details.deliveries[details.selectedIndex]

@@ -105,6 +105,27 @@ public final class QueueStore: Sendable {
         }
     }
 
+    /// A new manual attempt, due now, of every failed delivery (to one webhook, or to every
+    /// webhook that still exists); returns how many. Deliveries to deleted webhooks stay failed:
+    /// there is no URL to send them to.
+    @discardableResult
+    public func redeliverFailed(webhookID: String?, now: Date = Date()) throws -> Int {
+        try dbPool.write { db in
+            if let webhookID, try QueueWebhooks.subscribedEvents(db, webhookID: webhookID) == nil {
+                throw QueueError.webhookNotFound(webhookID)
+            }
+            try db.execute(
+                sql: """
+                    UPDATE deliveries SET status = 'pending', trigger = 'manual', nextAttemptAt = ?,
+                        leaseOwner = NULL, leaseExpiresAt = NULL
+                    WHERE status = 'failed' AND (? IS NULL OR webhookId = ?)
+                      AND webhookId IN (SELECT id FROM webhooks)
+                    """,
+                arguments: [now.timeIntervalSince1970, webhookID, webhookID])
+            return db.changesCount
+        }
+    }
+
     /// Cancels what is still pending for a webhook; the webhook delete path calls this in its transaction.
     public static func cancelPendingDeliveries(_ db: Database, webhookID: String) throws {
         try db.execute(

@@ -84,9 +84,9 @@ final class Listener {
     let logPath: String
     let port: Int
 
-    /// `respond`: the status every request gets.
-    init(folder: String, respond: Int = 200) throws {
-        logPath = folder + "/listen.log"
+    /// `respond`: the status every request gets; `name` tells two listeners' logs apart.
+    init(folder: String, respond: Int = 200, name: String = "listen") throws {
+        logPath = folder + "/\(name).log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: CLIHarness.binary)
         process.arguments = ["listen", "--port", "0", "--respond", "\(respond)"]
@@ -283,6 +283,30 @@ struct ConsoleEndToEndTests {
         try session.keys("Enter")
         try session.waitFor("HTTP 503 · retry in")
         #expect(listener.log.contains("→ 503"))
+    }
+
+    /// R in details asks, then gives every failed delivery of the webhook a new attempt.
+    @Test func redeliverEveryFailedDeliveryFromDetails() throws {
+        let sandbox = try Sandbox()
+        let listener = try Listener(folder: sandbox.folder, respond: 500)
+        let created = try sandbox.run([
+            "webhooks", "create", "--dev", "--name", "Flaky", "--url", "http://127.0.0.1:\(listener.port)/hooks",
+            "--event", "job.status", "--event", "order.status", "--json",
+        ])
+        let id = try #require(
+            (try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["id"] as? String)
+        #expect(try sandbox.run(["webhooks", "test", id, "--dev"]).status != 0, "both test deliveries fail")
+        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db) --dev; sleep 30")
+        try session.waitFor("2 failed")
+        try session.keys("Enter")
+        try session.waitFor("Deliveries (newest first")
+        try session.keys("R")
+        try session.waitFor("Redeliver every failed delivery to “Flaky”?")
+        try session.keys("Tab", "Enter")
+        try session.waitFor("Redelivering 2 failed deliveries to “Flaky”")
+        let deadline = Date().addingTimeInterval(10)
+        while listener.log.components(separatedBy: "POST").count < 5, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(listener.log.components(separatedBy: "POST").count == 5, "two tests and two redeliveries: \(listener.log)")
     }
 }
 

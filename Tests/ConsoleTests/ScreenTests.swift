@@ -81,6 +81,13 @@ import HookdashUI
         try check(state, "delete-\(size.0)x\(size.1)")
     }
 
+    @Test func redeliverFailedConfirmation() throws {
+        var (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter))
+        state = update(state, .deliveriesLoaded(webhookID: Fixtures.webhooks[0].id, Fixtures.deliveries)).0
+        state = Fixtures.apply(state, Fixtures.keys(.character("R"))).0
+        try check(state, "redeliver-failed-80x24")
+    }
+
     @Test(arguments: sizes) func help(size: (Int, Int)) throws {
         let (state, _) = Fixtures.apply(Fixtures.loaded(width: size.0, height: size.1), Fixtures.keys(.character("?")))
         try check(state, "help-\(size.0)x\(size.1)")

@@ -192,6 +192,20 @@ import HookdashUI
         #expect(state.toasts.last?.text == "Deleted “Billing”")
     }
 
+    @Test func shiftRInDetailsAsksBeforeRedeliveringEveryFailedDelivery() {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter)).0
+        var effects: [ConsoleEffect]
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("R")))
+        #expect(effects.isEmpty)
+        #expect(state.overlay == .confirm(Confirmation(.redeliverFailed(webhookID: Fixtures.webhooks[0].id, name: "Billing"))))
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.enter))
+        #expect(effects.isEmpty, "Enter on the default button cancels")
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("R"), .tab, .enter))
+        #expect(effects == [.redeliverFailed(webhookID: Fixtures.webhooks[0].id)])
+        #expect(state.overlay == nil)
+        if case .details = state.topScreen {} else { Issue.record("still on the details screen") }
+    }
+
     @Test func qQuitsButEscAndQCloseOverlaysFirst() {
         var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("?"), .character("q"))).0
         #expect(!state.shouldQuit)

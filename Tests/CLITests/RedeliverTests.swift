@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+
+/// `hookdash redeliver --failed`: once an endpoint works again, everything that failed to
+/// it is sent again with the same message ids.
+@Suite("CLI: redeliver every failed delivery")
+struct RedeliverTests {
+    @Test func failedDeliveriesReachTheEndpointOnceItWorks() throws {
+        let sandbox = try Sandbox()
+        let broken = try Listener(folder: sandbox.folder, respond: 503, name: "broken")
+        let created = try sandbox.run([
+            "webhooks", "create", "--dev", "--name", "Flaky", "--url", "http://127.0.0.1:\(broken.port)/hooks",
+            "--event", "job.status", "--event", "order.status", "--json",
+        ])
+        #expect(created.status == 0, "\(created.stderr)")
+        let id = try #require(
+            (try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["id"] as? String)
+
+        // A test event is one attempt: against a 503 both deliveries end failed.
+        let tested = try sandbox.run(["webhooks", "test", id, "--dev"])
+        #expect(tested.status != 0)
+        #expect(try sandbox.run(["deliveries", "--status", "failed", "--json"]).stdout.components(separatedBy: "\"id\"").count == 3)
+
+        // The endpoint moves to a working receiver; the failed ones are redelivered there.
+        let fixed = try Listener(folder: sandbox.folder, name: "fixed")
+        #expect(try sandbox.run(["webhooks", "edit", id, "--dev", "--url", "http://127.0.0.1:\(fixed.port)/hooks"]).status == 0)
+        let redelivered = try sandbox.run(["redeliver", "--failed", "--webhook", String(id.prefix(8))])
+        #expect(redelivered.status == 0, "\(redelivered.stderr)")
+        #expect(redelivered.stdout.hasPrefix("Redelivery of 2 failed deliveries queued"), "\(redelivered.stdout)")
+        let served = try sandbox.run(["serve", "--dev", "--until-idle"])
+        #expect(served.stderr.contains("2 attempts: 2 delivered, 0 to retry, 0 failed"), "\(served.stderr)")
+        #expect(fixed.log.components(separatedBy: "POST").count == 3, "\(fixed.log)")
+        #expect(try sandbox.run(["deliveries", "--status", "failed"]).stdout.contains("No deliveries."))
+        #expect(try sandbox.run(["redeliver", "--failed"]).stdout.contains("No failed deliveries to redeliver."))
+    }
+
+    @Test func usageMistakesAreRefused() throws {
+        let sandbox = try Sandbox()
+        #expect(try sandbox.run(["redeliver"]).status == 64)
+        #expect(try sandbox.run(["redeliver", "some-id", "--failed"]).status == 64)
+        #expect(try sandbox.run(["redeliver", "--webhook", "abcd"]).status == 64)
+        let unknown = try sandbox.run(["redeliver", "--failed", "--webhook", "abcd1234"])
+        #expect(unknown.status == 66, "\(unknown.stderr)")
+    }
+}
