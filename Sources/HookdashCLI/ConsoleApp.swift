@@ -8,6 +8,7 @@ import HookdashStore
 import HookdashTerminal
 import HookdashUI
 import Logging
+import Synchronization
 
 public struct ConsoleOptions: Sendable {
     public var databasePath: String
@@ -39,9 +40,17 @@ public enum ConsoleApp {
         let store = try WebhookStore.open(path: options.databasePath)
         let queue = QueueStore(store.dbPool)
         let sink = FileLogSink(path: options.deliveryLogPath)
+        let engineNotices = Mutex<[ConsoleAction]>([])
         let engine = DeliveryEngine(
             queue: queue, configuration: options.delivery,
-            logger: Logger(label: "hookdash.delivery") { label in FileLogHandler(label: label, sink: sink) })
+            logger: Logger(label: "hookdash.delivery") { label in FileLogHandler(label: label, sink: sink) },
+            onAttempt: { report in
+                // Turning a webhook off is news the operator must not miss in the dashboard.
+                guard report.endpointGone else { return }
+                engineNotices.withLock {
+                    $0.append(.notify(.failure, "Set Inactive: \(report.url) answered 410 Gone (wants no more webhooks)"))
+                }
+            })
         var engineStarted = false
         defer { blocking { await engine.stop() } }
 
@@ -85,6 +94,10 @@ public enum ConsoleApp {
             }
             var actions = terminal.nextEvents(timeoutMilliseconds: 50).map(ConsoleAction.input)
             actions += effects.drainResults()
+            actions += engineNotices.withLock { notices in
+                defer { notices.removeAll() }
+                return notices
+            }
             let now = Date()
             actions.append(.tick(now))
             for action in actions {

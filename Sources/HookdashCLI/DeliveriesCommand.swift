@@ -153,6 +153,8 @@ struct DeliveriesShowCommand: ParsableCommand {
                 }
                 if let errorClass = attempt.errorClass {
                     print("  ! \(errorClass.rawValue): \(TerminalSafe.text(attempt.errorText ?? ""))")
+                } else if let errorText = attempt.errorText {
+                    print("  ! \(TerminalSafe.text(errorText))")
                 }
             }
         }

@@ -162,7 +162,7 @@ public actor DeliveryEngine {
             "status": "\(result.draft.responseStatus.map(String.init) ?? "-")",
             "error": "\(result.draft.errorClass?.rawValue ?? "-")", "transition": "\(transition)",
         ])
-        onAttempt?(AttemptReport(delivery: delivery, draft: result.draft, transition: transition))
+        onAttempt?(AttemptReport(delivery: delivery, result: result, transition: transition))
         finished.append((result, transition, endpoint, delivery.webhookID))
         await flushFinished()
     }
@@ -175,7 +175,11 @@ public actor DeliveryEngine {
             let batch = finished
             finished.removeAll()
             do {
-                try await queue.record(batch.map { ($0.0.draft, $0.1) }, owner: owner)
+                let gone = Set(batch.filter { $0.0.endpointGone }.map(\.webhookID))
+                try await queue.record(batch.map { ($0.0.draft, $0.1) }, owner: owner, deactivating: gone)
+                for webhookID in gone {
+                    logger.notice("endpoint answered 410 Gone: webhook set inactive", metadata: ["webhook": "\(webhookID)"])
+                }
             } catch {
                 // The leases expire and the deliveries are retried: at least once, never lost.
                 logger.error("recording attempts failed", metadata: ["error": "\(error)"])
@@ -198,6 +202,7 @@ public actor DeliveryEngine {
 
     private func decide(_ delivery: ClaimedDelivery, _ result: AttemptResult) -> DeliveryTransition {
         if result.succeeded { return .succeeded }
+        if result.endpointGone { return .failed }
         // Manual redeliveries and test events are single attempts the operator watches.
         guard delivery.trigger == .scheduled else { return .failed }
         let failures = delivery.attemptCount + 1

@@ -15,6 +15,10 @@ struct AttemptResult: Sendable {
     var succeeded: Bool {
         draft.errorClass == nil && (draft.responseStatus.map { (200..<300).contains($0) } ?? false)
     }
+
+    /// Standard Webhooks: a 410 means the receiver wants no more webhooks from this source,
+    /// so the webhook is disabled rather than retried.
+    var endpointGone: Bool { draft.responseStatus == 410 }
 }
 
 /// Signs and POSTs one claimed delivery, classifying whatever goes wrong.
@@ -34,7 +38,7 @@ struct DeliverySender: Sendable {
 
         func finish(
             status: Int? = nil, responseHeaders: [RecordedHeader] = [], body: Data? = nil,
-            error: (AttemptErrorClass, String)? = nil, retryAfter: TimeInterval? = nil
+            error: (AttemptErrorClass, String)? = nil, note: String? = nil, retryAfter: TimeInterval? = nil
         ) -> AttemptResult {
             let elapsed = ContinuousClock.now - began
             let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
@@ -43,7 +47,7 @@ struct DeliverySender: Sendable {
                     deliveryID: delivery.deliveryID, trigger: delivery.trigger, startedAt: startedAt,
                     durationMilliseconds: milliseconds, requestURL: delivery.url, requestHeaders: recordedHeaders,
                     responseStatus: status, responseHeaders: responseHeaders, responseBody: body,
-                    errorClass: error?.0, errorText: error?.1),
+                    errorClass: error?.0, errorText: error?.1 ?? note),
                 retryAfter: retryAfter)
         }
 
@@ -70,8 +74,14 @@ struct DeliverySender: Sendable {
                     status: status, responseHeaders: responseHeaders, body: body,
                     error: (.redirect, "HTTP \(status) redirect\(location) not followed"))
             }
-            let retryAfter = status == 429
+            // Standard Webhooks names these two as the answers whose Retry-After should be heeded.
+            let retryAfter = status == 429 || status == 503
                 ? RetrySchedule.parseRetryAfter(response.headers.first(name: "retry-after"), now: Date()) : nil
+            if status == 410 {
+                return finish(
+                    status: status, responseHeaders: responseHeaders, body: body,
+                    note: "HTTP 410 Gone: the endpoint wants no more webhooks, so the webhook was set Inactive")
+            }
             return finish(status: status, responseHeaders: responseHeaders, body: body, retryAfter: retryAfter)
         } catch {
             let failure = AttemptFailure(error, endpoint: Endpoint.authority(delivery.url), configuration: configuration)

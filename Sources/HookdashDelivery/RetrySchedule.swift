@@ -28,7 +28,7 @@ public struct RetrySchedule: Sendable {
         return base * (1 + jitter * (2 * random() - 1))
     }
 
-    /// A 429's `Retry-After` is honoured but capped at twice the ladder's next step,
+    /// A 429's or 503's `Retry-After` is honoured but capped at twice the ladder's next step,
     /// so one endpoint cannot park a delivery for days.
     public func delay(afterFailures failedAttempts: Int, retryAfter: TimeInterval?) -> TimeInterval? {
         guard let laddered = delay(afterFailures: failedAttempts) else { return nil }

@@ -1,4 +1,5 @@
 import Foundation
+import HookdashDomain
 import GRDB
 
 /// A delivery leased to one worker, with everything needed to send it.
@@ -134,12 +135,21 @@ extension QueueStore {
         try await dbPool.write { db in try Self.record(attempt, transition: transition, owner: owner, db) }
     }
 
-    /// Several attempts in one transaction (fewer fsyncs under load).
-    public func record(_ batch: [(AttemptDraft, DeliveryTransition)], owner: String) async throws {
+    /// Several attempts in one transaction (fewer fsyncs under load). Webhooks named in
+    /// `deactivating` (their endpoint answered 410 Gone) are set inactive in the same
+    /// transaction, as an edit would: a new version and updatedAt, so open forms see it.
+    public func record(
+        _ batch: [(AttemptDraft, DeliveryTransition)], owner: String, deactivating: Set<String> = [], now: Date = Date()
+    ) async throws {
         guard !batch.isEmpty else { return }
         try await dbPool.write { db in
             for (attempt, transition) in batch {
                 try Self.record(attempt, transition: transition, owner: owner, db)
+            }
+            for webhookID in deactivating {
+                try db.execute(
+                    sql: "UPDATE webhooks SET active = 0, updatedAt = ?, version = version + 1 WHERE id = ? AND active = 1",
+                    arguments: [Timestamp.iso8601(now), webhookID])
             }
         }
     }

@@ -285,6 +285,24 @@ struct ConsoleEndToEndTests {
         #expect(listener.log.contains("→ 503"))
     }
 
+    /// An endpoint answering 410 Gone turns its webhook off, and the console says so.
+    @Test func aGoneEndpointIsSetInactiveAndTheConsoleSaysSo() throws {
+        let sandbox = try Sandbox()
+        let listener = try Listener(folder: sandbox.folder, respond: 410)
+        let url = "http://127.0.0.1:\(listener.port)/hooks"
+        #expect(try sandbox.run([
+            "webhooks", "create", "--dev", "--name", "Retired", "--url", url, "--event", "job.status",
+        ]).status == 0)
+        #expect(try sandbox.run(["emit", "job.status"], stdin: Data(#"{"id":"j1"}"#.utf8)).status == 0)
+        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db) --dev; sleep 30")
+        try session.waitFor("Set Inactive: \(url) answered 410 Gone")
+        try session.waitFor("Inactive")
+        try session.waitFor("✗ 410")
+        let shown = try sandbox.run(["webhooks", "list", "--json"])
+        #expect(shown.stdout.contains("\"active\": false"), "\(shown.stdout)")
+        #expect(listener.log.components(separatedBy: "POST").count == 2, "one attempt, no retries")
+    }
+
     /// R in details asks, then gives every failed delivery of the webhook a new attempt.
     @Test func redeliverEveryFailedDeliveryFromDetails() throws {
         let sandbox = try Sandbox()

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GRDB
 import HookdashCrypto
 import HookdashDelivery
@@ -171,6 +172,52 @@ import Testing
         let attempt = try #require(try database.queue.attempts(deliveryID: emitted.deliveryIDs[0]).first)
         #expect(attempt.errorClass == .redirect && attempt.responseStatus == 302)
         #expect(try database.queue.delivery(id: emitted.deliveryIDs[0])?.status == .pending)
+    }
+
+    @Test func serviceUnavailableHonoursRetryAfterToo() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start(
+            policy: ReceiverPolicy(script: [ReceiverResponse(status: 503, headers: ["retry-after": "9"])]))
+        try database.addWebhook(url: receiver.url())
+        let clock = ManualDeliveryClock(start: Date(timeIntervalSince1970: 1_800_000_000))
+        let emitted = try database.emit(at: clock.now())
+        let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration(), clock: clock)
+        await engine.processDue()
+        await engine.shutdown()
+        await receiver.stop()
+        let delivery = try #require(try database.queue.delivery(id: emitted.deliveryIDs[0]))
+        #expect(delivery.nextAttemptAt == clock.now().addingTimeInterval(9))
+    }
+
+    /// Standard Webhooks: 410 Gone means "no more webhooks from you".
+    @Test func goneDisablesTheWebhookInsteadOfRetrying() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start(policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 410)))
+        let gone = try database.addWebhook(url: receiver.url())
+        let emitted = try database.emit()
+        let collected = Mutex<[AttemptReport]>([])
+        let engine = DeliveryEngine(
+            queue: database.queue, configuration: devConfiguration(),
+            onAttempt: { report in collected.withLock { $0.append(report) } })
+        #expect(await engine.processDue() == 1)
+        await engine.shutdown()
+        await receiver.stop()
+        let reports = collected.withLock { $0 }
+
+        let delivery = try #require(try database.queue.delivery(id: emitted.deliveryIDs[0]))
+        #expect(delivery.status == .failed, "no retries after 410")
+        #expect(delivery.attemptCount == 1)
+        let webhook = try #require(try database.store.webhook(id: gone))
+        #expect(!webhook.active)
+        #expect(webhook.version == 2, "a new version, so an open edit form sees the change")
+        let attempt = try #require(try database.queue.attempts(deliveryID: emitted.deliveryIDs[0]).first)
+        #expect(attempt.responseStatus == 410)
+        #expect(attempt.errorText?.hasPrefix("HTTP 410 Gone: the endpoint wants no more webhooks") == true)
+        #expect(reports.map(\.transition) == [.failed])
+        // Inactive webhooks get nothing: the next message queues no delivery for it.
+        #expect(try database.emit().deliveryIDs.isEmpty)
     }
 
     @Test func tooManyRequestsHonoursRetryAfterWithinTheCap() async throws {
