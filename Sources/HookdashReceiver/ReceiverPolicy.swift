@@ -17,10 +17,6 @@ public struct ReceiverResponse: Sendable, Equatable {
     public static func redirect(to location: String) -> ReceiverResponse {
         ReceiverResponse(status: 302, headers: ["location": location])
     }
-
-    public static func tooManyRequests(retryAfterSeconds: Int) -> ReceiverResponse {
-        ReceiverResponse(status: 429, headers: ["retry-after": String(retryAfterSeconds)])
-    }
 }
 
 /// How the receiver answers: a scripted sequence first (tests), then random failures at

@@ -29,13 +29,6 @@ import Testing
         }
     }
 
-    func misbehaving(_ behaviour: MisbehavingServer.Behaviour) async throws -> (AttemptRecord, port: Int) {
-        let server = try await MisbehavingServer.start(behaviour)
-        let attempt = try await attempt(to: server.url) { $0.requestTimeout = .milliseconds(500) }
-        await server.stop()
-        return (attempt, server.port)
-    }
-
     @Test func refused() async throws {
         let port = try ClosedPort()
         defer { port.close() }
@@ -44,34 +37,22 @@ import Testing
         #expect(attempt.errorText == "connection refused by 127.0.0.1:\(port.number) (nothing is listening there)")
     }
 
-    @Test func closedWithoutAnswer() async throws {
-        let (attempt, port) = try await misbehaving(.closeWithoutAnswer)
-        #expect(attempt.errorText == "127.0.0.1:\(port) closed the connection without answering")
-        #expect(attempt.errorClass == .other)
-    }
-
-    @Test func notHTTP() async throws {
-        let (attempt, port) = try await misbehaving(.notHTTP)
-        #expect(attempt.errorClass == .http)
-        #expect(attempt.errorText == "127.0.0.1:\(port) answered with something that is not HTTP/1.1")
-    }
-
-    @Test func reset() async throws {
-        let (attempt, port) = try await misbehaving(.reset)
-        #expect(attempt.errorText == "127.0.0.1:\(port) reset the connection before answering")
+    /// `text` names the endpoint as ENDPOINT.
+    @Test(arguments: [
+        (MisbehavingServer.Behaviour.closeWithoutAnswer, AttemptErrorClass.other,
+         "ENDPOINT closed the connection without answering"),
+        (.notHTTP, .http, "ENDPOINT answered with something that is not HTTP/1.1"),
+        (.reset, .other, "ENDPOINT reset the connection before answering"),
+        (.cutOffBody, .http, "the answer from ENDPOINT was cut off before its end"),
+        (.silent, .timeout, "no answer from ENDPOINT within 0.5 s"),
+    ])
+    func misbehavingEndpoint(behaviour: MisbehavingServer.Behaviour, errorClass: AttemptErrorClass, text: String) async throws {
+        let server = try await MisbehavingServer.start(behaviour)
+        let attempt = try await attempt(to: server.url) { $0.requestTimeout = .milliseconds(500) }
+        await server.stop()
+        #expect(attempt.errorClass == errorClass)
+        #expect(attempt.errorText == text.replacingOccurrences(of: "ENDPOINT", with: "127.0.0.1:\(server.port)"))
         expectReadable(attempt.errorText)
-    }
-
-    @Test func cutOffBody() async throws {
-        let (attempt, port) = try await misbehaving(.cutOffBody)
-        #expect(attempt.errorClass == .http)
-        #expect(attempt.errorText == "the answer from 127.0.0.1:\(port) was cut off before its end")
-    }
-
-    @Test func noAnswerInTime() async throws {
-        let (attempt, port) = try await misbehaving(.silent)
-        #expect(attempt.errorClass == .timeout)
-        #expect(attempt.errorText == "no answer from 127.0.0.1:\(port) within 0.5 s")
     }
 
     @Test func untrustedCertificateSaysHowToTrustIt() async throws {
