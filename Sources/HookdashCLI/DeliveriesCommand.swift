@@ -24,6 +24,7 @@ struct DeliveriesListCommand: ParsableCommand {
         Examples:
           hookdash deliveries
           hookdash deliveries --webhook 3f2a9c1e --status failed --json
+          hookdash deliveries --status failed --since 2h
         """)
 
     @OptionGroup var store: StoreOptions
@@ -33,6 +34,9 @@ struct DeliveriesListCommand: ParsableCommand {
 
     @Option(name: .long, help: "pending, succeeded, failed or cancelled.")
     var status: String?
+
+    @Option(name: .long, help: ArgumentHelp(SinceOption.help, valueName: "duration|time"))
+    var since: SinceOption?
 
     @Option(name: .long, help: "At most this many.")
     var limit: Int = 50
@@ -50,7 +54,8 @@ struct DeliveriesListCommand: ParsableCommand {
         try ErrorReporter.guarded {
             let queue = try store.openQueue()
             let deliveries = try queue.deliveries(
-                webhookID: try webhook.map(resolveWebhookID), status: status.flatMap(DeliveryStatus.init), limit: max(1, limit))
+                webhookID: try webhook.map(resolveWebhookID), status: status.flatMap(DeliveryStatus.init),
+                since: since?.start(Date()), limit: max(1, limit))
             if json {
                 printJSON(deliveries.map(deliveryJSON))
                 return

@@ -14,6 +14,7 @@ struct RedeliverCommand: ParsableCommand {
           hookdash deliveries --status failed
           hookdash redeliver 6f1c2a0e-…
           hookdash redeliver --failed --webhook 3f2a9c1e
+          hookdash redeliver --failed --since 6h     (an outage of the last six hours)
         """)
 
     @OptionGroup var store: StoreOptions
@@ -27,6 +28,9 @@ struct RedeliverCommand: ParsableCommand {
     @Option(name: .long, help: "With --failed: only deliveries to this webhook (id or unique prefix).")
     var webhook: String?
 
+    @Option(name: .long, help: ArgumentHelp("With --failed: " + SinceOption.help, valueName: "duration|time"))
+    var since: SinceOption?
+
     func validate() throws {
         switch (id, failed) {
         case (nil, false): throw ValidationError("name a delivery id, or use --failed")
@@ -34,6 +38,7 @@ struct RedeliverCommand: ParsableCommand {
         default: break
         }
         if webhook != nil, !failed { throw ValidationError("--webhook goes with --failed") }
+        if since != nil, !failed { throw ValidationError("--since goes with --failed") }
     }
 
     func run() throws {
@@ -60,7 +65,7 @@ struct RedeliverCommand: ParsableCommand {
 
     private func redeliverFailed() throws {
         let webhookID = try webhook.map { try store.openStoreForReading().webhook(idOrPrefix: $0).id }
-        let count = try store.openQueue().redeliverFailed(webhookID: webhookID)
+        let count = try store.openQueue().redeliverFailed(webhookID: webhookID, since: since?.start(Date()))
         let failedOnes = Wording.count(count, "failed delivery", "failed deliveries")
         print(count == 0
             ? "No failed deliveries to redeliver."

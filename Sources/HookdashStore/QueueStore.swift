@@ -106,10 +106,10 @@ public final class QueueStore: Sendable {
     }
 
     /// A new manual attempt, due now, of every failed delivery (to one webhook, or to every
-    /// webhook that still exists); returns how many. Deliveries to deleted webhooks stay failed:
-    /// there is no URL to send them to.
+    /// webhook that still exists; created at or after `since`, when given); returns how many.
+    /// Deliveries to deleted webhooks stay failed: there is no URL to send them to.
     @discardableResult
-    public func redeliverFailed(webhookID: String?, now: Date = Date()) throws -> Int {
+    public func redeliverFailed(webhookID: String?, since: Date? = nil, now: Date = Date()) throws -> Int {
         try dbPool.write { db in
             if let webhookID, try QueueWebhooks.subscribedEvents(db, webhookID: webhookID) == nil {
                 throw QueueError.webhookNotFound(webhookID)
@@ -118,10 +118,10 @@ public final class QueueStore: Sendable {
                 sql: """
                     UPDATE deliveries SET status = 'pending', trigger = 'manual', nextAttemptAt = ?,
                         leaseOwner = NULL, leaseExpiresAt = NULL
-                    WHERE status = 'failed' AND (? IS NULL OR webhookId = ?)
+                    WHERE status = 'failed' AND (? IS NULL OR webhookId = ?) AND createdAt >= ?
                       AND webhookId IN (SELECT id FROM webhooks)
                     """,
-                arguments: [now.timeIntervalSince1970, webhookID, webhookID])
+                arguments: [now.timeIntervalSince1970, webhookID, webhookID, since?.timeIntervalSince1970 ?? 0])
             return db.changesCount
         }
     }
@@ -143,8 +143,10 @@ public final class QueueStore: Sendable {
         try deliveries(webhookID: webhookID, status: nil, limit: limit)
     }
 
-    /// Newest first, optionally filtered.
-    public func deliveries(webhookID: String?, status: DeliveryStatus?, limit: Int) throws -> [DeliveryRecord] {
+    /// Newest first, optionally filtered; `since` keeps deliveries created at or after it.
+    public func deliveries(
+        webhookID: String?, status: DeliveryStatus?, since: Date? = nil, limit: Int
+    ) throws -> [DeliveryRecord] {
         try dbPool.read { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
@@ -155,6 +157,10 @@ public final class QueueStore: Sendable {
             if let status {
                 conditions.append("d.status = ?")
                 arguments += [status.rawValue]
+            }
+            if let since {
+                conditions.append("d.createdAt >= ?")
+                arguments += [since.timeIntervalSince1970]
             }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             arguments += [limit]

@@ -11,8 +11,8 @@ struct RedeliverFailedTests {
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
     /// Claims everything due and records one attempt for each, moving it as `transition` says.
-    func attemptAll(_ queue: QueueStore, status: Int, transition: DeliveryTransition) async throws {
-        let claimed = try await queue.claimDue(owner: owner, now: start, leaseDuration: 60, limit: 100)
+    func attemptAll(_ queue: QueueStore, status: Int, transition: DeliveryTransition, at: Date? = nil) async throws {
+        let claimed = try await queue.claimDue(owner: owner, now: at ?? start, leaseDuration: 60, limit: 100)
         try await queue.record(claimed.map { delivery in
             (AttemptDraft(
                 deliveryID: delivery.deliveryID, trigger: .scheduled, startedAt: start, durationMilliseconds: 3,
@@ -62,6 +62,25 @@ struct RedeliverFailedTests {
         let claimed = try await queue.claimDue(owner: owner, now: later, leaseDuration: 60, limit: 100)
         #expect(claimed.count == 4)
         #expect(claimed.allSatisfy { $0.trigger == .manual })
+    }
+
+    @Test("since: only deliveries created at or after it, in the list and in the redelivery")
+    func sinceBoundsTheRange() async throws {
+        let folder = try TemporaryFolder()
+        let store = try WebhookStore.open(path: folder.file("db.sqlite"))
+        let queue = QueueStore(store.dbPool)
+        let billing = try store.create(try validFields(name: "Billing"))
+        for minutes in [0.0, 30, 60] {
+            try queue.enqueue(NewMessage(
+                eventType: "job.status", liveMode: true, body: Data(#"{"id":"1"}"#.utf8),
+                createdAt: start.addingTimeInterval(minutes * 60)))
+        }
+        try await attemptAll(queue, status: 500, transition: .failed, at: start.addingTimeInterval(7200))
+        let cut = start.addingTimeInterval(30 * 60)
+        let recent = try queue.deliveries(webhookID: billing.id, status: .failed, since: cut, limit: 10)
+        #expect(recent.map(\.createdAt) == [start.addingTimeInterval(3600), cut])
+        #expect(try queue.redeliverFailed(webhookID: nil, since: cut, now: start) == 2)
+        #expect(try queue.deliveries(webhookID: billing.id, status: .failed, limit: 10).map(\.createdAt) == [start])
     }
 
     @Test("a webhook that does not exist is an error, not zero")
