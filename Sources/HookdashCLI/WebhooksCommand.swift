@@ -31,10 +31,17 @@ enum WebhookText {
         URL:      \(webhook.url)
         Events:   \(webhook.events.map(\.rawValue).joined(separator: ", "))
         Status:   \(webhook.active ? "Active" : "Inactive")
-        Secret:   \(webhook.secret == nil ? "none (deliveries are not signed)" : "set (hidden; see --json)")
+        Secret:   \(webhook.secret == nil ? "none (deliveries are not signed)" : "set (hidden; see --json)")\(rotation(webhook))
         Created:  \(Timestamp.iso8601(webhook.createdAt))
         Updated:  \(Timestamp.iso8601(webhook.updatedAt))
         """
+    }
+
+    /// While a replaced secret still signs, say until when, so a receiver's owner knows how
+    /// long they have to switch.
+    static func rotation(_ webhook: Webhook) -> String {
+        guard webhook.secret != nil, let until = webhook.previousSecretUntil else { return "" }
+        return "\n          the previous secret also signs until \(Timestamp.iso8601(until)) (rotation)"
     }
 
     static func table(_ webhooks: [Webhook]) -> String {
@@ -195,6 +202,9 @@ struct EditWebhook: ParsableCommand {
             } else {
                 print("Updated webhook \(updated.id) (\(updated.name)).")
                 if generateSecret, let secret = updated.secret { print("Signing secret: \(secret)") }
+                if let until = updated.previousSecretUntil, updated.secret != current.secret {
+                    print("The previous secret also signs until \(Timestamp.iso8601(until)), so the receiver can switch meanwhile.")
+                }
             }
         }
     }

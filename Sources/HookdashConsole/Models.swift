@@ -15,12 +15,15 @@ public struct WebhookRow: Equatable, Sendable, Identifiable {
     public var updatedAt: Date
     public var version: Int
     public var lastDelivery: LastDelivery?
+    /// Until when the replaced secret still signs beside this one (rotation overlap).
+    public var previousSecretUntil: Date?
 
     public init(
         id: String, name: String, url: String, secret: String = "", events: [String], active: Bool = true,
         createdAt: Date = Date(timeIntervalSince1970: 0), updatedAt: Date = Date(timeIntervalSince1970: 0),
-        version: Int = 1, lastDelivery: LastDelivery? = nil
+        version: Int = 1, lastDelivery: LastDelivery? = nil, previousSecretUntil: Date? = nil
     ) {
+        self.previousSecretUntil = previousSecretUntil
         self.id = id
         self.name = name
         self.url = url

@@ -405,7 +405,7 @@ struct Painter {
         field("URL", webhook.url, x: 1, y: 3, width: width - 2)
         let events = webhook.events.joined(separator: ", ")
         field("Events", events, x: 1, y: 4, width: half - 2)
-        field("Secret", webhook.secret.isEmpty ? "none (unsigned)" : "set · signed (whsec…)", x: half, y: 4, width: width - half - 1)
+        field("Secret", Self.secretText(webhook, now: state.now), x: half, y: 4, width: width - half - 1)
         field("ID", webhook.id, x: 1, y: 5, width: width - 2)
         field("Created", Self.timestamp(webhook.createdAt, zone: state.timeZone), x: 1, y: 6, width: half - 2)
         field("Updated", Self.timestamp(webhook.updatedAt, zone: state.timeZone), x: half, y: 6, width: width - half - 1)
@@ -457,6 +457,12 @@ struct Painter {
         let label = TextWidth.pad(name, to: 8)
         grid.put(label, x: x, y: y, style: theme[.muted])
         grid.put(TextWidth.shortenMiddle(value, to: max(4, fieldWidth - 9)), x: x + 9, y: y, style: theme[.normal])
+    }
+
+    static func secretText(_ webhook: WebhookRow, now: Date) -> String {
+        if webhook.secret.isEmpty { return "none (unsigned)" }
+        guard let until = webhook.previousSecretUntil, until > now else { return "set · signed (whsec…)" }
+        return "set · old one also signs for " + RelativeTime.span(Int(until.timeIntervalSince(now)))
     }
 
     static func role(for status: DeliveryRow.Status) -> ThemeRole {

@@ -17,7 +17,8 @@ public enum StoreRows {
                 default: .failed(statusCode: outcome.statusCode, reason: outcome.errorClass.flatMap(Self.reason))
                 }
                 return LastDelivery(outcome: result, at: outcome.attemptedAt)
-            })
+            },
+            previousSecretUntil: webhook.previousSecretUntil)
     }
 
     /// A word for the dashboard's narrow "Last delivery" column.

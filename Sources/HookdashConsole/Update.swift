@@ -47,7 +47,11 @@ extension ConsoleState {
             if !visibleWebhooks.contains(where: { $0.id == row.id }) { filter = TextField() }
             if case .form(let form) = topScreen {
                 screens.removeLast()
-                toast(.success, form.mode == .create ? "Created “\(row.name)”" : "Saved “\(row.name)”")
+                var text = form.mode == .create ? "Created “\(row.name)”" : "Saved “\(row.name)”"
+                if form.mode != .create, form.hasChanged(.secret), row.previousSecretUntil != nil {
+                    text += "; the old secret also signs for a day"
+                }
+                toast(.success, text)
             }
             scrollSelectionIntoView()
             return [.reloadWebhooks]

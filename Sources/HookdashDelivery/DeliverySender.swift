@@ -100,9 +100,14 @@ struct DeliverySender: Sendable {
             (StandardWebhooksHeader.timestamp, String(timestamp)),
         ]
         if let secret = delivery.secret, let signer = StandardWebhooksSigner(secret: secret) {
-            let signature = signer.signature(
-                messageID: delivery.messageID, timestamp: timestamp, body: Array(delivery.body))
-            headers.append((StandardWebhooksHeader.signature, signature))
+            let body = Array(delivery.body)
+            var signatures = [signer.signature(messageID: delivery.messageID, timestamp: timestamp, body: body)]
+            // During a rotation the old secret signs too (space-separated, as Standard
+            // Webhooks specifies), so receivers still on it keep verifying.
+            if let previous = delivery.previousSecret, let oldSigner = StandardWebhooksSigner(secret: previous) {
+                signatures.append(oldSigner.signature(messageID: delivery.messageID, timestamp: timestamp, body: body))
+            }
+            headers.append((StandardWebhooksHeader.signature, signatures.joined(separator: " ")))
         }
         return headers
     }

@@ -13,6 +13,9 @@ public struct Webhook: Sendable, Equatable, Identifiable {
     public var updatedAt: Date
     /// Bumped by every update; an edit names the version it read so a stale edit is refused.
     public var version: Int
+    /// Until when the secret this one replaced still signs beside it (rotation overlap);
+    /// nil when none does. Not part of the SPEC's JSON form.
+    public var previousSecretUntil: Date?
 
     public init(
         id: String, name: String, url: String, secret: String?, events: [EventType], active: Bool,

@@ -25,6 +25,7 @@ enum Migrations {
             try db.create(index: "webhooks_createdAt", on: "webhooks", columns: ["createdAt"])
         }
         QueueMigration.register(in: &migrator)
+        SecretRotation.register(in: &migrator)
         return migrator
     }
 

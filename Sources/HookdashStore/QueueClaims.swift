@@ -9,6 +9,8 @@ public struct ClaimedDelivery: Sendable, Equatable {
     public let webhookID: String
     public let url: String
     public let secret: String?
+    /// The secret `secret` replaced, while it still signs beside it (rotation overlap).
+    public let previousSecret: String?
     public let eventType: String
     public let body: Data
     /// Attempts made before this one.
@@ -76,7 +78,7 @@ extension QueueStore {
         guard limit > 0 else { return [] }
         return try await dbPool.write { db in
             let time = now.timeIntervalSince1970
-            var arguments: StatementArguments = [time, time]
+            var arguments: StatementArguments = [time, time, time]
             var restriction = ""
             if let onlyIDs {
                 restriction = "AND d.id IN (\(databaseQuestionMarks(count: onlyIDs.count)))"
@@ -97,7 +99,8 @@ extension QueueStore {
                 // Cached: the SQL differs only by how many ids the IN lists hold (at most the
                 // concurrency), and compiling this join each time cost more than running it.
                 let candidates = try Row.fetchCursor(db.cachedStatement(sql: """
-                    SELECT d.id, d.messageId, d.webhookId, d.attemptCount, d.trigger, w.url, w.secret, m.eventType, m.body
+                    SELECT d.id, d.messageId, d.webhookId, d.attemptCount, d.trigger, w.url, w.secret, m.eventType, m.body,
+                        CASE WHEN w.previousSecretUntil > ? THEN w.previousSecret END
                     FROM deliveries d
                     JOIN webhooks w ON w.id = d.webhookId
                     JOIN messages m ON m.id = d.messageId
@@ -112,9 +115,12 @@ extension QueueStore {
                     let url: String = row[5]
                     guard admit(url) else { continue }
                     let secret: String? = row[6]
+                    let previousSecret: String? = row[9]
                     claimed.append(ClaimedDelivery(
                         deliveryID: row[0], messageID: row[1], webhookID: row[2], url: url,
-                        secret: (secret?.isEmpty ?? true) ? nil : secret, eventType: row[7], body: row[8],
+                        secret: (secret?.isEmpty ?? true) ? nil : secret,
+                        previousSecret: (previousSecret?.isEmpty ?? true) ? nil : previousSecret,
+                        eventType: row[7], body: row[8],
                         attemptCount: row[3], trigger: DeliveryTrigger(rawValue: row[4]) ?? .scheduled))
                 }
                 return claimed

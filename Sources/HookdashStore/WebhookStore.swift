@@ -39,7 +39,8 @@ public final class WebhookStore: Sendable {
             try dbPool.read { db in
                 let statement = try db.cachedStatement(sql: """
                     SELECT w.id, w.name, w.url, w.secret, w.events, w.active, w.createdAt, w.updatedAt, w.version,
-                           o.deliveryId, o.status, o.statusCode, o.error, o.attemptedAt, o.eventType, o.errorClass
+                           o.deliveryId, o.status, o.statusCode, o.error, o.attemptedAt, o.eventType, o.errorClass,
+                           w.previousSecretUntil
                     FROM webhooks w LEFT JOIN webhook_last_outcome o ON o.webhookId = w.id
                     ORDER BY w.createdAt, w.rowid
                     LIMIT ?
@@ -48,12 +49,16 @@ public final class WebhookStore: Sendable {
                 if let limit { rows.reserveCapacity(limit) }
                 let cursor = try Row.fetchCursor(statement, arguments: [limit ?? -1])
                 let column = ColumnReader(statement: statement.sqliteStatement)
+                let now = Date().timeIntervalSince1970
                 while try cursor.next() != nil {
-                    let webhook = Webhook(
+                    var webhook = Webhook(
                         id: column.string(0), name: column.string(1), url: column.string(2), secret: column.optionalString(3),
                         events: WebhookRow.events(column.string(4)), active: column.bool(5),
                         createdAt: WebhookRow.date(column.string(6)), updatedAt: WebhookRow.date(column.string(7)),
                         version: column.int(8))
+                    if let until = column.optionalDouble(16), until > now {
+                        webhook.previousSecretUntil = Date(timeIntervalSince1970: until)
+                    }
                     rows.append((webhook, column.outcome(from: 9)))
                 }
                 return rows
@@ -62,7 +67,21 @@ public final class WebhookStore: Sendable {
     }
 
     public func webhook(id: String) throws -> Webhook? {
-        try run { try dbPool.read { db in try WebhookRow.fetchOne(db, key: id) } }?.webhook
+        try run {
+            try dbPool.read { db in
+                try WebhookRow.fetchOne(db, key: id).map { try Self.withRotation($0.webhook, db, now: Date()) }
+            }
+        }
+    }
+
+    /// `webhook` with when its previous secret stops signing, if one still does.
+    static func withRotation(_ webhook: Webhook, _ db: Database, now: Date) throws -> Webhook {
+        var copy = webhook
+        let until = try Double.fetchOne(
+            db, sql: "SELECT previousSecretUntil FROM webhooks WHERE id = ? AND previousSecretUntil > ?",
+            arguments: [webhook.id, now.timeIntervalSince1970])
+        copy.previousSecretUntil = until.map(Date.init(timeIntervalSince1970:))
+        return copy
     }
 
     /// The webhook whose id is `id` or, when unambiguous, starts with `id` (as tables show
@@ -77,7 +96,7 @@ public final class WebhookStore: Sendable {
             }
         }
         guard matches.count == 1 else { throw StoreError.notFound(id: id) }
-        return matches[0].webhook
+        return try webhook(id: matches[0].id) ?? matches[0].webhook
     }
 
     @discardableResult
@@ -101,7 +120,8 @@ public final class WebhookStore: Sendable {
                 updated.updatedAt = max(now, current.createdAt)
                 updated.version = current.version + 1
                 try WebhookRow(updated).update(db)
-                return updated
+                try SecretRotation.secretChanged(db, webhookID: id, from: current.secret, to: updated.secret, now: now)
+                return try Self.withRotation(updated, db, now: now)
             }
         }
     }
@@ -141,6 +161,8 @@ public final class WebhookStore: Sendable {
                         updated.updatedAt = entry.updatedAt ?? now
                         updated.version = existing.version + 1
                         try WebhookRow(updated).update(db)
+                        try SecretRotation.secretChanged(
+                            db, webhookID: existing.id, from: existing.secret, to: updated.secret, now: now)
                         summary.updated += 1
                     } else {
                         let createdAt = entry.createdAt ?? now
@@ -189,6 +211,10 @@ struct ColumnReader {
 
     func optionalInt(_ index: CInt) -> Int? {
         Int.fromDatabaseValue(DatabaseValue(sqliteStatement: statement, index: index))
+    }
+
+    func optionalDouble(_ index: CInt) -> Double? {
+        Double.fromDatabaseValue(DatabaseValue(sqliteStatement: statement, index: index))
     }
 
     /// A `webhook_last_outcome` row selected as deliveryId, status, statusCode, error,

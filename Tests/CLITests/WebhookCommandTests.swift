@@ -134,6 +134,21 @@ struct WebhookCommandTests {
         #expect(secret != second["secret"] as? String)
     }
 
+    @Test("a new secret says how long the old one keeps signing, and show repeats it")
+    func rotatingTheSecret() throws {
+        let sandbox = try Sandbox()
+        let created = try jsonObject(try sandbox.run(create + good + ["--generate-secret", "--json"]).stdout)
+        let id = try #require(created["id"] as? String)
+        let edited = try sandbox.run(["webhooks", "edit", id, "--generate-secret"])
+        #expect(edited.status == 0, "\(edited.stderr)")
+        #expect(edited.stdout.contains("The previous secret also signs until "), "\(edited.stdout)")
+        let shown = try sandbox.run(["webhooks", "show", String(id.prefix(8))])
+        #expect(shown.stdout.contains("the previous secret also signs until "), "\(shown.stdout)")
+        // Without a secret nothing is signed, the old one neither.
+        #expect(try sandbox.run(["webhooks", "edit", id, "--no-secret"]).status == 0)
+        #expect(!(try sandbox.run(["webhooks", "show", id]).stdout.contains("previous secret")))
+    }
+
     @Test("delete asks on a terminal and refuses without one unless --yes")
     func delete() throws {
         let sandbox = try Sandbox()

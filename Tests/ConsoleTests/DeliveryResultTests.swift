@@ -36,3 +36,19 @@ import Testing
         #expect(row(.pending, attempts: 0, retryIn: 0).result(now: now) == "—")
     }
 }
+
+/// The details screen's "Secret" field says when a replaced secret still signs.
+@Suite struct SecretFieldTests {
+    let now = Fixtures.now
+
+    @Test func rotationShowsHowLongTheOldSecretSigns() {
+        var webhook = Fixtures.webhooks[0]
+        #expect(Painter.secretText(webhook, now: now) == "set · signed (whsec…)")
+        webhook.previousSecretUntil = now.addingTimeInterval(23 * 3600 + 50)
+        #expect(Painter.secretText(webhook, now: now) == "set · old one also signs for 23h")
+        webhook.previousSecretUntil = now.addingTimeInterval(-1)
+        #expect(Painter.secretText(webhook, now: now) == "set · signed (whsec…)")
+        webhook.secret = ""
+        #expect(Painter.secretText(webhook, now: now) == "none (unsigned)")
+    }
+}

@@ -64,6 +64,23 @@ import HookdashUI
         #expect(state.toasts.last?.text == "Created “New one”")
     }
 
+    @Test func savingANewSecretSaysTheOldOneStillSigns() {
+        // Edit Billing (it has a secret), generate a new one (Ctrl-G's effect answers), save.
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("e"))).0
+        state = update(state, .secretGenerated("whsec_bmV3")).0
+        var row = Fixtures.webhooks[0]
+        row.secret = "whsec_bmV3"
+        row.version = 2
+        row.previousSecretUntil = Fixtures.now.addingTimeInterval(86_400)
+        state = update(state, .saved(row)).0
+        #expect(state.toasts.last?.text == "Saved “Billing”; the old secret also signs for a day")
+
+        // A save that leaves the secret alone says nothing about it.
+        state = Fixtures.apply(state, Fixtures.keys(.character("e"))).0
+        state = update(state, .saved(row)).0
+        #expect(state.toasts.last?.text == "Saved “Billing”")
+    }
+
     @Test func rejectedSaveShowsMessagesAndFocusesTheFirstBadField() throws {
         var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"))).0
         state = update(state, .saveRejected([.url: "HTTPS is required", .events: "Select at least one event"])).0

@@ -1,6 +1,7 @@
 import Foundation
 import HookdashCrypto
 import HookdashDelivery
+import HookdashDomain
 import HookdashReceiver
 import HookdashStore
 import Testing
@@ -48,5 +49,44 @@ private let stockVerifierAvailable: Bool = {
             #expect(status == 0, "stock verifier rejected delivery \(index) (exit \(status))")
         }
         #expect(receiver.requests.count == 2)
+    }
+
+    /// During a rotation every request carries two signatures: a receiver still on the old
+    /// secret and one already on the new secret both verify it with the stock library.
+    @Test(.enabled(if: stockVerifierAvailable, "python3 module standardwebhooks missing: pip install standardwebhooks"))
+    func bothSecretsVerifyDuringARotation() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start()
+        let old = SecretGenerator.generate(), new = SecretGenerator.generate()
+        let id = try database.addWebhook(url: receiver.url(), secret: old)
+        let current = try #require(try database.store.webhook(id: id))
+        var draft = current.draft
+        draft.secret = new
+        let fields = try WebhookValidator.validate(draft, options: ValidationOptions(devMode: true)).get()
+        try database.store.update(id: id, expectedVersion: current.version, fields)
+        try database.emit()
+        let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration())
+        #expect(await engine.processDue() == 1)
+        await engine.shutdown()
+        await receiver.stop()
+
+        let request = try #require(receiver.requests.first)
+        #expect(request.header("webhook-signature")?.split(separator: " ").count == 2)
+        let bodyPath = database.folder.appendingPathComponent("body").path
+        let headersPath = database.folder.appendingPathComponent("headers.json").path
+        try Data(request.body).write(to: URL(fileURLWithPath: bodyPath))
+        let headers = Dictionary(request.headers.map { ($0.name, $0.value) }) { first, _ in first }
+        try JSONSerialization.data(withJSONObject: headers).write(to: URL(fileURLWithPath: headersPath))
+        let script = """
+            import json, sys
+            from standardwebhooks.webhooks import Webhook
+            Webhook(sys.argv[1]).verify(open(sys.argv[2], 'rb').read(), json.load(open(sys.argv[3])))
+            """
+        for secret in [old, new] {
+            #expect(try runProcess("/usr/bin/env", ["python3", "-c", script, secret, bodyPath, headersPath]) == 0)
+        }
+        let stranger = SecretGenerator.generate()
+        #expect(try runProcess("/usr/bin/env", ["python3", "-c", script, stranger, bodyPath, headersPath]) != 0)
     }
 }

@@ -1,0 +1,32 @@
+import Foundation
+import GRDB
+
+/// Zero-downtime secret rotation (Standard Webhooks): when a webhook's secret changes, the
+/// old one keeps signing beside the new one for a day, so a receiver can switch to the new
+/// secret at its own pace; every request meanwhile carries both `v1,` signatures.
+public enum SecretRotation {
+    public static let overlap: TimeInterval = 24 * 3600
+    static let migrationName = "v6-secret-rotation"
+
+    static func register(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration(migrationName) { db in
+            // Beside the secret, not in the SPEC's JSON form: export and import carry only
+            // the current secret, and the old one simply stops signing when it expires.
+            try db.execute(sql: """
+                ALTER TABLE webhooks ADD COLUMN previousSecret TEXT;
+                ALTER TABLE webhooks ADD COLUMN previousSecretUntil REAL;
+                """)
+        }
+    }
+
+    /// Called inside the transaction that changes a webhook. No secret now means no
+    /// signature at all (SPEC §3), so nothing old keeps signing either.
+    static func secretChanged(_ db: Database, webhookID: String, from old: String?, to new: String?, now: Date) throws {
+        guard old != new else { return }
+        let oldSecret = old.flatMap { $0.isEmpty ? nil : $0 }
+        let keepsOld = oldSecret != nil && !(new ?? "").isEmpty
+        try db.execute(
+            sql: "UPDATE webhooks SET previousSecret = ?, previousSecretUntil = ? WHERE id = ?",
+            arguments: [keepsOld ? oldSecret : nil, keepsOld ? now.addingTimeInterval(overlap).timeIntervalSince1970 : nil, webhookID])
+    }
+}
