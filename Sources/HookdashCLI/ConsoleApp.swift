@@ -213,9 +213,9 @@ final class EffectRunner: @unchecked Sendable {
             for screen in next.screens {
                 switch screen {
                 case .details(let details):
-                    let rows = try queue.deliveries(webhookID: details.webhookID, limit: 200).map(Self.row)
+                    let rows = try deliveryRows(details.webhookID, details.filter)
                     if rows != details.deliveries || !details.hasLoaded {
-                        next = update(next, .deliveriesLoaded(webhookID: details.webhookID, rows)).0
+                        next = update(next, .deliveriesLoaded(webhookID: details.webhookID, filter: details.filter, rows)).0
                     }
                 case .attempts(let attempts):
                     let rows = try attemptRows(attempts.delivery.id, messageID: attempts.delivery.messageID)
@@ -267,8 +267,8 @@ final class EffectRunner: @unchecked Sendable {
                 Task { _ = await engine.processDue(onlyIDs: ids) }
                 if ids.isEmpty { return [.notify(.failure, "“\(name)” has no events to test")] }
                 return []
-            case .loadDeliveries(let id):
-                return [.deliveriesLoaded(webhookID: id, try queue.deliveries(webhookID: id, limit: 200).map(Self.row))]
+            case .loadDeliveries(let id, let filter):
+                return [.deliveriesLoaded(webhookID: id, filter: filter, try deliveryRows(id, filter))]
             case .loadAttempts(let id):
                 let messageID = try queue.delivery(id: id)?.messageID ?? ""
                 return [.attemptsLoaded(deliveryID: id, try attemptRows(id, messageID: messageID))]
@@ -371,6 +371,11 @@ final class EffectRunner: @unchecked Sendable {
                 post(.notify(.failure, "Simulation failed: \(error)"))
             }
         }
+    }
+
+    /// The newest 200 a details screen lists.
+    private func deliveryRows(_ webhookID: String, _ filter: DeliveryFilter) throws -> [DeliveryRow] {
+        try queue.deliveries(webhookID: webhookID, status: StoreRows.status(filter), limit: 200).map(Self.row)
     }
 
     /// A simulation that reached no webhook says why, instead of seeming to have worked.

@@ -229,8 +229,20 @@ public struct DetailsState: Equatable, Sendable {
     public var selectedIndex = 0
     public var scroll = 0
     public var hasLoaded = false
+    /// Which deliveries the list shows; `f` cycles through them.
+    public var filter = DeliveryFilter.all
 
     public init(webhookID: String) { self.webhookID = webhookID }
+}
+
+/// The details list's filter: a long history can bury the few failures that matter.
+public enum DeliveryFilter: String, CaseIterable, Equatable, Sendable {
+    case all, failed, pending, delivered
+
+    public var next: DeliveryFilter {
+        let all = Self.allCases
+        return all[(all.firstIndex(of: self)! + 1) % all.count]
+    }
 }
 
 public struct AttemptsState: Equatable, Sendable {

@@ -410,7 +410,12 @@ struct Painter {
         field("Created", Self.timestamp(webhook.createdAt, zone: state.timeZone), x: 1, y: 6, width: half - 2)
         field("Updated", Self.timestamp(webhook.updatedAt, zone: state.timeZone), x: half, y: 6, width: width - half - 1)
 
-        grid.put(" Deliveries (newest first, live)", x: 0, y: 7, style: theme[.title])
+        let shown = details.filter == .all ? "" : " · \(details.filter.rawValue) only"
+        grid.put(" Deliveries\(shown) (newest first, live)", x: 0, y: 7, style: theme[.title])
+        if width >= 70 {
+            let hint = "f: \(details.filter.next == .all ? "show all" : "show \(details.filter.next.rawValue)")"
+            grid.put(hint, x: width - TextWidth.of(hint) - 2, y: 7, style: theme[.muted])
+        }
         let headerY = DetailsLayout.listTop - 1
         grid.fill(Rect(x: 0, y: headerY, width: width, height: 1), style: theme[.tableHeader])
         let columns = [("TIME", 19), ("EVENT", 13), ("STATUS", 10), ("TRIES", 5), ("RESULT", max(8, width - 2 - 19 - 13 - 10 - 5 - 8))]
@@ -426,8 +431,10 @@ struct Painter {
             return
         }
         if details.deliveries.isEmpty {
-            centre(["No deliveries yet.", "Press t to send a test event, or s to simulate one."], top: top, rows: rows,
-                   style: theme[.muted])
+            let lines = details.filter == .all
+                ? ["No deliveries yet.", "Press t to send a test event, or s to simulate one."]
+                : ["No \(details.filter.rawValue) deliveries.", "Press f to show \(details.filter.next == .all ? "all" : details.filter.next.rawValue)."]
+            centre(lines, top: top, rows: rows, style: theme[.muted])
             return
         }
         for (offset, delivery) in details.deliveries.dropFirst(details.scroll).prefix(rows).enumerated() {
@@ -606,6 +613,7 @@ enum HelpText {
         Line(section: "", keys: "r reload   Esc clears the filter"),
         Line(section: "Details", keys: "t test   e edit   d delete   Enter attempts"),
         Line(section: "", keys: "r redeliver the selected delivery · R every failed one"),
+        Line(section: "", keys: "f shows failed, pending, delivered, then all again"),
         Line(section: "Attempt", keys: "↑ ↓ PgUp PgDn g G scroll request and response"),
         Line(section: "Form", keys: "Tab Shift-Tab ↑ ↓ move · Space toggles · Ctrl-S saves"),
         Line(section: "", keys: "Enter: next field, or presses the focused button"),

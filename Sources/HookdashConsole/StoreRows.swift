@@ -35,6 +35,16 @@ public enum StoreRows {
             waiting: max(0, stats.pending - stats.inFlight - stats.due), failed: stats.failed)
     }
 
+    /// The store's status a details filter reads; nil for every delivery.
+    public static func status(_ filter: DeliveryFilter) -> DeliveryStatus? {
+        switch filter {
+        case .all: nil
+        case .failed: .failed
+        case .pending: .pending
+        case .delivered: .succeeded
+        }
+    }
+
     public static func delivery(_ delivery: DeliveryRecord) -> DeliveryRow {
         let status: DeliveryRow.Status = switch delivery.status {
         case .succeeded: .delivered

@@ -83,9 +83,11 @@ extension ConsoleState {
             keepSelectionValid()
             toast(.success, "Deleted “\(name)”")
             return [.reloadWebhooks]
-        case .deliveriesLoaded(let webhookID, let rows):
+        case .deliveriesLoaded(let webhookID, let filter, let rows):
             for index in screens.indices {
-                guard case .details(var details) = screens[index], details.webhookID == webhookID else { continue }
+                // A list read for the filter before the last `f` press is stale.
+                guard case .details(var details) = screens[index], details.webhookID == webhookID,
+                      details.filter == filter else { continue }
                 let selectedID = details.deliveries.indices.contains(details.selectedIndex)
                     ? details.deliveries[details.selectedIndex].id : nil
                 details.deliveries = rows
@@ -521,6 +523,12 @@ extension ConsoleState {
                 screens.append(.attempts(AttemptsState(delivery: delivery, webhookName: name)))
                 return [.loadAttempts(deliveryID: delivery.id)]
             case .character("s"): overlay = .simulate(selected: 0)
+            case .character("f"):
+                details.filter = details.filter.next
+                details.selectedIndex = 0
+                details.scroll = 0
+                details.hasLoaded = false
+                return [.loadDeliveries(webhookID: details.webhookID, filter: details.filter)]
             case .character("?"), .function(1): overlay = .help
             default: break
             }

@@ -325,6 +325,12 @@ struct ConsoleEndToEndTests {
         let deadline = Date().addingTimeInterval(10)
         while listener.log.components(separatedBy: "POST").count < 5, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
         #expect(listener.log.components(separatedBy: "POST").count == 5, "two tests and two redeliveries: \(listener.log)")
+
+        // f narrows the list to failed ones, read from the store.
+        try session.keys("f")
+        try session.waitFor("Deliveries · failed only")
+        try session.keys("f")
+        try session.waitFor("No pending deliveries.")
     }
 }
 

@@ -81,6 +81,12 @@ import HookdashUI
         try check(state, "delete-\(size.0)x\(size.1)")
     }
 
+    @Test func filteredDetailsWithNothingToShow() throws {
+        var (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter, .character("f"), .character("f")))
+        state = update(state, .deliveriesLoaded(webhookID: Fixtures.webhooks[0].id, filter: .pending, [])).0
+        try check(state, "details-pending-empty-80x24")
+    }
+
     @Test func redeliverFailedConfirmation() throws {
         var (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter))
         state = update(state, .deliveriesLoaded(webhookID: Fixtures.webhooks[0].id, Fixtures.deliveries)).0

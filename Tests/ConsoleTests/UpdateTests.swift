@@ -223,6 +223,33 @@ import HookdashUI
         if case .details = state.topScreen {} else { Issue.record("still on the details screen") }
     }
 
+    @Test func fCyclesTheDetailsFilterAndIgnoresListsReadForAnotherOne() throws {
+        let id = Fixtures.webhooks[0].id
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter)).0
+        state = update(state, .deliveriesLoaded(webhookID: id, Fixtures.deliveries)).0
+        var effects: [ConsoleEffect]
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.down, .character("f")))
+        #expect(effects == [.loadDeliveries(webhookID: id, filter: .failed)])
+        guard case .details(var details) = state.topScreen else { Issue.record("not on details"); return }
+        #expect(details.filter == .failed && !details.hasLoaded && details.selectedIndex == 0)
+
+        // The unfiltered list read before the key press arrives late: it must not show.
+        state = update(state, .deliveriesLoaded(webhookID: id, filter: .all, Fixtures.deliveries)).0
+        guard case .details(let stale) = state.topScreen else { return }
+        #expect(!stale.hasLoaded)
+        let failed = Fixtures.deliveries.filter { $0.status == .failed }
+        state = update(state, .deliveriesLoaded(webhookID: id, filter: .failed, failed)).0
+        guard case .details(let loaded) = state.topScreen else { return }
+        #expect(loaded.deliveries == failed)
+
+        for expected in [DeliveryFilter.pending, .delivered, .all, .failed] {
+            state = Fixtures.apply(state, Fixtures.keys(.character("f"))).0
+            guard case .details(let next) = state.topScreen else { return }
+            details = next
+            #expect(details.filter == expected)
+        }
+    }
+
     @Test func qQuitsButEscAndQCloseOverlaysFirst() {
         var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("?"), .character("q"))).0
         #expect(!state.shouldQuit)
