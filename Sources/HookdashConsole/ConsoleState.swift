@@ -63,7 +63,8 @@ public enum Screen: Equatable, Sendable {
 }
 
 public enum Overlay: Equatable, Sendable {
-    case help
+    /// `scroll`: the first help line shown, when the terminal is too short for all.
+    case help(scroll: Int)
     case confirm(Confirmation)
     case simulate(selected: Int)
 }

@@ -52,7 +52,7 @@ struct Painter {
         case .attempt(let view): paintAttemptView(view)
         }
         switch state.overlay {
-        case .help: paintHelp()
+        case .help(let scroll): paintHelp(scroll: scroll)
         case .confirm(let confirm): paintConfirmation(confirm)
         case .simulate(let selected): paintSimulate(selected)
         case nil: break
@@ -82,10 +82,7 @@ struct Painter {
         let style = theme[.header]
         grid.fill(Rect(x: 0, y: 0, width: width, height: 1), style: style)
         let queue = state.queue
-        // Below 100 columns the database path needs the room more than the word "queue".
-        let noun = width >= 100 ? "queue " : ""
-        let queueText = (queue.running ? "● \(noun)running" : "○ \(noun)stopped")
-            + "  \(queue.inFlight) in flight  \(queue.due) due  \(queue.waiting) waiting  \(queue.failed) failed "
+        let queueText = Self.queueText(queue, width: width)
         let queueWidth = TextWidth.of(queueText)
         let left = " hookdash │ "
         grid.put(left, x: 0, y: 0, style: style)
@@ -97,6 +94,19 @@ struct Painter {
         } else {
             let room = width - TextWidth.of(left)
             grid.put(TextWidth.truncate(queueText, to: room), x: TextWidth.of(left), y: 0, style: style)
+        }
+    }
+
+    /// Narrower terminals get fewer words, never fewer counts: the database path needs the
+    /// room more than "queue running" (the dot says it), and below 80 columns the counts go
+    /// without it.
+    static func queueText(_ queue: QueueSummary, width: Int) -> String {
+        let counts = "\(queue.inFlight) in flight  \(queue.due) due  \(queue.waiting) waiting  \(queue.failed) failed "
+        let dot = queue.running ? "●" : "○"
+        switch width {
+        case 100...: return "\(dot) queue \(queue.running ? "running" : "stopped")  " + counts
+        case 80..<100: return "\(dot) \(queue.running ? "running" : "stopped")  " + counts
+        default: return "\(dot) " + counts
         }
     }
 
@@ -129,7 +139,9 @@ struct Painter {
 
     func footerItems() -> [(String, String)] {
         switch state.overlay {
-        case .help: return [("Esc", "close help"), ("q", "close")]
+        case .help:
+            let scrolls = HelpText.wrapped(width: width).count > HelpText.visibleLines(width: width, height: height)
+            return (scrolls ? [("↑↓", "scroll")] : []) + [("Esc", "close help"), ("q", "close")]
         case .confirm: return [("Tab", "switch"), ("Enter", "choose"), ("Esc", "cancel")]
         case .simulate: return [("↑↓", "choose"), ("Enter", "run"), ("1-4", "run"), ("Esc", "cancel")]
         case nil: break
@@ -582,17 +594,25 @@ struct Painter {
         grid.restyle(Rect(x: boxX + 2, y: y, width: boxWidth - 4, height: 1)) { _ in theme[.selection] }
     }
 
-    mutating func paintHelp() {
-        let lines = HelpText.lines
-        let boxWidth = min(74, width - 2)
-        let boxHeight = min(lines.count + 2, height - 2)
+    mutating func paintHelp(scroll: Int) {
+        let lines = HelpText.wrapped(width: width)
+        let visible = HelpText.visibleLines(width: width, height: height)
+        let first = max(0, min(scroll, lines.count - visible))
+        let boxWidth = HelpText.boxWidth(width)
+        let boxHeight = visible + 2
         let box = Rect(x: (width - boxWidth) / 2, y: max(1, (height - boxHeight) / 2), width: boxWidth, height: boxHeight)
         grid.fill(box, style: theme[.dialog])
         grid.box(box, style: theme[.border], title: "Keys", titleStyle: theme[.title])
-        for (offset, line) in lines.prefix(boxHeight - 2).enumerated() {
+        for (offset, line) in lines.dropFirst(first).prefix(visible).enumerated() {
             let y = box.y + 1 + offset
             grid.put(line.section, x: box.x + 2, y: y, style: theme[.title], maxWidth: 12)
             grid.put(line.keys, x: box.x + 15, y: y, style: theme[.dialog], maxWidth: boxWidth - 17)
+        }
+        // A short terminal shows part of the help: say that more is there and how to reach it.
+        let more = [first > 0 ? "↑" : nil, first + visible < lines.count ? "↓" : nil].compactMap { $0 }
+        if !more.isEmpty {
+            let note = " \(more.joined(separator: " ")) more "
+            grid.put(note, x: box.x + boxWidth - TextWidth.of(note) - 2, y: box.y + boxHeight - 1, style: theme[.title])
         }
     }
 }
@@ -602,6 +622,33 @@ enum HelpText {
     struct Line {
         var section: String
         var keys: String
+    }
+
+    static func boxWidth(_ width: Int) -> Int { min(74, width - 2) }
+
+    /// How many help lines fit on a terminal `height` rows high.
+    static func visibleLines(width: Int, height: Int) -> Int {
+        min(wrapped(width: width).count, max(1, height - 4))
+    }
+
+    /// `lines` with each keys text wrapped at word boundaries to the box's keys column.
+    static func wrapped(width: Int) -> [Line] {
+        let room = max(10, boxWidth(width) - 17)
+        return lines.flatMap { line -> [Line] in
+            var rows: [Line] = []
+            var current = ""
+            for word in line.keys.split(separator: " ", omittingEmptySubsequences: false) {
+                let candidate = current.isEmpty ? String(word) : current + " " + word
+                if TextWidth.of(candidate) > room, !current.isEmpty {
+                    rows.append(Line(section: rows.isEmpty ? line.section : "", keys: current))
+                    current = String(word)
+                } else {
+                    current = candidate
+                }
+            }
+            rows.append(Line(section: rows.isEmpty ? line.section : "", keys: current))
+            return rows
+        }
     }
 
     static let lines: [Line] = [

@@ -227,7 +227,7 @@ extension ConsoleState {
                 }
             case .character("s"): overlay = .simulate(selected: 0)
             case .character("/"): isEditingFilter = true
-            case .character("?"), .function(1): overlay = .help
+            case .character("?"), .function(1): overlay = .help(scroll: 0)
             case .character("r"), .control("l"): return [.reloadWebhooks]
             default: break
             }
@@ -319,8 +319,20 @@ extension ConsoleState {
     mutating func handleOverlay(_ current: Overlay, _ event: InputEvent) -> [ConsoleEffect] {
         guard case .key(let key) = event else { return [] }
         switch current {
-        case .help:
-            if [.escape, .character("q"), .character("?"), .enter].contains(key) { overlay = nil }
+        case .help(let scroll):
+            let page = HelpText.visibleLines(width: width, height: height)
+            let last = max(0, HelpText.wrapped(width: width).count - page)
+            func to(_ line: Int) { overlay = .help(scroll: max(0, min(line, last))) }
+            switch key {
+            case .escape, .character("q"), .character("?"), .enter: overlay = nil
+            case .down, .character("j"): to(scroll + 1)
+            case .up, .character("k"): to(scroll - 1)
+            case .pageDown, .character(" "): to(scroll + page)
+            case .pageUp: to(scroll - page)
+            case .home, .character("g"): to(0)
+            case .end, .character("G"): to(last)
+            default: break
+            }
         case .confirm(var confirm):
             switch key {
             case .escape, .character("n"): overlay = nil
@@ -529,7 +541,7 @@ extension ConsoleState {
                 details.scroll = 0
                 details.hasLoaded = false
                 return [.loadDeliveries(webhookID: details.webhookID, filter: details.filter)]
-            case .character("?"), .function(1): overlay = .help
+            case .character("?"), .function(1): overlay = .help(scroll: 0)
             default: break
             }
         case .mouse(let mouse):
@@ -578,7 +590,7 @@ extension ConsoleState {
             screens.append(.attempt(AttemptViewState(
                 title: "Attempt \(attempt.number) · \(attempts.delivery.event) → \(attempts.webhookName)",
                 lines: AttemptText.lines(for: attempt, delivery: attempts.delivery))))
-        case .character("?"), .function(1): overlay = .help
+        case .character("?"), .function(1): overlay = .help(scroll: 0)
         default: break
         }
         return []
@@ -599,7 +611,7 @@ extension ConsoleState {
             case .pageDown, .character(" "): view.scroll += page
             case .home, .character("g"): view.scroll = 0
             case .end, .character("G"): view.scroll = maxScroll
-            case .character("?"), .function(1): overlay = .help
+            case .character("?"), .function(1): overlay = .help(scroll: 0)
             default: break
             }
         case .mouse(let mouse):

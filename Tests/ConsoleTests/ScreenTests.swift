@@ -81,6 +81,17 @@ import HookdashUI
         try check(state, "delete-\(size.0)x\(size.1)")
     }
 
+    @Test func helpOnTheSmallestTerminalWrapsAndScrolls() throws {
+        var (state, _) = Fixtures.apply(Fixtures.loaded(width: 60, height: 16), Fixtures.keys(.character("?")))
+        try check(state, "help-60x16")
+        state = Fixtures.apply(state, Fixtures.keys(.character("G"))).0
+        try check(state, "help-60x16-end")
+        state = Fixtures.apply(state, Fixtures.keys(.character("j"))).0
+        try check(state, "help-60x16-end")
+        state = Fixtures.apply(state, Fixtures.keys(.character("g"), .character("k"))).0
+        try check(state, "help-60x16")
+    }
+
     @Test func filteredDetailsWithNothingToShow() throws {
         var (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter, .character("f"), .character("f")))
         state = update(state, .deliveriesLoaded(webhookID: Fixtures.webhooks[0].id, filter: .pending, [])).0
