@@ -25,6 +25,7 @@ struct DeliveriesListCommand: ParsableCommand {
           hookdash deliveries
           hookdash deliveries --webhook 3f2a9c1e --status failed --json
           hookdash deliveries --status failed --since 2h
+          hookdash deliveries --message 8e3bfae9-…    (a webhook-id a receiver logged)
         """)
 
     @OptionGroup var store: StoreOptions
@@ -37,6 +38,9 @@ struct DeliveriesListCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp(SinceOption.help, valueName: "duration|time"))
     var since: SinceOption?
+
+    @Option(name: .long, help: "Only the deliveries of this message (the webhook-id header a receiver saw).")
+    var message: String?
 
     @Option(name: .long, help: "At most this many.")
     var limit: Int = 50
@@ -55,7 +59,7 @@ struct DeliveriesListCommand: ParsableCommand {
             let queue = try store.openQueue()
             let deliveries = try queue.deliveries(
                 webhookID: try webhook.map(resolveWebhookID), status: status.flatMap(DeliveryStatus.init),
-                since: since?.start(Date()), limit: max(1, limit))
+                since: since?.start(Date()), messageID: message, limit: max(1, limit))
             if json {
                 printJSON(deliveries.map(deliveryJSON))
                 return
@@ -94,13 +98,17 @@ struct DeliveriesShowCommand: ParsableCommand {
         commandName: "show", abstract: "Show a delivery with every attempt's request and response.",
         discussion: """
         Examples:
+        ID is a delivery id, or a message id (the webhook-id header a receiver saw)
+        that went to one webhook.
+
+        Examples:
           hookdash deliveries show 6f1c2a0e-…
           hookdash deliveries show 6f1c2a0e-… --json
         """)
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "Delivery id.")
+    @Argument(help: "Delivery id, or a message id with one delivery.")
     var id: String
 
     @Flag(name: .long, help: "Print JSON.")
@@ -109,10 +117,8 @@ struct DeliveriesShowCommand: ParsableCommand {
     func run() throws {
         try ErrorReporter.guarded {
             let queue = try store.openQueue()
-            guard let delivery = try queue.delivery(id: id) else {
-                throw MissingInput(message: "no delivery with id \(id)")
-            }
-            let attempts = try queue.attempts(deliveryID: id)
+            let delivery = try Self.find(id, in: queue)
+            let attempts = try queue.attempts(deliveryID: delivery.id)
             let body = try queue.message(id: delivery.messageID).map { String(decoding: $0.body, as: UTF8.self) } ?? ""
             if json {
                 var object = deliveryJSON(delivery)
@@ -162,6 +168,19 @@ struct DeliveriesShowCommand: ParsableCommand {
                     print("  ! \(TerminalSafe.text(errorText))")
                 }
             }
+        }
+    }
+
+    /// A delivery by its id or, when the message went to one webhook, by the message id.
+    static func find(_ id: String, in queue: QueueStore) throws -> DeliveryRecord {
+        if let delivery = try queue.delivery(id: id) { return delivery }
+        let ofMessage = try queue.deliveries(webhookID: nil, status: nil, messageID: id, limit: 100)
+        switch ofMessage.count {
+        case 0: throw MissingInput(message: "no delivery or message with id \(id)")
+        case 1: return ofMessage[0]
+        default:
+            throw UsageError(message: "message \(id) went to \(ofMessage.count) webhooks; "
+                + "list its deliveries with: hookdash deliveries --message \(id)")
         }
     }
 }

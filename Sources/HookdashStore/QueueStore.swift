@@ -143,13 +143,18 @@ public final class QueueStore: Sendable {
         try deliveries(webhookID: webhookID, status: nil, limit: limit)
     }
 
-    /// Newest first, optionally filtered; `since` keeps deliveries created at or after it.
+    /// Newest first, optionally filtered; `since` keeps deliveries created at or after it;
+    /// `messageID` (the `webhook-id` a receiver logged) finds one message's deliveries.
     public func deliveries(
-        webhookID: String?, status: DeliveryStatus?, since: Date? = nil, limit: Int
+        webhookID: String?, status: DeliveryStatus?, since: Date? = nil, messageID: String? = nil, limit: Int
     ) throws -> [DeliveryRecord] {
         try dbPool.read { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
+            if let messageID {
+                conditions.append("d.messageId = ?")
+                arguments += [messageID]
+            }
             if let webhookID {
                 conditions.append("d.webhookId = ?")
                 arguments += [webhookID]

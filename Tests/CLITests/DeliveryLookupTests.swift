@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+/// Finding deliveries by the message id a receiver logged (its `webhook-id` header).
+@Suite("CLI: deliveries by message id")
+struct DeliveryLookupTests {
+    @Test func messageIDFindsItsDeliveries() throws {
+        let sandbox = try Sandbox()
+        for name in ["One", "Two"] {
+            #expect(try sandbox.run([
+                "webhooks", "create", "--name", name, "--url", "https://\(name.lowercased()).example.com/in", "--event", "job.status",
+            ]).status == 0)
+        }
+        #expect(try sandbox.run([
+            "webhooks", "create", "--name", "Orders", "--url", "https://orders.example.com/in", "--event", "order.status",
+        ]).status == 0)
+        let both = try sandbox.run(["emit", "job.status", "--json"], stdin: Data(#"{"id":"j1"}"#.utf8))
+        let shared = try #require(
+            (try JSONSerialization.jsonObject(with: Data(both.stdout.utf8)) as? [String: Any])?["messageId"] as? String)
+        let single = try sandbox.run(["emit", "order.status", "--json"], stdin: Data(#"{"id":"o1"}"#.utf8))
+        let alone = try #require(
+            (try JSONSerialization.jsonObject(with: Data(single.stdout.utf8)) as? [String: Any])?["messageId"] as? String)
+
+        let listed = try sandbox.run(["deliveries", "--message", shared, "--json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 2 && rows.allSatisfy { $0["messageId"] as? String == shared })
+
+        let shown = try sandbox.run(["deliveries", "show", alone])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.contains("message   \(alone) (order.status, live)"))
+
+        let ambiguous = try sandbox.run(["deliveries", "show", shared])
+        #expect(ambiguous.status == 64)
+        #expect(ambiguous.stderr.contains("went to 2 webhooks; list its deliveries with: hookdash deliveries --message \(shared)"))
+
+        let unknown = try sandbox.run(["deliveries", "show", "no-such-id"])
+        #expect(unknown.status == 66)
+        #expect(unknown.stderr.contains("no delivery or message with id no-such-id"))
+    }
+}
