@@ -104,6 +104,12 @@ public enum ConsoleApp {
                 let (next, requested) = update(state, action)
                 state = next
                 for effect in requested {
+                    if case .copy(let text, let what) = effect {
+                        // Here, not in the runner: the terminal belongs to this thread.
+                        terminal.copyToClipboard(base64: Base64.encode(Array(text.utf8)))
+                        state = update(state, .notify(.success, "Copied \(what) to the clipboard")).0
+                        continue
+                    }
                     for result in effects.perform(effect, state: state) {
                         state = update(state, result).0
                     }
@@ -292,6 +298,8 @@ final class EffectRunner: @unchecked Sendable {
             case .simulate(let kind):
                 simulate(kind)
                 return []
+            case .copy:
+                return [] // The loop copies: the terminal belongs to its thread.
             case .generateSecret:
                 return [.secretGenerated(SecretGenerator.generate())]
             }
@@ -306,8 +314,8 @@ final class EffectRunner: @unchecked Sendable {
 
     /// Attempts with the message body (stored once per message, identical on every attempt).
     private func attemptRows(_ deliveryID: String, messageID: String) throws -> [AttemptRow] {
-        let body = try queue.message(id: messageID).map { JSONPretty.format($0.body) } ?? ""
-        return try queue.attempts(deliveryID: deliveryID).map { Self.row($0, requestBody: body) }
+        let message = try queue.message(id: messageID)?.body ?? Data()
+        return try queue.attempts(deliveryID: deliveryID).map { StoreRows.attempt($0, message: message) }
     }
 
     private func save(_ submission: FormSubmission) throws -> [ConsoleAction] {
@@ -387,5 +395,4 @@ final class EffectRunner: @unchecked Sendable {
 
     static func row(_ webhook: Webhook, outcome: DeliveryOutcome?) -> WebhookRow { StoreRows.webhook(webhook, outcome: outcome) }
     static func row(_ delivery: DeliveryRecord) -> DeliveryRow { StoreRows.delivery(delivery) }
-    static func row(_ attempt: AttemptRecord, requestBody: String) -> AttemptRow { StoreRows.attempt(attempt, requestBody: requestBody) }
 }

@@ -33,4 +33,6 @@ public enum ConsoleEffect: Equatable, Sendable {
     case redeliverFailed(webhookID: String)
     case simulate(SimulationKind)
     case generateSecret
+    /// Put `text` on the operator's clipboard; `what` names it in the confirmation.
+    case copy(String, what: String)
 }

@@ -262,4 +262,9 @@ public struct AttemptViewState: Equatable, Sendable {
     public var title: String
     public var lines: [String]
     public var scroll = 0
+    /// What `y`, `b` and `c` copy: the message id, the body as sent, and a curl command
+    /// that sends the same request again.
+    public var messageID = ""
+    public var sentBody = ""
+    public var curl = ""
 }

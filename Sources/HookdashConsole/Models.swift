@@ -138,12 +138,19 @@ public struct AttemptRow: Equatable, Sendable {
     public var requestBody: String
     public var responseHeaders: [(String, String)]
     public var responseBody: String
+    public var requestURL: String
+    /// The body exactly as sent (`requestBody` is pretty-printed for reading); the signature
+    /// covers these bytes, so copies and replays use them.
+    public var sentBody: String
 
     public init(
         number: Int, startedAt: Date, durationMilliseconds: Int, statusCode: Int?, error: String? = nil,
         requestHeaders: [(String, String)] = [], requestBody: String = "",
-        responseHeaders: [(String, String)] = [], responseBody: String = ""
+        responseHeaders: [(String, String)] = [], responseBody: String = "",
+        requestURL: String = "", sentBody: String = ""
     ) {
+        self.requestURL = requestURL
+        self.sentBody = sentBody
         self.number = number
         self.startedAt = startedAt
         self.durationMilliseconds = durationMilliseconds

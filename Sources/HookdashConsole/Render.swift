@@ -172,9 +172,10 @@ struct Painter {
                     ("q", "quit")]
         case .attempts:
             return [("↑↓", "move"), ("⏎", "request/response"), ("r", "redeliver"), ("Esc", "back"),
-                    ("?", "help"), ("q", "quit")]
+                    ("y", "copy message id"), ("?", "help"), ("q", "quit")]
         case .attempt:
-            return [("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("g/G", "top/end"), ("Esc", "back"), ("?", "help")]
+            return [("↑↓", "scroll"), ("Esc", "back"), ("y/p/c", "copy id/payload/curl"), ("PgUp/PgDn", "page"),
+                    ("g/G", "top/end"), ("?", "help")]
         }
     }
 
@@ -662,6 +663,8 @@ enum HelpText {
         Line(section: "", keys: "r redeliver the selected delivery · R every failed one"),
         Line(section: "", keys: "f shows failed, pending, delivered, then all again"),
         Line(section: "Attempt", keys: "↑ ↓ PgUp PgDn g G scroll request and response"),
+        Line(section: "Copy", keys: "y message id · p payload as sent · c curl resending it"),
+        Line(section: "", keys: "(p and c in an attempt; to the clipboard by OSC 52)"),
         Line(section: "Form", keys: "Tab Shift-Tab ↑ ↓ move · Space toggles · Ctrl-S saves"),
         Line(section: "", keys: "Enter: next field, or presses the focused button"),
         Line(section: "", keys: "Ctrl-R shows/hides the secret · Ctrl-G generates one"),

@@ -58,14 +58,16 @@ public enum StoreRows {
             lastError: delivery.lastError, createdAt: delivery.createdAt, nextAttemptAt: delivery.nextAttemptAt)
     }
 
-    public static func attempt(_ attempt: AttemptRecord, requestBody: String) -> AttemptRow {
+    /// `message` is the stored envelope; the attempt shows it pretty-printed and keeps it as sent.
+    public static func attempt(_ attempt: AttemptRecord, message: Data) -> AttemptRow {
         AttemptRow(
             number: attempt.number, startedAt: attempt.startedAt, durationMilliseconds: attempt.durationMilliseconds,
             statusCode: attempt.responseStatus, error: attempt.errorText,
             requestHeaders: attempt.requestHeaders.map { ($0.name, $0.value) },
-            requestBody: requestBody,
+            requestBody: JSONPretty.format(message),
             responseHeaders: attempt.responseHeaders.map { ($0.name, $0.value) },
-            responseBody: attempt.responseBody.map { String(decoding: $0, as: UTF8.self) } ?? "")
+            responseBody: attempt.responseBody.map { String(decoding: $0, as: UTF8.self) } ?? "",
+            requestURL: attempt.requestURL, sentBody: String(decoding: message, as: UTF8.self))
     }
 }
 

@@ -524,6 +524,9 @@ extension ConsoleState {
                 let delivery = details.deliveries[details.selectedIndex]
                 toast(.info, "Redelivering \(delivery.event)…")
                 return [.redeliver(deliveryID: delivery.id)]
+            case .character("y"):
+                guard details.deliveries.indices.contains(details.selectedIndex) else { return [] }
+                return [.copy(details.deliveries[details.selectedIndex].messageID, what: "the message id")]
             case .character("R"):
                 if let webhook = webhooks.first(where: { $0.id == details.webhookID }) {
                     overlay = .confirm(Confirmation(.redeliverFailed(webhookID: webhook.id, name: webhook.name)))
@@ -584,12 +587,15 @@ extension ConsoleState {
         case .character("r"):
             toast(.info, "Redelivering \(attempts.delivery.event)…")
             return [.redeliver(deliveryID: attempts.delivery.id)]
+        case .character("y"): return [.copy(attempts.delivery.messageID, what: "the message id")]
         case .enter, .right, .character("l"):
             guard attempts.attempts.indices.contains(attempts.selectedIndex) else { return [] }
             let attempt = attempts.attempts[attempts.selectedIndex]
             screens.append(.attempt(AttemptViewState(
                 title: "Attempt \(attempt.number) · \(attempts.delivery.event) → \(attempts.webhookName)",
-                lines: AttemptText.lines(for: attempt, delivery: attempts.delivery))))
+                lines: AttemptText.lines(for: attempt, delivery: attempts.delivery),
+                messageID: attempts.delivery.messageID, sentBody: attempt.sentBody,
+                curl: CurlCommand.replaying(url: attempt.requestURL, headers: attempt.requestHeaders, body: attempt.sentBody))))
         case .character("?"), .function(1): overlay = .help(scroll: 0)
         default: break
         }
@@ -612,6 +618,9 @@ extension ConsoleState {
             case .home, .character("g"): view.scroll = 0
             case .end, .character("G"): view.scroll = maxScroll
             case .character("?"), .function(1): overlay = .help(scroll: 0)
+            case .character("y"): return [.copy(view.messageID, what: "the message id")]
+            case .character("c"): return [.copy(view.curl, what: "a curl command that sends this request again")]
+            case .character("p"): return [.copy(view.sentBody, what: "the payload as sent")]
             default: break
             }
         case .mouse(let mouse):

@@ -42,6 +42,7 @@ public final class Terminal {
     /// The number of colours the terminal shows (0 when it has none).
     public let colorCount: Int
     private let hasDefaultColours: Bool
+    private let outputDescriptor: Int32
 
     public init(options: Options = Options()) throws {
         // Without the locale, ncursesw treats UTF-8 bytes as Latin-1.
@@ -59,6 +60,7 @@ public final class Terminal {
         } else {
             outputFile = nil
         }
+        outputDescriptor = fileno(output)
         let type = options.terminalType ?? String(cString: getenv("TERM") ?? strdup("dumb"))
         guard let screen = newterm(type, output, hd_stdin()) else {
             if let outputFile { fclose(outputFile) }
@@ -137,6 +139,21 @@ public final class Terminal {
             curs_set(0)
         }
         wrefresh(window)
+    }
+
+    /// Asks the terminal to put text on the clipboard (OSC 52; `base64` is the text's UTF-8
+    /// in base64), which reaches the operator's own machine over SSH; a terminal that does
+    /// not allow it ignores the request (tmux needs `set -g set-clipboard on`). Written after
+    /// ncurses' last refresh, so the two never interleave.
+    public func copyToClipboard(base64: String) {
+        let sequence = Array("\u{1B}]52;c;\(base64)\u{07}".utf8)
+        var written = 0
+        while written < sequence.count {
+            let result = sequence[written...].withUnsafeBytes { Glibc.write(outputDescriptor, $0.baseAddress, $0.count) }
+            if result < 0, errno == EINTR { continue }
+            guard result > 0 else { return }
+            written += result
+        }
     }
 
     /// Forgets what is on screen so the next draw repaints everything (after a resize).

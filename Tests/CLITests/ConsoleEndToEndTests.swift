@@ -84,12 +84,13 @@ final class Listener {
     let logPath: String
     let port: Int
 
-    /// `respond`: the status every request gets; `name` tells two listeners' logs apart.
-    init(folder: String, respond: Int = 200, name: String = "listen") throws {
+    /// `respond`: the status every request gets; `name` tells two listeners' logs apart;
+    /// `secret` makes it verify signatures.
+    init(folder: String, respond: Int = 200, name: String = "listen", secret: String? = nil) throws {
         logPath = folder + "/\(name).log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: CLIHarness.binary)
-        process.arguments = ["listen", "--port", "0", "--respond", "\(respond)"]
+        process.arguments = ["listen", "--port", "0", "--respond", "\(respond)"] + (secret.map { ["--secret", $0] } ?? [])
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = log
         process.standardError = log
@@ -283,6 +284,50 @@ struct ConsoleEndToEndTests {
         try session.keys("Enter")
         try session.waitFor("HTTP 503 · retry in")
         #expect(listener.log.contains("→ 503"))
+    }
+
+    /// y, p and c put the message id, the payload and a replaying curl command on the
+    /// clipboard (OSC 52, which tmux keeps as a buffer); the curl command, run as copied,
+    /// delivers the same signed request again.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "needs curl"))
+    func copiesReachTheClipboardAndTheCurlReplays() throws {
+        let sandbox = try Sandbox()
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+        let listener = try Listener(folder: sandbox.folder, secret: secret)
+        #expect(try sandbox.run([
+            "webhooks", "create", "--dev", "--name", "Copy", "--url", "http://127.0.0.1:\(listener.port)/hooks",
+            "--event", "job.status", "--secret", secret,
+        ]).status == 0)
+        let emitted = try sandbox.run(["emit", "job.status", "--json"], stdin: Data(#"{"id":"it's"}"#.utf8))
+        let messageID = try #require(
+            (try JSONSerialization.jsonObject(with: Data(emitted.stdout.utf8)) as? [String: Any])?["messageId"] as? String)
+        #expect(try sandbox.run(["serve", "--dev", "--until-idle"]).status == 0)
+
+        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db) --dev; sleep 30")
+        try session.tmux(["set-option", "-g", "set-clipboard", "on"])
+        try session.waitFor("✓ 200")
+        try session.keys("Enter")
+        try session.waitFor("delivered")
+        try session.keys("y")
+        try session.waitFor("Copied the message id to the clipboard")
+        #expect(try session.tmux(["show-buffer"]) == messageID)
+        try session.keys("Enter")
+        try session.waitFor("HTTP 200")
+        try session.keys("Enter")
+        try session.waitFor("── Request ──")
+        try session.keys("p")
+        try session.waitFor("Copied the payload as sent to the clipboard")
+        let payload = try session.tmux(["show-buffer"])
+        #expect(payload.hasPrefix(#"{"event":"job.status","liveMode":true,"messageId":"\#(messageID)""#), "\(payload)")
+        try session.keys("c")
+        try session.waitFor("Copied a curl command")
+        let curl = try session.tmux(["show-buffer"])
+        #expect(curl.hasPrefix("curl "))
+
+        let replayed = try CLIHarness.runProgram("/bin/bash", ["-c", curl])
+        #expect(replayed.status == 0, "\(replayed.stderr)")
+        let lines = listener.log.split(separator: "\n").filter { $0.contains("POST") }
+        #expect(lines.count == 2 && lines.allSatisfy { $0.contains(messageID) && $0.contains("signature ✓") }, "\(listener.log)")
     }
 
     /// An endpoint answering 410 Gone turns its webhook off, and the console says so.

@@ -250,6 +250,29 @@ import HookdashUI
         }
     }
 
+    @Test func yCopiesTheMessageIDAndAnAttemptCopiesItsPayloadAndACurl() throws {
+        let id = Fixtures.webhooks[0].id
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter)).0
+        state = update(state, .deliveriesLoaded(webhookID: id, Fixtures.deliveries)).0
+        var effects: [ConsoleEffect]
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.down, .character("y")))
+        #expect(effects == [.copy("m2", what: "the message id")])
+
+        state = Fixtures.apply(state, Fixtures.keys(.enter)).0
+        var attempt = Fixtures.attempt
+        attempt.requestURL = "https://billing.example.com/hooks/up42"
+        attempt.sentBody = #"{"event":"order.status","note":"it's"}"#
+        state = update(state, .attemptsLoaded(deliveryID: "d2", [attempt])).0
+        state = Fixtures.apply(state, Fixtures.keys(.enter)).0
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("p")))
+        #expect(effects == [.copy(#"{"event":"order.status","note":"it's"}"#, what: "the payload as sent")])
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("c")))
+        #expect(effects == [.copy(
+            #"curl -sS -X POST 'https://billing.example.com/hooks/up42' -H 'content-type: application/json' "#
+                + #"-H 'webhook-id: m2' --data-binary '{"event":"order.status","note":"it'\''s"}'"#,
+            what: "a curl command that sends this request again")])
+    }
+
     @Test func qQuitsButEscAndQCloseOverlaysFirst() {
         var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("?"), .character("q"))).0
         #expect(!state.shouldQuit)
