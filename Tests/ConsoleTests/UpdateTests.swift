@@ -223,10 +223,15 @@ import HookdashUI
         if case .details = state.topScreen {} else { Issue.record("still on the details screen") }
     }
 
+    /// The first webhook's details with the fixture deliveries listed.
+    func detailsWithDeliveries() -> ConsoleState {
+        let state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter)).0
+        return update(state, .deliveriesLoaded(webhookID: Fixtures.webhooks[0].id, Fixtures.deliveries)).0
+    }
+
     @Test func fCyclesTheDetailsFilterAndIgnoresListsReadForAnotherOne() throws {
         let id = Fixtures.webhooks[0].id
-        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter)).0
-        state = update(state, .deliveriesLoaded(webhookID: id, Fixtures.deliveries)).0
+        var state = detailsWithDeliveries()
         var effects: [ConsoleEffect]
         (state, effects) = Fixtures.apply(state, Fixtures.keys(.down, .character("f")))
         #expect(effects == [.loadDeliveries(webhookID: id, filter: .failed)])
@@ -251,9 +256,7 @@ import HookdashUI
     }
 
     @Test func yCopiesTheMessageIDAndAnAttemptCopiesItsPayloadAndACurl() throws {
-        let id = Fixtures.webhooks[0].id
-        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter)).0
-        state = update(state, .deliveriesLoaded(webhookID: id, Fixtures.deliveries)).0
+        var state = detailsWithDeliveries()
         var effects: [ConsoleEffect]
         (state, effects) = Fixtures.apply(state, Fixtures.keys(.down, .character("y")))
         #expect(effects == [.copy("m2", what: "the message id")])

@@ -12,6 +12,16 @@ private let stockVerifierAvailable: Bool = {
 }()
 
 @Suite struct StockVerifierTests {
+    /// The request's body and headers (a JSON object) as files, for the Python verifier.
+    func files(for request: RecordedRequest, in folder: URL, named name: String) throws -> (body: String, headers: String) {
+        let bodyPath = folder.appendingPathComponent("body-\(name)").path
+        let headersPath = folder.appendingPathComponent("headers-\(name).json").path
+        try Data(request.body).write(to: URL(fileURLWithPath: bodyPath))
+        let headers = Dictionary(request.headers.map { ($0.name, $0.value) }) { first, _ in first }
+        try JSONSerialization.data(withJSONObject: headers).write(to: URL(fileURLWithPath: headersPath))
+        return (bodyPath, headersPath)
+    }
+
     @Test(.enabled(if: stockVerifierAvailable, "python3 module standardwebhooks missing: pip install standardwebhooks"))
     func referenceLibraryAcceptsOurDeliveries() async throws {
         let database = try TestDatabase()
@@ -27,11 +37,7 @@ private let stockVerifierAvailable: Bool = {
         await receiver.stop()
 
         for (index, request) in receiver.requests.enumerated() {
-            let bodyPath = database.folder.appendingPathComponent("body-\(index)").path
-            let headersPath = database.folder.appendingPathComponent("headers-\(index).json").path
-            try Data(request.body).write(to: URL(fileURLWithPath: bodyPath))
-            let headers = Dictionary(request.headers.map { ($0.name, $0.value) }) { first, _ in first }
-            try JSONSerialization.data(withJSONObject: headers).write(to: URL(fileURLWithPath: headersPath))
+            let (bodyPath, headersPath) = try files(for: request, in: database.folder, named: "\(index)")
             let script = """
                 import json, sys
                 from standardwebhooks.webhooks import Webhook
@@ -73,11 +79,7 @@ private let stockVerifierAvailable: Bool = {
 
         let request = try #require(receiver.requests.first)
         #expect(request.header("webhook-signature")?.split(separator: " ").count == 2)
-        let bodyPath = database.folder.appendingPathComponent("body").path
-        let headersPath = database.folder.appendingPathComponent("headers.json").path
-        try Data(request.body).write(to: URL(fileURLWithPath: bodyPath))
-        let headers = Dictionary(request.headers.map { ($0.name, $0.value) }) { first, _ in first }
-        try JSONSerialization.data(withJSONObject: headers).write(to: URL(fileURLWithPath: headersPath))
+        let (bodyPath, headersPath) = try files(for: request, in: database.folder, named: "rotated")
         let script = """
             import json, sys
             from standardwebhooks.webhooks import Webhook
