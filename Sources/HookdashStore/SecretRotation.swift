@@ -9,7 +9,9 @@ public enum SecretRotation {
     static let migrationName = "v6-secret-rotation"
 
     static func register(in migrator: inout DatabaseMigrator) {
-        migrator.registerMigration(migrationName) { db in
+        // Adding columns cannot break a foreign key: GRDB's default deferred check would scan
+        // every delivery and attempt (seconds on a database with a million attempts).
+        migrator.registerMigration(migrationName, foreignKeyChecks: .immediate) { db in
             // Beside the secret, not in the SPEC's JSON form: export and import carry only
             // the current secret, and the old one simply stops signing when it expires.
             try db.execute(sql: """

@@ -27,7 +27,7 @@ struct DeliveryIndexTests {
         #expect(try indexes(store.dbPool) == Self.expected)
     }
 
-    @Test("upgrading a v4 database drops the (webhookId, lastAttemptAt) index and keeps the history")
+    @Test("upgrading a v4 database drops the (webhookId, lastAttemptAt) index, adds v6's columns and keeps the history")
     func upgradeDropsIndex() async throws {
         let folder = try TemporaryFolder()
         let path = folder.file("v4.sqlite")
@@ -51,5 +51,8 @@ struct DeliveryIndexTests {
         let queue = QueueStore(store.dbPool)
         #expect(try queue.delivery(id: "d1")?.status == .succeeded)
         #expect(try queue.lastOutcomeByWebhook()["w1"]?.deliveryID == "d1")
+        // v6 added the rotation columns to the existing webhook, empty.
+        let webhook = try #require(try store.webhook(id: "w1"))
+        #expect(webhook.name == "One" && webhook.previousSecretUntil == nil)
     }
 }
