@@ -60,8 +60,8 @@ public struct QueueSummary: Equatable, Sendable {
     public var running: Bool
     public var inFlight: Int
     public var due: Int
-    /// Pending deliveries waiting for a later retry: without them a dead endpoint's backlog
-    /// would be invisible in the header.
+    /// Pending deliveries waiting for a later retry, or for their inactive webhook to be
+    /// active again: without them a dead endpoint's backlog would be invisible in the header.
     public var waiting: Int
     public var failed: Int
 

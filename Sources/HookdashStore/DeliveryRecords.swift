@@ -102,7 +102,8 @@ public struct DashboardStamp: Sendable, Hashable {
 public struct QueueStats: Sendable, Equatable {
     /// Pending deliveries some process holds a live lease on.
     public let inFlight: Int
-    /// Pending, unleased and due now.
+    /// Pending, unleased, due now, and to a webhook a worker sends to (active, or a manual or
+    /// test attempt).
     public let due: Int
     /// All pending deliveries (due now or waiting for a retry).
     public let pending: Int

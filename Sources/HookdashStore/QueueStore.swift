@@ -241,9 +241,13 @@ public final class QueueStore: Sendable {
             let inFlight = try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND leaseExpiresAt >= ?
                 """, arguments: [time]) ?? 0
+            // What a worker would take now: scheduled deliveries of an inactive webhook wait for
+            // it to be active again (they count as pending, not due, or "due" would never drain).
             let due = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND nextAttemptAt <= ?
-                  AND (leaseExpiresAt IS NULL OR leaseExpiresAt < ?)
+                SELECT COUNT(*) FROM deliveries d JOIN webhooks w ON w.id = d.webhookId
+                WHERE d.status = 'pending' AND d.nextAttemptAt <= ?
+                  AND (d.leaseExpiresAt IS NULL OR d.leaseExpiresAt < ?)
+                  AND (w.active = 1 OR d.trigger <> 'scheduled')
                 """, arguments: [time, time]) ?? 0
             let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deliveries WHERE status = 'pending'") ?? 0
             let failed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deliveries WHERE status = 'failed'") ?? 0

@@ -1,0 +1,32 @@
+import Foundation
+import HookdashDomain
+import Testing
+@testable import HookdashStore
+
+/// The header's counters: "due" is what a worker would take now, so it always drains.
+@Suite("Queue counters")
+struct QueueStatsTests {
+    @Test("an inactive webhook's pending deliveries are pending, not due, until it is active again")
+    func inactiveWebhooksDeliveriesAreNotDue() throws {
+        let folder = try TemporaryFolder()
+        let store = try WebhookStore.open(path: folder.file("db.sqlite"))
+        let queue = QueueStore(store.dbPool)
+        _ = try store.create(try validFields(name: "Active"))
+        let paused = try store.create(try validFields(name: "Paused"))
+        try queue.enqueue(NewMessage(eventType: "job.status", liveMode: true, body: Data(#"{"id":"1"}"#.utf8), createdAt: Date()))
+        var stats = try queue.queueStats()
+        #expect(stats.due == 2 && stats.pending == 2)
+
+        var draft = paused.draft
+        draft.active = false
+        try store.update(id: paused.id, expectedVersion: paused.version, try WebhookValidator.validate(draft).get())
+        stats = try queue.queueStats()
+        #expect(stats.due == 1, "the paused webhook's delivery waits")
+        #expect(stats.pending == 2 && stats.inFlight == 0)
+
+        // An operator's redelivery to it is sent even so: it is due.
+        let pausedDelivery = try #require(try queue.deliveries(webhookID: paused.id, limit: 1).first)
+        try queue.redeliver(deliveryID: pausedDelivery.id)
+        #expect(try queue.queueStats().due == 2)
+    }
+}
