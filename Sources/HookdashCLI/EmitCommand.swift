@@ -53,6 +53,7 @@ struct EmitCommand: ParsableCommand {
             }
             let queue = try store.openQueue()
             let result = try queue.enqueue(NewMessage(eventType: eventType.rawValue, liveMode: true, body: body, createdAt: Date()))
+            if result.deliveryIDs.isEmpty { noteNobodySubscribes(event) }
             if json {
                 printJSON(["messageId": result.messageID, "event": event, "deliveries": result.deliveryIDs])
             } else {

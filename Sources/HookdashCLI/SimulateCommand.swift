@@ -39,6 +39,7 @@ struct SimulateJobCommand: ParsableCommand {
     func run() throws {
         try ErrorReporter.guarded {
             let queue = try store.openQueue()
+            try warnIfNobodySubscribes(queue, DeliverySamples.jobStatus)
             var job = SimulatedJob(taskCount: Int.random(in: 2...3), now: Date())
             for step in job.steps(failing: fail) {
                 if step.index > 0, interval > 0 { Thread.sleep(forTimeInterval: interval) }
@@ -69,6 +70,7 @@ struct SimulateOrderCommand: ParsableCommand {
     func run() throws {
         try ErrorReporter.guarded {
             let queue = try store.openQueue()
+            try warnIfNobodySubscribes(queue, DeliverySamples.orderStatus)
             let now = Date()
             let status = fail ? "FAILED" : "FULFILLED"
             let orderID = DeliverySamples.newID()
@@ -79,6 +81,18 @@ struct SimulateOrderCommand: ParsableCommand {
             print("order.status  order \(orderID) \(status)  message \(result.messageID)  → \(Wording.deliveries(result.deliveryIDs.count))")
         }
     }
+}
+
+/// A demo whose events go nowhere looks broken: say so before it starts, and how to fix it.
+private func warnIfNobodySubscribes(_ queue: QueueStore, _ event: String) throws {
+    if try queue.activeSubscriberCount(eventType: event) == 0 { noteNobodySubscribes(event) }
+}
+
+/// On stderr, so scripts reading stdout are unaffected; the events are still stored.
+func noteNobodySubscribes(_ event: String) {
+    ErrorReporter.printError(
+        "no active webhook subscribes to \(event), so its events are stored but delivered nowhere; "
+            + "add one with: hookdash webhooks create --name NAME --url URL --event \(event)")
 }
 
 /// A demo job: the job and its tasks change status one at a time.

@@ -105,6 +105,11 @@ public final class QueueStore: Sendable {
         }
     }
 
+    /// How many active webhooks a message of `eventType` would be delivered to.
+    public func activeSubscriberCount(eventType: String) throws -> Int {
+        try dbPool.read { db in try QueueWebhooks.activeSubscribers(db, eventType: eventType).count }
+    }
+
     /// A new manual attempt, due now, of every failed delivery (to one webhook, or to every
     /// webhook that still exists; created at or after `since`, when given); returns how many.
     /// Deliveries to deleted webhooks stay failed: there is no URL to send them to.
