@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HookdashDomain
 import HookdashReceiver
 
 struct ListenCommand: AsyncParsableCommand {
@@ -14,6 +15,7 @@ struct ListenCommand: AsyncParsableCommand {
           hookdash listen --port 8787 --secret whsec_…
           hookdash listen --respond 500                 try retries by hand
           hookdash listen --delay 2000 --fail-rate 0.3
+          hookdash listen --body                        print each payload too
         """)
 
     @Option(name: .long, help: "Port (0 picks a free one).")
@@ -30,6 +32,9 @@ struct ListenCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Fraction of requests (0…1) answered with 500.")
     var failRate: Double = 0
+
+    @Flag(name: .long, help: "Also print each request's body, pretty-printed.")
+    var body = false
 
     @Option(name: .long, help: "Certificate PEM for HTTPS (with --key).")
     var cert: String?
@@ -54,8 +59,17 @@ struct ListenCommand: AsyncParsableCommand {
             let tls = cert.flatMap { cert in key.map { ReceiverTLSFiles(certificatePath: cert, privateKeyPath: $0) } }
             let receiver: Receiver
             do {
+                let printsBody = body
                 receiver = try await Receiver.start(port: port, policy: policy, tls: tls, keepsRequests: false) { request in
-                    writeLine(formatter.line(for: request))
+                    var text = formatter.line(for: request)
+                    if printsBody {
+                        // The sender wrote it: shown, never obeyed by the terminal.
+                        let pretty = TerminalSafe.text(JSONPretty.format(Data(request.body)), keepingLineBreaks: true)
+                        text += "\n" + pretty.split(separator: "\n", omittingEmptySubsequences: false)
+                            .map { "    " + $0 }.joined(separator: "\n")
+                    }
+                    // One write per request, so answers to concurrent requests never interleave.
+                    writeLine(text)
                 }
             } catch let error as ReceiverStartError where error.isMissingInput {
                 throw MissingInput(message: error.description)

@@ -86,11 +86,11 @@ final class Listener {
 
     /// `respond`: the status every request gets; `name` tells two listeners' logs apart;
     /// `secret` makes it verify signatures.
-    init(folder: String, respond: Int = 200, name: String = "listen", secret: String? = nil) throws {
+    init(folder: String, respond: Int = 200, name: String = "listen", secret: String? = nil, extra: [String] = []) throws {
         logPath = folder + "/\(name).log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: CLIHarness.binary)
-        process.arguments = ["listen", "--port", "0", "--respond", "\(respond)"] + (secret.map { ["--secret", $0] } ?? [])
+        process.arguments = ["listen", "--port", "0", "--respond", "\(respond)"] + (secret.map { ["--secret", $0] } ?? []) + extra
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = log
         process.standardError = log
