@@ -13,7 +13,10 @@ socket="hookdash-shots-$$"
 cols=100 rows=30
 listen_pid=""
 cleanup() {
+    sock=$(tmux -L "$socket" display-message -p '#{socket_path}' 2>/dev/null || true)
     tmux -L "$socket" kill-server 2>/dev/null || true
+    # The server leaves its socket file behind.
+    case "$sock" in */"$socket") rm -f "$sock" ;; esac
     [ -n "$listen_pid" ] && kill "$listen_pid" 2>/dev/null || true
     rm -rf "$work"
 }

@@ -6,8 +6,12 @@ import Testing
 final class TmuxSession {
     let socket = "hookdash-e2e-" + UUID().uuidString.prefix(8)
 
+    /// The server's socket file, which it leaves behind: a test run used to leave dozens.
+    private var socketPath = ""
+
     init(width: Int, height: Int, command: String) throws {
         try tmux(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", command])
+        socketPath = try tmux(["display-message", "-p", "#{socket_path}"]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// kill-session, not only kill-server: tmux 3.3 answers kill-server and keeps serving a
@@ -15,6 +19,7 @@ final class TmuxSession {
     deinit {
         _ = try? tmux(["kill-session"])
         _ = try? tmux(["kill-server"])
+        if socketPath.hasSuffix(socket) { unlink(socketPath) }
     }
 
     /// Runs tmux with posix_spawn and waitpid. Output goes through a file, not a pipe: the
