@@ -18,7 +18,7 @@ struct AttemptFailure: Equatable {
         if let clientError = error as? HTTPClientError {
             self = Self.describe(clientError, endpoint: endpoint, configuration: configuration)
         } else if let ioError = error as? IOError {
-            self = Self.describe(errno: ioError.errnoCode, endpoint: endpoint, fallback: ioError)
+            self = Self.describe(errno: ioError.errnoCode, endpoint: endpoint)
         } else if let parserError = error as? HTTPParserError {
             self = parserError == .invalidEOFState
                 ? Self(.http, "the answer from \(endpoint) was cut off before its end")
@@ -60,7 +60,7 @@ struct AttemptFailure: Equatable {
         }
     }
 
-    private static func describe(errno code: Int32, endpoint: String, fallback: IOError) -> AttemptFailure {
+    private static func describe(errno code: Int32, endpoint: String) -> AttemptFailure {
         switch code {
         case ECONNREFUSED: Self(.refused, "connection refused by \(endpoint) (nothing is listening there)")
         case ECONNRESET: Self(.other, "\(endpoint) reset the connection before answering")

@@ -96,11 +96,7 @@ public final class QueueStore: Sendable {
                 throw QueueError.webhookNotFound(delivery.webhookID)
             }
             try db.execute(
-                sql: """
-                    UPDATE deliveries SET status = 'pending', trigger = 'manual', nextAttemptAt = ?,
-                        leaseOwner = NULL, leaseExpiresAt = NULL
-                    WHERE id = ?
-                    """,
+                sql: "UPDATE deliveries SET \(Self.dueNowAsManualAttempt) WHERE id = ?",
                 arguments: [now.timeIntervalSince1970, deliveryID])
         }
     }
@@ -109,6 +105,10 @@ public final class QueueStore: Sendable {
     public func activeSubscriberCount(eventType: String) throws -> Int {
         try dbPool.read { db in try QueueWebhooks.activeSubscribers(db, eventType: eventType).count }
     }
+
+    /// The SET clause of a redelivery (one argument: when it is due).
+    private static let dueNowAsManualAttempt =
+        "status = 'pending', trigger = 'manual', nextAttemptAt = ?, leaseOwner = NULL, leaseExpiresAt = NULL"
 
     /// A new manual attempt, due now, of every failed delivery (to one webhook, or to every
     /// webhook that still exists; created at or after `since`, when given); returns how many.
@@ -121,8 +121,7 @@ public final class QueueStore: Sendable {
             }
             try db.execute(
                 sql: """
-                    UPDATE deliveries SET status = 'pending', trigger = 'manual', nextAttemptAt = ?,
-                        leaseOwner = NULL, leaseExpiresAt = NULL
+                    UPDATE deliveries SET \(Self.dueNowAsManualAttempt)
                     WHERE status = 'failed' AND (? IS NULL OR webhookId = ?) AND createdAt >= ?
                       AND webhookId IN (SELECT id FROM webhooks)
                     """,

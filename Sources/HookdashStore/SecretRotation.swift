@@ -21,14 +21,19 @@ public enum SecretRotation {
         }
     }
 
-    /// Called inside the transaction that changes a webhook. No secret now means no
-    /// signature at all (SPEC §3), so nothing old keeps signing either.
-    static func secretChanged(_ db: Database, webhookID: String, from old: String?, to new: String?, now: Date) throws {
-        guard old != new else { return }
-        let oldSecret = old.flatMap { $0.isEmpty ? nil : $0 }
-        let keepsOld = oldSecret != nil && !(new ?? "").isEmpty
+    /// Called inside the transaction that changes a webhook; returns until when a previous
+    /// secret signs after the change (`previousUntil` when the secret did not change). No
+    /// secret now means no signature at all (SPEC §3), so nothing old keeps signing either.
+    @discardableResult
+    static func secretChanged(
+        _ db: Database, webhookID: String, from old: String?, to new: String?, previousUntil: Date?, now: Date
+    ) throws -> Date? {
+        guard old != new else { return previousUntil }
+        let kept = (old ?? "").isEmpty || (new ?? "").isEmpty ? nil : old
+        let until = kept.map { _ in now.addingTimeInterval(overlap) }
         try db.execute(
             sql: "UPDATE webhooks SET previousSecret = ?, previousSecretUntil = ? WHERE id = ?",
-            arguments: [keepsOld ? oldSecret : nil, keepsOld ? now.addingTimeInterval(overlap).timeIntervalSince1970 : nil, webhookID])
+            arguments: [kept, until?.timeIntervalSince1970, webhookID])
+        return until
     }
 }

@@ -69,19 +69,21 @@ public final class WebhookStore: Sendable {
     public func webhook(id: String) throws -> Webhook? {
         try run {
             try dbPool.read { db in
-                try WebhookRow.fetchOne(db, key: id).map { try Self.withRotation($0.webhook, db, now: Date()) }
+                try Self.webhooks(db, sql: "SELECT * FROM webhooks WHERE id = ?", arguments: [id], now: Date()).first
             }
         }
     }
 
-    /// `webhook` with when its previous secret stops signing, if one still does.
-    static func withRotation(_ webhook: Webhook, _ db: Database, now: Date) throws -> Webhook {
-        var copy = webhook
-        let until = try Double.fetchOne(
-            db, sql: "SELECT previousSecretUntil FROM webhooks WHERE id = ? AND previousSecretUntil > ?",
-            arguments: [webhook.id, now.timeIntervalSince1970])
-        copy.previousSecretUntil = until.map(Date.init(timeIntervalSince1970:))
-        return copy
+    /// Rows of `webhooks`, each with when its previous secret stops signing (if one still
+    /// does) read from the same row.
+    static func webhooks(_ db: Database, sql: String, arguments: StatementArguments, now: Date) throws -> [Webhook] {
+        try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            var webhook = try WebhookRow(row: row).webhook
+            if let until: Double = row["previousSecretUntil"], until > now.timeIntervalSince1970 {
+                webhook.previousSecretUntil = Date(timeIntervalSince1970: until)
+            }
+            return webhook
+        }
     }
 
     /// The webhook whose id is `id` or, when unambiguous, starts with `id` (as tables show
@@ -92,11 +94,13 @@ public final class WebhookStore: Sendable {
         guard lowered.count >= 4 else { throw StoreError.notFound(id: id) }
         let matches = try run {
             try dbPool.read { db in
-                try WebhookRow.fetchAll(db, sql: "SELECT * FROM webhooks WHERE substr(id, 1, ?) = ? LIMIT 2", arguments: [lowered.count, lowered])
+                try Self.webhooks(
+                    db, sql: "SELECT * FROM webhooks WHERE substr(id, 1, ?) = ? LIMIT 2", arguments: [lowered.count, lowered],
+                    now: Date())
             }
         }
         guard matches.count == 1 else { throw StoreError.notFound(id: id) }
-        return try webhook(id: matches[0].id) ?? matches[0].webhook
+        return matches[0]
     }
 
     @discardableResult
@@ -114,14 +118,16 @@ public final class WebhookStore: Sendable {
     public func update(id: String, expectedVersion: Int, _ fields: ValidWebhook, now: Date = Timestamp.now()) throws -> Webhook {
         try run {
             try dbPool.write { db in
-                guard let current = try WebhookRow.fetchOne(db, key: id)?.webhook else { throw StoreError.notFound(id: id) }
+                guard let current = try Self.webhooks(db, sql: "SELECT * FROM webhooks WHERE id = ?", arguments: [id], now: now).first
+                else { throw StoreError.notFound(id: id) }
                 guard current.version == expectedVersion else { throw StoreError.stale(id: id) }
                 var updated = current.with(fields)
                 updated.updatedAt = max(now, current.createdAt)
                 updated.version = current.version + 1
                 try WebhookRow(updated).update(db)
-                try SecretRotation.secretChanged(db, webhookID: id, from: current.secret, to: updated.secret, now: now)
-                return try Self.withRotation(updated, db, now: now)
+                updated.previousSecretUntil = try SecretRotation.secretChanged(
+                    db, webhookID: id, from: current.secret, to: updated.secret, previousUntil: current.previousSecretUntil, now: now)
+                return updated
             }
         }
     }
@@ -162,7 +168,7 @@ public final class WebhookStore: Sendable {
                         updated.version = existing.version + 1
                         try WebhookRow(updated).update(db)
                         try SecretRotation.secretChanged(
-                            db, webhookID: existing.id, from: existing.secret, to: updated.secret, now: now)
+                            db, webhookID: existing.id, from: existing.secret, to: updated.secret, previousUntil: nil, now: now)
                         summary.updated += 1
                     } else {
                         let createdAt = entry.createdAt ?? now
