@@ -10,7 +10,7 @@ public struct NewMessage: Sendable {
     public let createdAt: Date
 
     /// Wraps `body` (a JSON object's bytes) in the SPEC §2 envelope with a fresh message id.
-    public init(eventType: String, liveMode: Bool, body: Data, createdAt: Date, id: String = DeliverySamples.newID()) {
+    public init(eventType: String, liveMode: Bool, body: Data, createdAt: Date, id: String = TimeOrderedID.make()) {
         self.id = id
         self.eventType = eventType
         self.liveMode = liveMode
@@ -307,7 +307,7 @@ public final class QueueStore: Sendable {
     private static func insertDelivery(
         _ db: Database, messageID: String, webhookID: String, trigger: DeliveryTrigger, due: Date
     ) throws -> String {
-        let id = DeliverySamples.newID()
+        let id = TimeOrderedID.make()
         try db.cachedStatement(
             sql: """
                 INSERT INTO deliveries (id, messageId, webhookId, status, trigger, nextAttemptAt, createdAt)
