@@ -16,13 +16,16 @@ public actor DeliveryEngine {
     private let clients: EndpointClients
     private let onAttempt: (@Sendable (AttemptReport) -> Void)?
 
-    /// Claimed and not yet recorded (still leased by us).
-    private var outstanding = 0
-    private var perEndpoint: [String: Int] = [:]
-    /// Webhooks with an attempt in flight, by endpoint, to skip saturated endpoints when claiming.
-    private var webhooksInFlight: [String: [String: Int]] = [:]
-    private var finished: [(AttemptResult, DeliveryTransition, endpoint: String, webhookID: String)] = []
+    /// Deliveries claimed and not yet recorded (still leased by us).
+    private var slots = Slots()
+    private var outstanding: Int { slots.outstanding }
+    private var finished: [(AttemptResult, DeliveryTransition, Slots.Holder)] = []
     private var flushing = false
+    /// A claim is being written: a second one at the same time would lease more than the
+    /// free slots.
+    private var claiming = false
+    /// While the loop runs, each group commit also leases the next due deliveries.
+    private var claimsWithRecords = false
     private var loop: Task<Void, Never>?
     private var waiter: CheckedContinuation<Void, Never>?
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
@@ -57,6 +60,7 @@ public actor DeliveryEngine {
     /// Stops claiming, lets in-flight attempts finish and be recorded, gives back leases and
     /// closes connections.
     public func stop() async {
+        claimsWithRecords = false
         loop?.cancel()
         wake()
         await loop?.value
@@ -99,6 +103,8 @@ public actor DeliveryEngine {
 
     private func run(untilIdle: Bool) async {
         await reclaimDeadLeasesOnce()
+        claimsWithRecords = true
+        defer { claimsWithRecords = false }
         while !Task.isCancelled {
             let started = await claimAndDispatch()
             if started > 0 { continue }
@@ -113,70 +119,88 @@ public actor DeliveryEngine {
     /// Leases as many due deliveries as free slots allow and sends each in its own task.
     private func claimAndDispatch(onlyIDs: [String]? = nil) async -> Int {
         await reclaimDeadLeasesOnce()
-        let free = configuration.concurrency - outstanding
+        guard !claiming else { return 0 }
         // Claim in batches: one write transaction per few completions, not per completion.
         let batch = max(1, configuration.concurrency / 4)
+        let free = configuration.concurrency - outstanding
         guard free > 0, free >= batch || outstanding == 0 else { return 0 }
-        let limit = configuration.perEndpoint
-        let busy = NIOLockedValueBox(perEndpoint)
-        var saturated = Set<String>()
-        for (endpoint, count) in perEndpoint where count >= limit {
-            saturated.formUnion(webhooksInFlight[endpoint, default: [:]].keys)
-        }
+        claiming = true
+        defer { claiming = false }
         let claimed: [ClaimedDelivery]
         do {
-            claimed = try await queue.claimDue(
-                owner: owner, now: clock.now(), leaseDuration: configuration.leaseDuration, limit: free,
-                onlyIDs: onlyIDs, excludingWebhookIDs: saturated
-            ) { url in
-                let endpoint = Endpoint.key(url)
-                return busy.withLockedValue { counts in
-                    guard counts[endpoint, default: 0] < limit else { return false }
-                    counts[endpoint, default: 0] += 1
-                    return true
-                }
-            }
+            claimed = try await queue.claimDue(claimRequest(slots, onlyIDs: onlyIDs))
         } catch {
             logger.error("claim failed", metadata: ["error": "\(error)"])
             return 0
         }
+        dispatch(claimed)
+        return claimed.count
+    }
+
+    /// A claim for the slots `slots` leaves free: at most `perEndpoint` per endpoint, and
+    /// webhooks of full endpoints skipped in SQL.
+    private func claimRequest(_ slots: Slots, onlyIDs: [String]? = nil) -> ClaimRequest {
+        let limit = configuration.perEndpoint
+        let busy = NIOLockedValueBox(slots.perEndpoint)
+        return ClaimRequest(
+            owner: owner, now: clock.now(), leaseDuration: configuration.leaseDuration,
+            limit: configuration.concurrency - slots.outstanding, onlyIDs: onlyIDs,
+            excludingWebhookIDs: slots.webhooks(atEndpointsWith: limit)
+        ) { url in
+            let endpoint = Endpoint.key(url)
+            return busy.withLockedValue { counts in
+                guard counts[endpoint, default: 0] < limit else { return false }
+                counts[endpoint, default: 0] += 1
+                return true
+            }
+        }
+    }
+
+    private func dispatch(_ claimed: [ClaimedDelivery]) {
         for delivery in claimed {
-            outstanding += 1
-            let endpoint = Endpoint.key(delivery.url)
-            perEndpoint[endpoint, default: 0] += 1
-            webhooksInFlight[endpoint, default: [:]][delivery.webhookID, default: 0] += 1
+            slots.take(Slots.Holder(delivery))
             let sender = self.sender
             Task {
                 let result = await sender.send(delivery)
                 await self.finish(delivery, result)
             }
         }
-        return claimed.count
     }
 
     private func finish(_ delivery: ClaimedDelivery, _ result: AttemptResult) async {
         let transition = decide(delivery, result)
-        let endpoint = Endpoint.key(delivery.url)
         logger.info("attempt", metadata: [
             "delivery": "\(delivery.deliveryID)", "message": "\(delivery.messageID)",
             "status": "\(result.draft.responseStatus.map(String.init) ?? "-")",
             "error": "\(result.draft.errorClass?.rawValue ?? "-")", "transition": "\(transition)",
         ])
         onAttempt?(AttemptReport(delivery: delivery, result: result, transition: transition))
-        finished.append((result, transition, endpoint, delivery.webhookID))
+        finished.append((result, transition, Slots.Holder(delivery)))
         await flushFinished()
     }
 
     /// Group commit: attempts that finish while a write is running go in the next transaction.
+    /// While the loop runs, the same transaction leases work for the slots the batch frees.
+    /// The counts drop only after the commit, so a crash never finds more deliveries sent
+    /// and unrecorded than the concurrency.
     private func flushFinished() async {
         guard !flushing else { return }
         flushing = true
         while !finished.isEmpty {
             let batch = finished
             finished.removeAll()
+            var claim: ClaimRequest?
+            if claimsWithRecords, !claiming {
+                var after = slots
+                batch.forEach { after.release($0.2) }
+                claim = claimRequest(after)
+                claiming = true
+            }
+            var claimed: [ClaimedDelivery] = []
             do {
-                let gone = Set(batch.filter { $0.0.endpointGone }.map(\.webhookID))
-                try await queue.record(batch.map { ($0.0.draft, $0.1) }, owner: owner, deactivating: gone)
+                let gone = Set(batch.filter { $0.0.endpointGone }.map(\.2.webhookID))
+                claimed = try await queue.record(
+                    batch.map { ($0.0.draft, $0.1) }, owner: owner, deactivating: gone, thenClaim: claim)
                 for webhookID in gone {
                     logger.notice("endpoint answered 410 Gone: webhook set inactive", metadata: ["webhook": "\(webhookID)"])
                 }
@@ -184,16 +208,9 @@ public actor DeliveryEngine {
                 // The leases expire and the deliveries are retried: at least once, never lost.
                 logger.error("recording attempts failed", metadata: ["error": "\(error)"])
             }
-            for entry in batch {
-                outstanding -= 1
-                perEndpoint[entry.endpoint, default: 1] -= 1
-                if perEndpoint[entry.endpoint] == 0 { perEndpoint[entry.endpoint] = nil }
-                webhooksInFlight[entry.endpoint]?[entry.webhookID, default: 1] -= 1
-                if webhooksInFlight[entry.endpoint]?[entry.webhookID] == 0 {
-                    webhooksInFlight[entry.endpoint]?[entry.webhookID] = nil
-                }
-                if webhooksInFlight[entry.endpoint]?.isEmpty == true { webhooksInFlight[entry.endpoint] = nil }
-            }
+            if claim != nil { claiming = false }
+            batch.forEach { slots.release($0.2) }
+            dispatch(claimed)
             wake()
             if outstanding == 0 { resumeIdleWaiters() }
         }
@@ -257,6 +274,51 @@ public actor DeliveryEngine {
         } catch {
             logger.error("releasing dead leases failed", metadata: ["error": "\(error)"])
         }
+    }
+}
+
+/// The engine's claimed-and-unrecorded deliveries, counted overall, per endpoint and per
+/// webhook at each endpoint (to skip webhooks of full endpoints when claiming).
+struct Slots {
+    /// What one delivery holds.
+    struct Holder {
+        let endpoint: String
+        let webhookID: String
+
+        init(_ delivery: ClaimedDelivery) {
+            endpoint = Endpoint.key(delivery.url)
+            webhookID = delivery.webhookID
+        }
+    }
+
+    private(set) var outstanding = 0
+    private(set) var perEndpoint: [String: Int] = [:]
+    private var webhooksInFlight: [String: [String: Int]] = [:]
+
+    mutating func take(_ holder: Holder) {
+        outstanding += 1
+        perEndpoint[holder.endpoint, default: 0] += 1
+        webhooksInFlight[holder.endpoint, default: [:]][holder.webhookID, default: 0] += 1
+    }
+
+    mutating func release(_ holder: Holder) {
+        outstanding -= 1
+        perEndpoint[holder.endpoint, default: 1] -= 1
+        if perEndpoint[holder.endpoint] == 0 { perEndpoint[holder.endpoint] = nil }
+        webhooksInFlight[holder.endpoint]?[holder.webhookID, default: 1] -= 1
+        if webhooksInFlight[holder.endpoint]?[holder.webhookID] == 0 {
+            webhooksInFlight[holder.endpoint]?[holder.webhookID] = nil
+        }
+        if webhooksInFlight[holder.endpoint]?.isEmpty == true { webhooksInFlight[holder.endpoint] = nil }
+    }
+
+    /// Webhooks whose endpoint has `limit` or more deliveries in flight.
+    func webhooks(atEndpointsWith limit: Int) -> Set<String> {
+        var saturated = Set<String>()
+        for (endpoint, count) in perEndpoint where count >= limit {
+            saturated.formUnion(webhooksInFlight[endpoint, default: [:]].keys)
+        }
+        return saturated
     }
 }
 

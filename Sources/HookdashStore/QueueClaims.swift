@@ -65,74 +65,107 @@ public struct AttemptDraft: Sendable {
     }
 }
 
+/// What a worker may lease: up to `limit` due deliveries. `admit` sees candidates oldest-due
+/// first and may refuse some (per-endpoint limits); refused ones stay untouched.
+/// `excludingWebhookIDs` names webhooks whose endpoint has no free slot.
+public struct ClaimRequest: Sendable {
+    public let owner: String
+    public let now: Date
+    public let leaseDuration: TimeInterval
+    public let limit: Int
+    public let onlyIDs: [String]?
+    public let excludingWebhookIDs: Set<String>
+    public let admit: @Sendable (_ url: String) -> Bool
+
+    public init(
+        owner: String, now: Date, leaseDuration: TimeInterval, limit: Int, onlyIDs: [String]? = nil,
+        excludingWebhookIDs: Set<String> = [], admit: @escaping @Sendable (_ url: String) -> Bool = { _ in true }
+    ) {
+        self.owner = owner
+        self.now = now
+        self.leaseDuration = leaseDuration
+        self.limit = limit
+        self.onlyIDs = onlyIDs
+        self.excludingWebhookIDs = excludingWebhookIDs
+        self.admit = admit
+    }
+}
+
 extension QueueStore {
-    /// Leases up to `limit` due deliveries to `owner`. `admit` sees candidates oldest-due
-    /// first and may refuse some (per-endpoint limits); refused ones stay untouched.
-    /// `excludingWebhookIDs` names webhooks whose endpoint has no free slot.
+    /// Leases due deliveries as `request` describes.
     /// The UPDATE re-checks the lease, so two processes can never both take one delivery.
+    public func claimDue(_ request: ClaimRequest) async throws -> [ClaimedDelivery] {
+        guard request.limit > 0 else { return [] }
+        return try await dbPool.write { db in try Self.claim(request, db) }
+    }
+
     public func claimDue(
         owner: String, now: Date, leaseDuration: TimeInterval, limit: Int, onlyIDs: [String]? = nil,
         excludingWebhookIDs: Set<String> = [],
-        admit: @Sendable (_ url: String) -> Bool = { _ in true }
+        admit: @escaping @Sendable (_ url: String) -> Bool = { _ in true }
     ) async throws -> [ClaimedDelivery] {
-        guard limit > 0 else { return [] }
-        return try await dbPool.write { db in
-            let time = now.timeIntervalSince1970
-            var arguments: StatementArguments = [time, time, time]
-            var restriction = ""
-            if let onlyIDs {
-                restriction = "AND d.id IN (\(databaseQuestionMarks(count: onlyIDs.count)))"
-                arguments += StatementArguments(onlyIDs)
-            }
-            if !excludingWebhookIDs.isEmpty {
-                // Saturated endpoints are skipped in SQL, so their backlog cannot fill the
-                // candidate window and starve other endpoints.
-                restriction += " AND d.webhookId NOT IN (\(databaseQuestionMarks(count: excludingWebhookIDs.count)))"
-                arguments += StatementArguments(Array(excludingWebhookIDs))
-            }
-            arguments += [limit * 8]
-            // A cursor, stopped as soon as `limit` are admitted: the window is 8× the limit so
-            // refused endpoints cannot hide admissible work, but reading (and copying message
-            // bodies of) all of it each time showed in the delivery profile. It lives in this
-            // closure only, so the database is never changed while it is being read.
-            let claimed: [ClaimedDelivery] = try {
-                // Cached: the SQL differs only by how many ids the IN lists hold (at most the
-                // concurrency), and compiling this join each time cost more than running it.
-                let candidates = try Row.fetchCursor(db.cachedStatement(sql: """
-                    SELECT d.id, d.messageId, d.webhookId, d.attemptCount, d.trigger, w.url, w.secret, m.eventType, m.body,
-                        CASE WHEN w.previousSecretUntil > ? THEN w.previousSecret END
-                    FROM deliveries d
-                    JOIN webhooks w ON w.id = d.webhookId
-                    JOIN messages m ON m.id = d.messageId
-                    WHERE d.status = 'pending' AND d.nextAttemptAt <= ?
-                      AND (d.leaseExpiresAt IS NULL OR d.leaseExpiresAt < ?)
-                      AND (w.active = 1 OR d.trigger <> 'scheduled') \(restriction)
-                    ORDER BY d.nextAttemptAt
-                    LIMIT ?
-                    """), arguments: arguments)
-                var claimed: [ClaimedDelivery] = []
-                while claimed.count < limit, let row = try candidates.next() {
-                    let url: String = row[5]
-                    guard admit(url) else { continue }
-                    let secret: String? = row[6]
-                    let previousSecret: String? = row[9]
-                    claimed.append(ClaimedDelivery(
-                        deliveryID: row[0], messageID: row[1], webhookID: row[2], url: url,
-                        secret: (secret?.isEmpty ?? true) ? nil : secret,
-                        previousSecret: (previousSecret?.isEmpty ?? true) ? nil : previousSecret,
-                        eventType: row[7], body: row[8],
-                        attemptCount: row[3], trigger: DeliveryTrigger(rawValue: row[4]) ?? .scheduled))
-                }
-                return claimed
-            }()
-            if !claimed.isEmpty {
-                let ids = claimed.map(\.deliveryID)
-                try db.cachedStatement(
-                    sql: "UPDATE deliveries SET leaseOwner = ?, leaseExpiresAt = ? WHERE id IN (\(databaseQuestionMarks(count: ids.count)))"
-                ).execute(arguments: [owner, time + leaseDuration] + StatementArguments(ids))
+        try await claimDue(ClaimRequest(
+            owner: owner, now: now, leaseDuration: leaseDuration, limit: limit, onlyIDs: onlyIDs,
+            excludingWebhookIDs: excludingWebhookIDs, admit: admit))
+    }
+
+    private static func claim(_ request: ClaimRequest, _ db: Database) throws -> [ClaimedDelivery] {
+        guard request.limit > 0 else { return [] }
+        let time = request.now.timeIntervalSince1970
+        var arguments: StatementArguments = [time, time, time]
+        var restriction = ""
+        if let onlyIDs = request.onlyIDs {
+            restriction = "AND d.id IN (\(databaseQuestionMarks(count: onlyIDs.count)))"
+            arguments += StatementArguments(onlyIDs)
+        }
+        if !request.excludingWebhookIDs.isEmpty {
+            // Saturated endpoints are skipped in SQL, so their backlog cannot fill the
+            // candidate window and starve other endpoints.
+            restriction += " AND d.webhookId NOT IN (\(databaseQuestionMarks(count: request.excludingWebhookIDs.count)))"
+            arguments += StatementArguments(Array(request.excludingWebhookIDs))
+        }
+        arguments += [request.limit * 8]
+        // A cursor, stopped as soon as `limit` are admitted: the window is 8× the limit so
+        // refused endpoints cannot hide admissible work, but reading (and copying message
+        // bodies of) all of it each time showed in the delivery profile. It lives in this
+        // closure only, so the database is never changed while it is being read.
+        let claimed: [ClaimedDelivery] = try {
+            // Cached: the SQL differs only by how many ids the IN lists hold (at most the
+            // concurrency), and compiling this join each time cost more than running it.
+            let candidates = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT d.id, d.messageId, d.webhookId, d.attemptCount, d.trigger, w.url, w.secret, m.eventType, m.body,
+                    CASE WHEN w.previousSecretUntil > ? THEN w.previousSecret END
+                FROM deliveries d
+                JOIN webhooks w ON w.id = d.webhookId
+                JOIN messages m ON m.id = d.messageId
+                WHERE d.status = 'pending' AND d.nextAttemptAt <= ?
+                  AND (d.leaseExpiresAt IS NULL OR d.leaseExpiresAt < ?)
+                  AND (w.active = 1 OR d.trigger <> 'scheduled') \(restriction)
+                ORDER BY d.nextAttemptAt
+                LIMIT ?
+                """), arguments: arguments)
+            var claimed: [ClaimedDelivery] = []
+            while claimed.count < request.limit, let row = try candidates.next() {
+                let url: String = row[5]
+                guard request.admit(url) else { continue }
+                let secret: String? = row[6]
+                let previousSecret: String? = row[9]
+                claimed.append(ClaimedDelivery(
+                    deliveryID: row[0], messageID: row[1], webhookID: row[2], url: url,
+                    secret: (secret?.isEmpty ?? true) ? nil : secret,
+                    previousSecret: (previousSecret?.isEmpty ?? true) ? nil : previousSecret,
+                    eventType: row[7], body: row[8],
+                    attemptCount: row[3], trigger: DeliveryTrigger(rawValue: row[4]) ?? .scheduled))
             }
             return claimed
+        }()
+        if !claimed.isEmpty {
+            let ids = claimed.map(\.deliveryID)
+            try db.cachedStatement(
+                sql: "UPDATE deliveries SET leaseOwner = ?, leaseExpiresAt = ? WHERE id IN (\(databaseQuestionMarks(count: ids.count)))"
+            ).execute(arguments: [request.owner, time + request.leaseDuration] + StatementArguments(ids))
         }
+        return claimed
     }
 
     /// Stores the attempt and moves the delivery on, releasing the lease. The delivery is
@@ -144,11 +177,15 @@ extension QueueStore {
     /// Several attempts in one transaction (fewer fsyncs under load). Webhooks named in
     /// `deactivating` (their endpoint answered 410 Gone) are set inactive in the same
     /// transaction, as an edit would: a new version and updatedAt, so open forms see it.
+    /// `thenClaim` leases the next deliveries in that same transaction: a busy worker refills
+    /// the slots the batch frees without a write of its own, which halves its transactions.
+    @discardableResult
     public func record(
-        _ batch: [(AttemptDraft, DeliveryTransition)], owner: String, deactivating: Set<String> = [], now: Date = Date()
-    ) async throws {
-        guard !batch.isEmpty else { return }
-        try await dbPool.write { db in
+        _ batch: [(AttemptDraft, DeliveryTransition)], owner: String, deactivating: Set<String> = [], now: Date = Date(),
+        thenClaim claim: ClaimRequest? = nil
+    ) async throws -> [ClaimedDelivery] {
+        guard !batch.isEmpty else { return [] }
+        return try await dbPool.write { db in
             for (attempt, transition) in batch {
                 try Self.record(attempt, transition: transition, owner: owner, db)
             }
@@ -157,6 +194,7 @@ extension QueueStore {
                     sql: "UPDATE webhooks SET active = 0, updatedAt = ?, version = version + 1 WHERE id = ? AND active = 1",
                     arguments: [Timestamp.iso8601(now), webhookID])
             }
+            return try claim.map { try Self.claim($0, db) } ?? []
         }
     }
 

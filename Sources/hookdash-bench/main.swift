@@ -28,7 +28,8 @@ do {
         // The database's share of a delivery, no HTTP (docs/performance.md).
         print(try await QueueCycleBenchmark(
             messages: option("--messages", 5000), webhooks: option("--webhooks", 4),
-            claimBatch: option("--claim-batch", 8), recordBatch: option("--record-batch", 4)).run())
+            claimBatch: option("--claim-batch", 8), recordBatch: option("--record-batch", 4),
+            combined: arguments.contains("--combined")).run())
     case "startup":
         // The console's first frame with many webhooks and attempts (docs/performance.md, console section).
         try StartupBenchmark.run(arguments: arguments)
@@ -43,7 +44,7 @@ do {
         print("""
             usage: hookdash-bench delivery [--messages N] [--webhooks N] [--wrk-seconds S] [--concurrency N] [--synchronous-normal] [--in-process-receiver] [--default-allocator]
                    hookdash-bench queue-reads [--attempts N] [--webhooks N]
-                   hookdash-bench queue-cycle [--messages N] [--webhooks N] [--claim-batch N] [--record-batch N]
+                   hookdash-bench queue-cycle [--messages N] [--webhooks N] [--claim-batch N] [--record-batch N] [--combined]
                    hookdash-bench startup [--webhooks N] [--attempts N] [--db PATH] [--binary-runs N] [--binary-only]
             """)
         exit(64)
