@@ -13,9 +13,13 @@ struct AttemptFailure: Equatable {
     let errorClass: AttemptErrorClass
     let text: String
 
-    /// `endpoint` is "host:port" as the request went out.
-    init(_ error: Error, endpoint: String, configuration: DeliveryConfiguration) {
-        if let clientError = error as? HTTPClientError {
+    /// `endpoint` is "host:port" as the request went out; `answerStarted` when the error came
+    /// while reading the body of an answer whose head had arrived.
+    init(_ error: Error, endpoint: String, configuration: DeliveryConfiguration, answerStarted: Bool = false) {
+        if answerStarted, let clientError = error as? HTTPClientError,
+           [.readTimeout, .deadlineExceeded].contains(clientError) {
+            self = Self(.timeout, "the answer from \(endpoint) stopped halfway and did not end within \(Self.seconds(configuration.requestTimeout))")
+        } else if let clientError = error as? HTTPClientError {
             self = Self.describe(clientError, endpoint: endpoint, configuration: configuration)
         } else if let ioError = error as? IOError {
             self = Self.describe(errno: ioError.errnoCode, endpoint: endpoint)

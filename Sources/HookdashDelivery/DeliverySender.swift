@@ -66,8 +66,15 @@ struct DeliverySender: Sendable {
         do {
             let response = try await target.lease.client.execute(request, timeout: .init(configuration.requestTimeout))
             let responseHeaders = response.headers.map { RecordedHeader(name: $0.name, value: $0.value) }
-            let body = try await Self.readCapped(response.body)
             let status = Int(response.status.code)
+            let body: Data
+            do {
+                body = try await Self.readCapped(response.body)
+            } catch {
+                let failure = AttemptFailure(
+                    error, endpoint: Endpoint.authority(delivery.url), configuration: configuration, answerStarted: true)
+                return finish(status: status, responseHeaders: responseHeaders, error: (failure.errorClass, failure.text))
+            }
             if (300..<400).contains(status) {
                 let location = response.headers.first(name: "location").map { " to \($0)" } ?? ""
                 return finish(

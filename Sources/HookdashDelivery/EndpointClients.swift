@@ -88,11 +88,17 @@ final class EndpointClients: Sendable {
     }
 
     private func makeClient(host: String, address: IPAddress) -> HTTPClient {
+        // The read timeout is not redundant with each request's deadline: that one ends when
+        // the answer's head arrives, and only the read timeout stops an answer that stalls
+        // halfway through its body.
         var settings = HTTPClient.Configuration(
             tlsConfiguration: tlsConfiguration,
             redirectConfiguration: .disallow,
             timeout: .init(connect: .init(configuration.connectTimeout), read: .init(configuration.requestTimeout)),
             ignoreUncleanSSLShutdown: false)
+        // hookdash installs no tracer; the default no-op one still built a span and its
+        // attributes for every request.
+        settings.tracing.tracer = nil
         settings.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = configuration.perEndpoint
         // The engine's own retry ladder retries a failed attempt; the client's retrying of a
         // refused connection until the connect timeout only made a dead endpoint's attempt

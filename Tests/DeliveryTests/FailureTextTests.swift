@@ -45,6 +45,7 @@ import Testing
         (.reset, .other, "ENDPOINT reset the connection before answering"),
         (.cutOffBody, .http, "the answer from ENDPOINT was cut off before its end"),
         (.silent, .timeout, "no answer from ENDPOINT within 0.5 s"),
+        (.stallBody, .timeout, "the answer from ENDPOINT stopped halfway and did not end within 0.5 s"),
     ])
     func misbehavingEndpoint(behaviour: MisbehavingServer.Behaviour, errorClass: AttemptErrorClass, text: String) async throws {
         let server = try await MisbehavingServer.start(behaviour)

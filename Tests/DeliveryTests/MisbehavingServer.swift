@@ -3,10 +3,10 @@ import NIOPosix
 
 /// A loopback TCP server that meets every request with one kind of bad behaviour real
 /// endpoints show: hanging up, answering in another protocol, resetting, cutting the answer
-/// short, or never answering.
+/// short, stalling halfway through the answer, or never answering.
 final class MisbehavingServer: Sendable {
     enum Behaviour: Sendable {
-        case closeWithoutAnswer, notHTTP, reset, cutOffBody, silent
+        case closeWithoutAnswer, notHTTP, reset, cutOffBody, silent, stallBody
     }
 
     let port: Int
@@ -63,6 +63,10 @@ private final class MisbehavingHandler: ChannelInboundHandler {
             writeThenClose("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nonly ten b", context)
         case .silent:
             break
+        case .stallBody:
+            // The head and a part of the body, then nothing, with the connection left open.
+            context.writeAndFlush(NIOAny(context.channel.allocator.buffer(
+                string: "HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nonly ten b")), promise: nil)
         }
     }
 
