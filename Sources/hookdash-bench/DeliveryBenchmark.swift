@@ -14,22 +14,27 @@ struct DeliveryBenchmark {
     let webhooks: Int
     let wrkSeconds: Int
     let concurrency: Int
-    /// Measures what `PRAGMA synchronous = NORMAL` (durable across process crashes, not power
-    /// loss) would buy over the store's default FULL.
-    let synchronousNormal: Bool
+    /// Measures what `PRAGMA synchronous = FULL` (every commit fsynced, so it survives a power
+    /// cut) would cost over the store's NORMAL (GRDB's WAL default: durable across crashes and
+    /// SIGKILL, the WAL fsynced at checkpoints).
+    let synchronousFull: Bool
     /// The earlier setup: receiver inside the benchmark process.
     let inProcessReceiver: Bool
 
+    static let wrkPath = "/usr/bin/wrk"
+
     func run() async throws -> String {
-        try await BenchDatabase.withTemporary(file: "bench.sqlite") { store, folder in
+        // Checked first: the ceiling is measured last, after everything else has run.
+        guard FileManager.default.isExecutableFile(atPath: Self.wrkPath) else { throw BenchError.wrkMissing(path: Self.wrkPath) }
+        return try await BenchDatabase.withTemporary(file: "bench.sqlite") { store, folder in
             try await measure(store, folder: folder)
         }
     }
 
     private func measure(_ store: BenchDatabase, folder: URL) async throws -> String {
         let queue = QueueStore(store.pool)
-        if synchronousNormal {
-            try await store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        if synchronousFull {
+            try await store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         }
         let receiver: any BenchReceiver = inProcessReceiver
             ? InProcessReceiver(receiver: try await Receiver.start(keepsRequests: false))
@@ -82,7 +87,7 @@ struct DeliveryBenchmark {
         let deliveryRate = Double(succeeded) / deliverySeconds
         let fanOutRate = Double(deliveries) / fanOutSeconds
         return """
-            hookdash-bench delivery (\(ProcessInfo.processInfo.activeProcessorCount) cores, synchronous \(synchronousNormal ? "NORMAL" : "FULL (store default)"), receiver \(inProcessReceiver ? "in process" : "in its own process"))
+            hookdash-bench delivery (\(ProcessInfo.processInfo.activeProcessorCount) cores, synchronous \(synchronousFull ? "FULL" : "NORMAL (store default)"), receiver \(inProcessReceiver ? "in process" : "in its own process"))
               fan-out:     \(messages) messages × \(webhooks) webhooks = \(deliveries) deliveries enqueued in \(Measure.format(fanOutSeconds)) s → \(Measure.format(fanOutRate)) deliveries/s (\(Measure.format(Double(messages) / fanOutSeconds)) messages/s)
               delivery:    \(succeeded)/\(deliveries) succeeded (receiver saw \(received)) in \(Measure.format(deliverySeconds)) s → \(Measure.format(deliveryRate)) deliveries/s (concurrency \(concurrency), signed + recorded)
               engine CPU:  \(Measure.format(cpuSeconds)) s user+system → \(Measure.format(1e6 * cpuSeconds / Double(max(succeeded, 1)))) µs per delivery
@@ -97,6 +102,7 @@ struct DeliveryBenchmark {
         // As many connections as the engine opens to one endpoint (the default is 8).
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = concurrency
+        configuration.tracing.tracer = nil  // as the engine's clients
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -130,7 +136,7 @@ struct DeliveryBenchmark {
             """.write(to: script, atomically: true, encoding: .utf8)
         let arguments = ["-t2", "-c\(concurrency)", "-d\(wrkSeconds)s", "-s", script.path, url]
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
+        process.executableURL = URL(fileURLWithPath: Self.wrkPath)
         process.arguments = arguments
         let output = Pipe()
         process.standardOutput = output

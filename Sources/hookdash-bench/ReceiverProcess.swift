@@ -79,8 +79,17 @@ final class ReceiverProcess: BenchReceiver {
     }
 }
 
-enum BenchError: Error {
+enum BenchError: Error, CustomStringConvertible {
     case receiverDidNotStart
+    case wrkMissing(path: String)
+
+    var description: String {
+        switch self {
+        case .receiverDidNotStart: "the benchmark's receiver process did not start"
+        case .wrkMissing(let path):
+            "\(path) not found: the receiver's ceiling is measured with wrk; install it with scripts/ensure-deps bench (Debian package wrk)"
+        }
+    }
 }
 
 /// One line from a pipe (byte by byte: only a few short replies are read).
