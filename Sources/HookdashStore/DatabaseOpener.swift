@@ -12,6 +12,13 @@ enum DatabaseOpener {
         }
         do {
             let pool = try DatabasePool(path: path, configuration: configuration())
+            // GRDB opens WAL pools with synchronous = NORMAL, which survives a crash or SIGKILL
+            // of any process but may roll back the last commits after a power cut or an OS
+            // crash — an emitted event that was reported queued could vanish. FULL syncs the
+            // WAL at every commit; set after opening because GRDB sets NORMAL after
+            // prepareDatabase runs. Its cost: fan-out ~1/3 slower (a sync per message),
+            // deliveries unchanged (group commits share a sync) — docs/performance.md.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Migrations.migrator.migrate(pool)
             return pool
         } catch let error as DatabaseError {

@@ -14,10 +14,10 @@ struct DeliveryBenchmark {
     let webhooks: Int
     let wrkSeconds: Int
     let concurrency: Int
-    /// Measures what `PRAGMA synchronous = FULL` (every commit fsynced, so it survives a power
-    /// cut) would cost over the store's NORMAL (GRDB's WAL default: durable across crashes and
-    /// SIGKILL, the WAL fsynced at checkpoints).
-    let synchronousFull: Bool
+    /// Measures what the store's `synchronous = FULL` (every commit synced, so it survives a
+    /// power cut) costs against NORMAL (GRDB's WAL default: durable across a crash or SIGKILL
+    /// of the process, the WAL synced only at checkpoints).
+    let synchronousNormal: Bool
     /// The earlier setup: receiver inside the benchmark process.
     let inProcessReceiver: Bool
 
@@ -33,8 +33,8 @@ struct DeliveryBenchmark {
 
     private func measure(_ store: BenchDatabase, folder: URL) async throws -> String {
         let queue = QueueStore(store.pool)
-        if synchronousFull {
-            try await store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        if synchronousNormal {
+            try await store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         }
         let receiver: any BenchReceiver = inProcessReceiver
             ? InProcessReceiver(receiver: try await Receiver.start(keepsRequests: false))
@@ -87,7 +87,7 @@ struct DeliveryBenchmark {
         let deliveryRate = Double(succeeded) / deliverySeconds
         let fanOutRate = Double(deliveries) / fanOutSeconds
         return """
-            hookdash-bench delivery (\(ProcessInfo.processInfo.activeProcessorCount) cores, synchronous \(synchronousFull ? "FULL" : "NORMAL (store default)"), receiver \(inProcessReceiver ? "in process" : "in its own process"))
+            hookdash-bench delivery (\(ProcessInfo.processInfo.activeProcessorCount) cores, synchronous \(synchronousNormal ? "NORMAL" : "FULL (store default)"), receiver \(inProcessReceiver ? "in process" : "in its own process"))
               fan-out:     \(messages) messages × \(webhooks) webhooks = \(deliveries) deliveries enqueued in \(Measure.format(fanOutSeconds)) s → \(Measure.format(fanOutRate)) deliveries/s (\(Measure.format(Double(messages) / fanOutSeconds)) messages/s)
               delivery:    \(succeeded)/\(deliveries) succeeded (receiver saw \(received)) in \(Measure.format(deliverySeconds)) s → \(Measure.format(deliveryRate)) deliveries/s (concurrency \(concurrency), signed + recorded)
               engine CPU:  \(Measure.format(cpuSeconds)) s user+system → \(Measure.format(1e6 * cpuSeconds / Double(max(succeeded, 1)))) µs per delivery

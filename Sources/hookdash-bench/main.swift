@@ -21,7 +21,7 @@ do {
         print(try await DeliveryBenchmark(
             messages: option("--messages", 5000), webhooks: option("--webhooks", 4),
             wrkSeconds: option("--wrk-seconds", 5), concurrency: option("--concurrency", 32),
-            synchronousFull: arguments.contains("--synchronous-full"),
+            synchronousNormal: arguments.contains("--synchronous-normal"),
             inProcessReceiver: arguments.contains("--in-process-receiver")
         ).run())
     case "queue-cycle":
@@ -42,7 +42,7 @@ do {
         print(try await QueueReadBenchmark(attempts: option("--attempts", 1_000_000), webhooks: option("--webhooks", 20)).run())
     default:
         print("""
-            usage: hookdash-bench delivery [--messages N] [--webhooks N] [--wrk-seconds S] [--concurrency N] [--synchronous-full] [--in-process-receiver] [--default-allocator]
+            usage: hookdash-bench delivery [--messages N] [--webhooks N] [--wrk-seconds S] [--concurrency N] [--synchronous-normal] [--in-process-receiver] [--default-allocator]
                    hookdash-bench queue-reads [--attempts N] [--webhooks N]
                    hookdash-bench queue-cycle [--messages N] [--webhooks N] [--claim-batch N] [--record-batch N] [--combined]
                    hookdash-bench startup [--webhooks N] [--attempts N] [--db PATH] [--binary-runs N] [--binary-only]
