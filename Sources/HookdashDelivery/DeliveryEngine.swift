@@ -24,6 +24,7 @@ public actor DeliveryEngine {
     /// A claim is being written: a second one at the same time would lease more than the
     /// free slots.
     private var claiming = false
+    private var claimWaiters: [CheckedContinuation<Void, Never>] = []
     /// While the loop runs, each group commit also leases the next due deliveries.
     private var claimsWithRecords = false
     private var loop: Task<Void, Never>?
@@ -119,13 +120,15 @@ public actor DeliveryEngine {
     /// Leases as many due deliveries as free slots allow and sends each in its own task.
     private func claimAndDispatch(onlyIDs: [String]? = nil) async -> Int {
         await reclaimDeadLeasesOnce()
-        guard !claiming else { return 0 }
+        // A test event sent from the console (processDue) waits for a running claim instead
+        // of being left to the loop's next poll.
+        while claiming { await withCheckedContinuation { claimWaiters.append($0) } }
         // Claim in batches: one write transaction per few completions, not per completion.
         let batch = max(1, configuration.concurrency / 4)
         let free = configuration.concurrency - outstanding
         guard free > 0, free >= batch || outstanding == 0 else { return 0 }
         claiming = true
-        defer { claiming = false }
+        defer { endClaim() }
         let claimed: [ClaimedDelivery]
         do {
             claimed = try await queue.claimDue(claimRequest(slots, onlyIDs: onlyIDs))
@@ -154,6 +157,13 @@ public actor DeliveryEngine {
                 return true
             }
         }
+    }
+
+    private func endClaim() {
+        claiming = false
+        let waiting = claimWaiters
+        claimWaiters.removeAll()
+        waiting.forEach { $0.resume() }
     }
 
     private func dispatch(_ claimed: [ClaimedDelivery]) {
@@ -208,7 +218,7 @@ public actor DeliveryEngine {
                 // The leases expire and the deliveries are retried: at least once, never lost.
                 logger.error("recording attempts failed", metadata: ["error": "\(error)"])
             }
-            if claim != nil { claiming = false }
+            if claim != nil { endClaim() }
             batch.forEach { slots.release($0.2) }
             dispatch(claimed)
             wake()
