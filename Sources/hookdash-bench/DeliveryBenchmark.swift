@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Logging
 import Foundation
 import NIOCore
 import GRDB
@@ -55,7 +56,10 @@ struct DeliveryBenchmark {
         // Delivery: one engine drains the queue; every attempt is signed and recorded.
         let configuration = DeliveryConfiguration.development(
             DeliveryConfiguration(concurrency: concurrency, perEndpoint: concurrency))
-        let engine = DeliveryEngine(queue: queue, configuration: configuration)
+        // Logging every attempt to a file, as `hookdash serve` and the console do.
+        let sink = FileLogSink(path: folder.appendingPathComponent("bench.sqlite.delivery.log").path)
+        let logger = Logger(label: "hookdash.delivery") { label in FileLogHandler(label: label, sink: sink) }
+        let engine = DeliveryEngine(queue: queue, configuration: configuration, logger: logger)
         let deliveryStart = ContinuousClock.now
         let cpuStart = Measure.processCPUSeconds()
         await engine.runUntilIdle()
