@@ -50,6 +50,11 @@ public enum ConsoleApp {
                 engineNotices.withLock {
                     $0.append(.notify(.failure, "Set Inactive: \(report.url) answered 410 Gone (wants no more webhooks)"))
                 }
+            },
+            onWebhookDisabled: { _, url in
+                engineNotices.withLock {
+                    $0.append(.notify(.failure, "Set Inactive: every attempt to \(url) failed for days"))
+                }
             })
         var engineStarted = false
         defer { blocking { await engine.stop() } }

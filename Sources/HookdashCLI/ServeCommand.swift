@@ -30,9 +30,13 @@ struct ServeCommand: AsyncParsableCommand {
             let queue = try store.openQueue()
             let logger = deliveryLogger(path: store.deliveryLogPath)
             let report = ServeReport(printsAttempts: isatty(STDOUT_FILENO) == 1)
+            @Sendable func say(_ text: String) { FileHandle.standardError.write(Data("hookdash serve: \(text)\n".utf8)) }
             let engine = DeliveryEngine(
-                queue: queue, configuration: configuration, logger: logger, onAttempt: report.record)
-            func say(_ text: String) { FileHandle.standardError.write(Data("hookdash serve: \(text)\n".utf8)) }
+                queue: queue, configuration: configuration, logger: logger, onAttempt: report.record,
+                onWebhookDisabled: { id, url in
+                    say("webhook \(id.prefix(8)) (\(url)) set Inactive: every attempt failed for days; "
+                        + "hookdash webhooks edit \(id.prefix(8)) --active resumes it")
+                })
             if untilIdle {
                 await engine.runUntilIdle()
                 say(report.summary)

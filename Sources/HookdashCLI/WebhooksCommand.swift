@@ -30,11 +30,22 @@ enum WebhookText {
         Name:     \(webhook.name)
         URL:      \(webhook.url)
         Events:   \(webhook.events.map(\.rawValue).joined(separator: ", "))
-        Status:   \(webhook.active ? "Active" : "Inactive")
+        Status:   \(status(webhook))
         Secret:   \(webhook.secret == nil ? "none (deliveries are not signed)" : "set (hidden; see --json)")\(rotation(webhook))
         Created:  \(Timestamp.iso8601(webhook.createdAt))
         Updated:  \(Timestamp.iso8601(webhook.updatedAt))
         """
+    }
+
+    /// "Disabled" when hookdash itself turned the webhook off, so it stands out from one an
+    /// operator paused.
+    static func statusWord(_ webhook: Webhook) -> String {
+        webhook.active ? "Active" : webhook.disabledReason == nil ? "Inactive" : "Disabled"
+    }
+
+    private static func status(_ webhook: Webhook) -> String {
+        guard !webhook.active, let reason = webhook.disabledReason else { return statusWord(webhook) }
+        return "Disabled by hookdash: \(reason); set it Active to resume"
     }
 
     /// While a replaced secret still signs, say until when, so a receiver's owner knows how
@@ -47,7 +58,7 @@ enum WebhookText {
     static func table(_ webhooks: [Webhook]) -> String {
         var table = TextTable(headers: ["ID", "NAME", "URL", "EVENTS", "STATUS"])
         table.rows = webhooks.map {
-            [String($0.id.prefix(8)), $0.name, $0.url, $0.events.map(\.rawValue).joined(separator: ","), $0.active ? "Active" : "Inactive"]
+            [String($0.id.prefix(8)), $0.name, $0.url, $0.events.map(\.rawValue).joined(separator: ","), WebhookText.statusWord($0)]
         }
         return table.render()
     }

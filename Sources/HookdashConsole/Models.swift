@@ -17,13 +17,17 @@ public struct WebhookRow: Equatable, Sendable, Identifiable {
     public var lastDelivery: LastDelivery?
     /// Until when the replaced secret still signs beside this one (rotation overlap).
     public var previousSecretUntil: Date?
+    /// Why hookdash itself set the webhook inactive (410 Gone, failing for days).
+    public var disabledReason: String?
 
     public init(
         id: String, name: String, url: String, secret: String = "", events: [String], active: Bool = true,
         createdAt: Date = Date(timeIntervalSince1970: 0), updatedAt: Date = Date(timeIntervalSince1970: 0),
-        version: Int = 1, lastDelivery: LastDelivery? = nil, previousSecretUntil: Date? = nil
+        version: Int = 1, lastDelivery: LastDelivery? = nil, previousSecretUntil: Date? = nil,
+        disabledReason: String? = nil
     ) {
         self.previousSecretUntil = previousSecretUntil
+        self.disabledReason = disabledReason
         self.id = id
         self.name = name
         self.url = url

@@ -296,7 +296,7 @@ struct Painter {
         grid.put(TextWidth.truncate(events.joined(separator: ", "), to: columns.events), x: x, y: y, style: base)
         x += columns.events + 2
         let statusStyle = selected ? base : theme[webhook.active ? .active : .inactive]
-        grid.put(webhook.active ? "Active" : "Inactive", x: x, y: y, style: statusStyle)
+        grid.put(webhook.active ? "Active" : webhook.disabledReason == nil ? "Inactive" : "Disabled", x: x, y: y, style: statusStyle)
         x += columns.status + 2
         var (text, role) = lastDeliveryText(webhook.lastDelivery)
         if TextWidth.of(text) > columns.last {
@@ -412,7 +412,7 @@ struct Painter {
         }
         grid.put(" Webhook · ", x: 0, y: 2, style: theme[.title])
         grid.put(TextWidth.truncate(webhook.name, to: width - 24), x: 11, y: 2, style: theme[.title])
-        let status = webhook.active ? "● Active" : "○ Inactive"
+        let status = webhook.active ? "● Active" : webhook.disabledReason == nil ? "○ Inactive" : "○ Disabled"
         grid.put(status, x: width - TextWidth.of(status) - 2, y: 2, style: theme[webhook.active ? .active : .inactive])
         let half = width / 2
         field("URL", webhook.url, x: 1, y: 3, width: width - 2)
@@ -421,7 +421,12 @@ struct Painter {
         field("Secret", Self.secretText(webhook, now: state.now), x: half, y: 4, width: width - half - 1)
         field("ID", webhook.id, x: 1, y: 5, width: width - 2)
         field("Created", Self.timestamp(webhook.createdAt, zone: state.timeZone), x: 1, y: 6, width: half - 2)
-        field("Updated", Self.timestamp(webhook.updatedAt, zone: state.timeZone), x: half, y: 6, width: width - half - 1)
+        if let reason = webhook.disabledReason, !webhook.active {
+            // Why it stopped, where the eye lands after the status; e then Active resumes it.
+            field("Disabled", reason, x: half, y: 6, width: width - half - 1)
+        } else {
+            field("Updated", Self.timestamp(webhook.updatedAt, zone: state.timeZone), x: half, y: 6, width: width - half - 1)
+        }
 
         let shown = details.filter == .all ? "" : " · \(details.filter.rawValue) only"
         grid.put(" Deliveries\(shown) (newest first, live)", x: 0, y: 7, style: theme[.title])

@@ -18,7 +18,7 @@ public enum StoreRows {
                 }
                 return LastDelivery(outcome: result, at: outcome.attemptedAt)
             },
-            previousSecretUntil: webhook.previousSecretUntil)
+            previousSecretUntil: webhook.previousSecretUntil, disabledReason: webhook.disabledReason)
     }
 
     /// A word for the dashboard's narrow "Last delivery" column.

@@ -1,4 +1,5 @@
 import Foundation
+import HookdashStore
 
 /// How the engine sends: limits, timeouts, trust and the SSRF policy.
 public struct DeliveryConfiguration: Sendable {
@@ -19,13 +20,16 @@ public struct DeliveryConfiguration: Sendable {
     public var retrySchedule: RetrySchedule
     /// How often an idle engine looks for newly due work written by other processes.
     public var idlePollInterval: Duration
+    /// A webhook whose attempts have all failed for this long is set inactive (nil: never).
+    public var disableAfterFailingFor: TimeInterval?
 
     public init(
         concurrency: Int = 32, perEndpoint: Int = 4, connectTimeout: Duration = .seconds(5),
         requestTimeout: Duration = .seconds(15), caFilePath: String? = nil,
         addressPolicy: AddressPolicy = AddressPolicy(), allowsPlainHTTP: Bool = false,
         leaseDuration: TimeInterval = 60, userAgent: String = "hookdash/\(defaultVersion)",
-        retrySchedule: RetrySchedule = RetrySchedule(), idlePollInterval: Duration = .milliseconds(250)
+        retrySchedule: RetrySchedule = RetrySchedule(), idlePollInterval: Duration = .milliseconds(250),
+        disableAfterFailingFor: TimeInterval? = FailureStreak.defaultDisableAfter
     ) {
         self.concurrency = max(1, concurrency)
         self.perEndpoint = max(1, perEndpoint)
@@ -38,6 +42,7 @@ public struct DeliveryConfiguration: Sendable {
         self.userAgent = userAgent
         self.retrySchedule = retrySchedule
         self.idlePollInterval = idlePollInterval
+        self.disableAfterFailingFor = disableAfterFailingFor
     }
 
     /// `--dev`: loopback targets and plain http to them are allowed.

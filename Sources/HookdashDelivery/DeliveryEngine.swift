@@ -15,6 +15,9 @@ public actor DeliveryEngine {
     private let sender: DeliverySender
     private let clients: EndpointClients
     private let onAttempt: (@Sendable (AttemptReport) -> Void)?
+    /// A webhook this engine set inactive because its attempts kept failing (`FailureStreak`),
+    /// with the URL they went to.
+    private let onWebhookDisabled: (@Sendable (_ webhookID: String, _ url: String) -> Void)?
 
     /// Deliveries claimed and not yet recorded (still leased by us).
     private var slots = Slots()
@@ -36,9 +39,11 @@ public actor DeliveryEngine {
         queue: QueueStore, configuration: DeliveryConfiguration = DeliveryConfiguration(),
         clock: DeliveryClock = SystemDeliveryClock(),
         logger: Logger = Logger(label: "hookdash.delivery", factory: { _ in SwiftLogNoOpLogHandler() }),
-        onAttempt: (@Sendable (AttemptReport) -> Void)? = nil
+        onAttempt: (@Sendable (AttemptReport) -> Void)? = nil,
+        onWebhookDisabled: (@Sendable (_ webhookID: String, _ url: String) -> Void)? = nil
     ) {
         self.onAttempt = onAttempt
+        self.onWebhookDisabled = onWebhookDisabled
         owner = LeaseOwner.current()
         self.queue = queue
         self.configuration = configuration
@@ -209,10 +214,19 @@ public actor DeliveryEngine {
             var claimed: [ClaimedDelivery] = []
             do {
                 let gone = Set(batch.filter { $0.0.endpointGone }.map(\.2.webhookID))
-                claimed = try await queue.record(
-                    batch.map { ($0.0.draft, $0.1) }, owner: owner, deactivating: gone, thenClaim: claim)
+                let outcome = try await queue.record(
+                    batch.map { ($0.0.draft, $0.1) }, owner: owner, deactivating: gone, now: clock.now(),
+                    disableAfter: configuration.disableAfterFailingFor, thenClaim: claim)
+                claimed = outcome.claimed
                 for webhookID in gone {
                     logger.notice("endpoint answered 410 Gone: webhook set inactive", metadata: ["webhook": "\(webhookID)"])
+                }
+                for webhookID in outcome.disabled {
+                    let url = batch.first { $0.2.webhookID == webhookID }?.0.draft.requestURL ?? ""
+                    logger.notice(
+                        "every attempt failed for too long: webhook set inactive",
+                        metadata: ["webhook": "\(webhookID)", "url": "\(url)"])
+                    onWebhookDisabled?(webhookID, url)
                 }
             } catch {
                 // The leases expire and the deliveries are retried: at least once, never lost.

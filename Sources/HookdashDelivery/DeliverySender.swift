@@ -12,9 +12,7 @@ struct AttemptResult: Sendable {
     /// From a 429's `Retry-After`.
     let retryAfter: TimeInterval?
 
-    var succeeded: Bool {
-        draft.errorClass == nil && (draft.responseStatus.map { (200..<300).contains($0) } ?? false)
-    }
+    var succeeded: Bool { draft.succeeded }
 
     /// Standard Webhooks: a 410 means the receiver wants no more webhooks from this source,
     /// so the webhook is disabled rather than retried.

@@ -16,6 +16,9 @@ public struct Webhook: Sendable, Equatable, Identifiable {
     /// Until when the secret this one replaced still signs beside it (rotation overlap);
     /// nil when none does. Not part of the SPEC's JSON form.
     public var previousSecretUntil: Date?
+    /// Why hookdash itself set the webhook inactive (the endpoint answered 410 Gone, or every
+    /// attempt failed for days); nil otherwise. Not part of the SPEC's JSON form.
+    public var disabledReason: String?
 
     public init(
         id: String, name: String, url: String, secret: String?, events: [EventType], active: Bool,

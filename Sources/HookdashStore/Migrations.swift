@@ -26,6 +26,7 @@ enum Migrations {
         }
         QueueMigration.register(in: &migrator)
         SecretRotation.register(in: &migrator)
+        FailureStreak.register(in: &migrator)
         return migrator
     }
 

@@ -57,6 +57,11 @@ public struct AttemptDraft: Sendable {
         self.errorText = errorText
     }
 
+    /// A 2xx answer and no error: what makes a delivery succeed.
+    public var succeeded: Bool {
+        errorClass == nil && (responseStatus.map { (200..<300).contains($0) } ?? false)
+    }
+
     /// One line for the delivery's "last error" column.
     public var summary: String? {
         if let errorText { return errorText }
@@ -171,39 +176,52 @@ extension QueueStore {
     /// Stores the attempt and moves the delivery on, releasing the lease. The delivery is
     /// only moved while `owner` still holds it (a taken-over lease leaves it to the new owner).
     public func record(_ attempt: AttemptDraft, transition: DeliveryTransition, owner: String) async throws {
-        try await dbPool.write { db in try Self.record(attempt, transition: transition, owner: owner, db) }
+        try await record([(attempt, transition)], owner: owner)
+    }
+
+    /// What a recording transaction did beyond storing the attempts.
+    public struct RecordOutcome: Sendable {
+        /// Leased by `thenClaim`.
+        public let claimed: [ClaimedDelivery]
+        /// Webhooks this batch set inactive because their attempts had failed for too long.
+        public let disabled: Set<String>
     }
 
     /// Several attempts in one transaction (fewer fsyncs under load). Webhooks named in
     /// `deactivating` (their endpoint answered 410 Gone) are set inactive in the same
-    /// transaction, as an edit would: a new version and updatedAt, so open forms see it.
+    /// transaction, as an edit would: a new version and updatedAt, so open forms see it; so
+    /// is a webhook whose attempts have all failed for `disableAfter` (`FailureStreak`).
     /// `thenClaim` leases the next deliveries in that same transaction: a busy worker refills
     /// the slots the batch frees without a write of its own, which halves its transactions.
     @discardableResult
     public func record(
         _ batch: [(AttemptDraft, DeliveryTransition)], owner: String, deactivating: Set<String> = [], now: Date = Date(),
-        thenClaim claim: ClaimRequest? = nil
-    ) async throws -> [ClaimedDelivery] {
-        guard !batch.isEmpty else { return [] }
+        disableAfter: TimeInterval? = FailureStreak.defaultDisableAfter, thenClaim claim: ClaimRequest? = nil
+    ) async throws -> RecordOutcome {
+        guard !batch.isEmpty else { return RecordOutcome(claimed: [], disabled: []) }
         return try await dbPool.write { db in
+            var disabled = Set<String>()
             for (attempt, transition) in batch {
-                try Self.record(attempt, transition: transition, owner: owner, db)
+                if let webhookID = try Self.record(attempt, transition: transition, owner: owner, disableAfter: disableAfter, db) {
+                    disabled.insert(webhookID)
+                }
             }
             for webhookID in deactivating {
-                try db.execute(
-                    sql: "UPDATE webhooks SET active = 0, updatedAt = ?, version = version + 1 WHERE id = ? AND active = 1",
-                    arguments: [Timestamp.iso8601(now), webhookID])
+                try FailureStreak.disable(db, webhookID: webhookID, reason: "the endpoint answered 410 Gone", now: now)
             }
-            return try claim.map { try Self.claim($0, db) } ?? []
+            return RecordOutcome(claimed: try claim.map { try Self.claim($0, db) } ?? [], disabled: disabled)
         }
     }
 
+    /// Returns the webhook's id when this attempt disabled it.
     private static func record(
-        _ attempt: AttemptDraft, transition: DeliveryTransition, owner: String, _ db: Database
-    ) throws {
-        let number = (try Int.fetchOne(
-            db.cachedStatement(sql: "SELECT attemptCount FROM deliveries WHERE id = ?"),
-            arguments: [attempt.deliveryID]) ?? 0) + 1
+        _ attempt: AttemptDraft, transition: DeliveryTransition, owner: String, disableAfter: TimeInterval?,
+        _ db: Database
+    ) throws -> String? {
+        let delivery = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT attemptCount, webhookId FROM deliveries WHERE id = ?"),
+            arguments: [attempt.deliveryID])
+        let number = (delivery?["attemptCount"] as Int? ?? 0) + 1
         try db.cachedStatement(
             sql: """
                 INSERT INTO attempts (deliveryId, number, trigger, startedAt, durationMs, requestUrl, requestHeaders,
@@ -234,6 +252,10 @@ extension QueueStore {
                 status.rawValue, nextAttemptAt, attempt.responseStatus, attempt.summary,
                 attempt.startedAt.timeIntervalSince1970, attempt.deliveryID, owner,
             ])
+        guard let webhookID: String = delivery?["webhookId"] else { return nil }
+        let disabled = try FailureStreak.attemptRecorded(
+            db, webhookID: webhookID, failed: !attempt.succeeded, at: attempt.startedAt, disableAfter: disableAfter)
+        return disabled ? webhookID : nil
     }
 
     /// Gives back leases this owner still holds (graceful stop).

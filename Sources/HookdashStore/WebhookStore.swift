@@ -40,7 +40,7 @@ public final class WebhookStore: Sendable {
                 let statement = try db.cachedStatement(sql: """
                     SELECT w.id, w.name, w.url, w.secret, w.events, w.active, w.createdAt, w.updatedAt, w.version,
                            o.deliveryId, o.status, o.statusCode, o.error, o.attemptedAt, o.eventType, o.errorClass,
-                           w.previousSecretUntil
+                           w.previousSecretUntil, w.disabledReason
                     FROM webhooks w LEFT JOIN webhook_last_outcome o ON o.webhookId = w.id
                     ORDER BY w.createdAt, w.rowid
                     LIMIT ?
@@ -59,6 +59,7 @@ public final class WebhookStore: Sendable {
                     if let until = column.optionalDouble(16), until > now {
                         webhook.previousSecretUntil = Date(timeIntervalSince1970: until)
                     }
+                    webhook.disabledReason = column.optionalString(17)
                     rows.append((webhook, column.outcome(from: 9)))
                 }
                 return rows
@@ -82,6 +83,7 @@ public final class WebhookStore: Sendable {
             if let until: Double = row["previousSecretUntil"], until > now.timeIntervalSince1970 {
                 webhook.previousSecretUntil = Date(timeIntervalSince1970: until)
             }
+            webhook.disabledReason = row["disabledReason"]
             return webhook
         }
     }
@@ -127,6 +129,7 @@ public final class WebhookStore: Sendable {
                 try WebhookRow(updated).update(db)
                 updated.previousSecretUntil = try SecretRotation.secretChanged(
                     db, webhookID: id, from: current.secret, to: updated.secret, previousUntil: current.previousSecretUntil, now: now)
+                if try FailureStreak.edited(db, webhookID: id, from: current, to: updated) { updated.disabledReason = nil }
                 return updated
             }
         }
@@ -169,6 +172,7 @@ public final class WebhookStore: Sendable {
                         try WebhookRow(updated).update(db)
                         try SecretRotation.secretChanged(
                             db, webhookID: existing.id, from: existing.secret, to: updated.secret, previousUntil: nil, now: now)
+                        try FailureStreak.edited(db, webhookID: existing.id, from: existing, to: updated)
                         summary.updated += 1
                     } else {
                         let createdAt = entry.createdAt ?? now

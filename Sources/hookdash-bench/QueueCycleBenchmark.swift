@@ -56,7 +56,7 @@ struct QueueCycleBenchmark {
             var claimed = try await queue.claimDue(claim(recordBatch))
             while !claimed.isEmpty {
                 total += claimed.count
-                claimed = try await queue.record(attempts(claimed[...]), owner: "bench", thenClaim: claim(recordBatch))
+                claimed = try await queue.record(attempts(claimed[...]), owner: "bench", thenClaim: claim(recordBatch)).claimed
             }
         }
         while !combined {

@@ -1,4 +1,6 @@
 import Foundation
+import GRDB
+import HookdashStore
 import Testing
 
 private let specKeys: Set<String> = ["id", "url", "name", "active", "events", "createdAt", "updatedAt", "secret"]
@@ -147,6 +149,28 @@ struct WebhookCommandTests {
         // Without a secret nothing is signed, the old one neither.
         #expect(try sandbox.run(["webhooks", "edit", id, "--no-secret"]).status == 0)
         #expect(!(try sandbox.run(["webhooks", "show", id]).stdout.contains("previous secret")))
+    }
+
+    @Test("a webhook hookdash disabled shows as Disabled with its reason until edit --active resumes it")
+    func disabledWebhook() throws {
+        let sandbox = try Sandbox()
+        let created = try jsonObject(try sandbox.run(create + good + ["--json"]).stdout)
+        let id = try #require(created["id"] as? String)
+        // What the engine writes when every attempt has failed for 5 days (AutoDisableTests).
+        try WebhookStore.open(path: sandbox.db).dbPool.write { db in
+            try db.execute(
+                sql: "UPDATE webhooks SET active = 0, failingSince = 1, disabledReason = 'every attempt failed for 5 days' WHERE id = ?",
+                arguments: [id])
+        }
+        let listed = try sandbox.run(["webhooks", "list"])
+        #expect(listed.stdout.contains("Disabled"), "\(listed.stdout)")
+        let shown = try sandbox.run(["webhooks", "show", id])
+        #expect(shown.stdout.contains(
+            "Status:   Disabled by hookdash: every attempt failed for 5 days; set it Active to resume"), "\(shown.stdout)")
+        #expect(try sandbox.run(["webhooks", "edit", id, "--active"]).status == 0)
+        let resumed = try sandbox.run(["webhooks", "show", id])
+        #expect(resumed.stdout.contains("Status:   Active"), "\(resumed.stdout)")
+        #expect(!(try sandbox.run(["webhooks", "list"]).stdout.contains("Disabled")))
     }
 
     @Test("delete asks on a terminal and refuses without one unless --yes")

@@ -98,6 +98,23 @@ import HookdashUI
         try check(state, "details-pending-empty-80x24")
     }
 
+    /// A webhook hookdash turned off reads "Disabled", not "Inactive", and its details say why.
+    @Test func disabledWebhookSaysWhy() throws {
+        var webhooks = Fixtures.webhooks
+        webhooks[0].active = false
+        webhooks[0].disabledReason = "every attempt failed for 5 days"
+        var state = update(Fixtures.state(width: 100, height: 30), .webhooksLoaded(webhooks)).0
+        var grid = Grid(width: state.width, height: state.height)
+        render(state, into: &grid, theme: .dark)
+        let billing = grid.text.split(separator: "\n").first { $0.contains("Billing") } ?? ""
+        #expect(billing.contains("Disabled"), "\(billing)")
+        let staging = grid.text.split(separator: "\n").first { $0.contains("Staging") } ?? ""
+        #expect(staging.contains("Inactive"), "paused by an operator: \(staging)")
+        state = Fixtures.apply(state, Fixtures.keys(.enter)).0
+        state = update(state, .deliveriesLoaded(webhookID: webhooks[0].id, Fixtures.deliveries)).0
+        try check(state, "details-disabled-100x30")
+    }
+
     @Test func redeliverFailedConfirmation() throws {
         var (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter))
         state = update(state, .deliveriesLoaded(webhookID: Fixtures.webhooks[0].id, Fixtures.deliveries)).0

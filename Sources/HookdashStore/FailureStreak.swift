@@ -1,0 +1,76 @@
+import Foundation
+import GRDB
+import HookdashDomain
+
+/// Endpoints that fail for days are switched off, as webhook platforms do (Svix: every attempt
+/// failing for 5 days): a dead endpoint otherwise collects retries forever and its failures
+/// hide the ones that matter. Each webhook remembers when its current run of failed attempts
+/// began; any answered attempt ends the run. When a failed attempt comes `disableAfter` or
+/// more after the run began, the webhook is set inactive with a reason a person can read.
+/// Setting it active again (or giving it another URL) starts afresh.
+public enum FailureStreak {
+    public static let defaultDisableAfter: TimeInterval = 5 * 24 * 3600
+    static let migrationName = "v7-failure-streak"
+
+    static func register(in migrator: inout DatabaseMigrator) {
+        // Adding columns cannot break a foreign key (see v6): no deferred full check.
+        migrator.registerMigration(migrationName, foreignKeyChecks: .immediate) { db in
+            // Operational state, not part of the SPEC's JSON form (export and import skip it).
+            try db.execute(sql: """
+                ALTER TABLE webhooks ADD COLUMN failingSince REAL;
+                ALTER TABLE webhooks ADD COLUMN disabledReason TEXT;
+                """)
+        }
+    }
+
+    /// Called in the transaction that records an attempt to `webhookID`. Returns true when
+    /// this attempt disabled the webhook. Only transitions write, so a healthy webhook's row
+    /// (and the dashboard's revision) is not touched on every delivery.
+    static func attemptRecorded(
+        _ db: Database, webhookID: String, failed: Bool, at startedAt: Date, disableAfter: TimeInterval?
+    ) throws -> Bool {
+        guard failed else {
+            try db.cachedStatement(sql: "UPDATE webhooks SET failingSince = NULL WHERE id = ? AND failingSince IS NOT NULL")
+                .execute(arguments: [webhookID])
+            return false
+        }
+        let time = startedAt.timeIntervalSince1970
+        try db.cachedStatement(sql: "UPDATE webhooks SET failingSince = ? WHERE id = ? AND failingSince IS NULL")
+            .execute(arguments: [time, webhookID])
+        guard let disableAfter else { return false }
+        let since = try Double.fetchOne(
+            db.cachedStatement(sql: "SELECT failingSince FROM webhooks WHERE id = ? AND active = 1"), arguments: [webhookID])
+        guard let since, time - since >= disableAfter else { return false }
+        let reason = "every attempt failed for \(duration(time - since))"
+        try disable(db, webhookID: webhookID, reason: reason, now: startedAt)
+        return true
+    }
+
+    /// Sets the webhook inactive as an edit would (new version and updatedAt, so open forms
+    /// see it), saying why.
+    static func disable(_ db: Database, webhookID: String, reason: String, now: Date) throws {
+        try db.execute(
+            sql: """
+                UPDATE webhooks SET active = 0, disabledReason = ?, updatedAt = ?, version = version + 1
+                WHERE id = ? AND active = 1
+                """,
+            arguments: [reason, Timestamp.iso8601(now), webhookID])
+    }
+
+    /// An edit that makes the webhook active again or points it elsewhere ends its streak
+    /// and clears the reason it was disabled; returns whether it did.
+    @discardableResult
+    static func edited(_ db: Database, webhookID: String, from old: Webhook, to new: Webhook) throws -> Bool {
+        guard (new.active && !old.active) || new.url != old.url else { return false }
+        try db.execute(
+            sql: "UPDATE webhooks SET failingSince = NULL, disabledReason = NULL WHERE id = ?", arguments: [webhookID])
+        return true
+    }
+
+    private static func duration(_ seconds: TimeInterval) -> String {
+        let days = Int(seconds / 86400)
+        if days >= 2 { return "\(days) days" }
+        let hours = Int(seconds / 3600)
+        return hours == 1 ? "1 hour" : "\(hours) hours"
+    }
+}
