@@ -13,14 +13,11 @@ public enum FailureStreak {
     static let migrationName = "v7-failure-streak"
 
     static func register(in migrator: inout DatabaseMigrator) {
-        // Adding columns cannot break a foreign key (see v6): no deferred full check.
-        migrator.registerMigration(migrationName, foreignKeyChecks: .immediate) { db in
-            // Operational state, not part of the SPEC's JSON form (export and import skip it).
-            try db.execute(sql: """
-                ALTER TABLE webhooks ADD COLUMN failingSince REAL;
-                ALTER TABLE webhooks ADD COLUMN disabledReason TEXT;
-                """)
-        }
+        // Operational state, not part of the SPEC's JSON form (export and import skip it).
+        Migrations.registerColumnAddition(migrationName, in: &migrator, sql: """
+            ALTER TABLE webhooks ADD COLUMN failingSince REAL;
+            ALTER TABLE webhooks ADD COLUMN disabledReason TEXT;
+            """)
     }
 
     /// Called in the transaction that records an attempt to `webhookID`. Returns true when

@@ -31,4 +31,11 @@ enum Migrations {
     }
 
     static var knownIdentifiers: Set<String> { Set(migrator.migrations) }
+
+    /// A migration that only adds columns. Adding columns cannot break a foreign key, so it
+    /// checks them immediately: GRDB's default deferred check would scan every delivery and
+    /// attempt (seconds on a database with a million attempts).
+    static func registerColumnAddition(_ name: String, in migrator: inout DatabaseMigrator, sql: String) {
+        migrator.registerMigration(name, foreignKeyChecks: .immediate) { db in try db.execute(sql: sql) }
+    }
 }

@@ -9,16 +9,12 @@ public enum SecretRotation {
     static let migrationName = "v6-secret-rotation"
 
     static func register(in migrator: inout DatabaseMigrator) {
-        // Adding columns cannot break a foreign key: GRDB's default deferred check would scan
-        // every delivery and attempt (seconds on a database with a million attempts).
-        migrator.registerMigration(migrationName, foreignKeyChecks: .immediate) { db in
-            // Beside the secret, not in the SPEC's JSON form: export and import carry only
-            // the current secret, and the old one simply stops signing when it expires.
-            try db.execute(sql: """
-                ALTER TABLE webhooks ADD COLUMN previousSecret TEXT;
-                ALTER TABLE webhooks ADD COLUMN previousSecretUntil REAL;
-                """)
-        }
+        // Beside the secret, not in the SPEC's JSON form: export and import carry only the
+        // current secret, and the old one simply stops signing when it expires.
+        Migrations.registerColumnAddition(migrationName, in: &migrator, sql: """
+            ALTER TABLE webhooks ADD COLUMN previousSecret TEXT;
+            ALTER TABLE webhooks ADD COLUMN previousSecretUntil REAL;
+            """)
     }
 
     /// Called inside the transaction that changes a webhook; returns until when a previous
