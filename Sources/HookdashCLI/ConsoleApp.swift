@@ -51,10 +51,8 @@ public enum ConsoleApp {
                     $0.append(.notify(.failure, "Set Inactive: \(report.url) answered 410 Gone (wants no more webhooks)"))
                 }
             },
-            onWebhookDisabled: { _, url in
-                engineNotices.withLock {
-                    $0.append(.notify(.failure, "Set Inactive: every attempt to \(url) failed for days"))
-                }
+            onWebhookDisabled: { _, url, reason in
+                engineNotices.withLock { $0.append(.notify(.failure, "Set Inactive: \(url): \(reason)")) }
             })
         var engineStarted = false
         defer { blocking { await engine.stop() } }

@@ -33,8 +33,8 @@ struct ServeCommand: AsyncParsableCommand {
             @Sendable func say(_ text: String) { FileHandle.standardError.write(Data("hookdash serve: \(text)\n".utf8)) }
             let engine = DeliveryEngine(
                 queue: queue, configuration: configuration, logger: logger, onAttempt: report.record,
-                onWebhookDisabled: { id, url in
-                    say("webhook \(id.prefix(8)) (\(url)) set Inactive: every attempt failed for days; "
+                onWebhookDisabled: { id, url, reason in
+                    say("webhook \(id.prefix(8)) (\(url)) set Inactive: \(reason); "
                         + "hookdash webhooks edit \(id.prefix(8)) --active resumes it")
                 })
             if untilIdle {

@@ -28,6 +28,11 @@ struct DeliveryEngineOptions: ParsableArguments {
     @Option(name: .long, help: "Allow a private address range (CIDR); repeatable.")
     var allowPrivate: [String] = []
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(DisableAfterOption.help + " Or `disable-after = …` in the config file.", valueName: "duration"))
+    var disableAfter: DisableAfterOption?
+
     func validate() throws {
         guard concurrency > 0, perEndpoint > 0 else {
             throw ValidationError("--concurrency and --per-endpoint must be positive")
@@ -40,13 +45,21 @@ struct DeliveryEngineOptions: ParsableArguments {
         }
     }
 
-    /// Takes `ca-file` from the config file (read now unless the caller already has it) when
-    /// the flag is absent.
+    /// Takes `ca-file` and `disable-after` from the config file (read now unless the caller
+    /// already has it) when their flags are absent.
     func configuration(devMode: Bool, config loaded: UserConfig? = nil) throws -> DeliveryConfiguration {
         var caFilePath = caFile
-        if caFilePath == nil {
+        var disableAfter: TimeInterval? = FailureStreak.defaultDisableAfter
+        if let flag = self.disableAfter { disableAfter = flag.seconds }
+        if self.disableAfter == nil || caFilePath == nil {
             let config = try loaded ?? UserConfig.load()
-            if let setting = config["ca-file"] {
+            if self.disableAfter == nil, let setting = config["disable-after"] {
+                guard let parsed = DisableAfterOption(argument: setting.value) else {
+                    throw config.problem("disable-after", "'\(setting.value)' is not a duration such as 5d or 12h, or never")
+                }
+                disableAfter = parsed.seconds
+            }
+            if caFilePath == nil, let setting = config["ca-file"] {
                 guard FileManager.default.isReadableFile(atPath: setting.value) else {
                     throw config.problem("ca-file", "cannot read \(setting.value)")
                 }
@@ -56,7 +69,7 @@ struct DeliveryEngineOptions: ParsableArguments {
         let base = DeliveryConfiguration(
             concurrency: concurrency, perEndpoint: perEndpoint, caFilePath: caFilePath,
             addressPolicy: AddressPolicy(allowedRanges: allowPrivate.compactMap(CIDRRange.init)),
-            userAgent: "hookdash/\(Hookdash.version)")
+            userAgent: "hookdash/\(Hookdash.version)", disableAfterFailingFor: disableAfter)
         return devMode ? .development(base) : base
     }
 }

@@ -16,11 +16,8 @@ struct SinceOption: ExpressibleByArgument, Sendable {
             start = { _ in time }
             return
         }
-        let units: [Character: TimeInterval] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
-        guard let unit = text.last.flatMap({ units[$0] }), let amount = Double(text.dropLast()), amount >= 0,
-              amount.isFinite
-        else { return nil }
-        start = { now in now.addingTimeInterval(-amount * unit) }
+        guard let seconds = DurationText.seconds(text) else { return nil }
+        start = { now in now.addingTimeInterval(-seconds) }
     }
 
     static var defaultCompletionKind: CompletionKind { .default }

@@ -5,6 +5,7 @@ import Foundation
 ///
 ///     theme = light
 ///     ca-file = /etc/hookdash/private-ca.pem
+///     disable-after = 12h
 ///
 /// Flags win over the file. Unknown keys and malformed lines are refused with the line number,
 /// so a typo never silently does nothing.
@@ -14,7 +15,7 @@ struct UserConfig {
         let line: Int
     }
 
-    static let knownKeys = ["theme", "ca-file"]
+    static let knownKeys = ["theme", "ca-file", "disable-after"]
 
     let path: String
     let settings: [String: Setting]

@@ -16,8 +16,8 @@ public actor DeliveryEngine {
     private let clients: EndpointClients
     private let onAttempt: (@Sendable (AttemptReport) -> Void)?
     /// A webhook this engine set inactive because its attempts kept failing (`FailureStreak`),
-    /// with the URL they went to.
-    private let onWebhookDisabled: (@Sendable (_ webhookID: String, _ url: String) -> Void)?
+    /// with the URL they went to and the reason stored.
+    private let onWebhookDisabled: (@Sendable (_ webhookID: String, _ url: String, _ reason: String) -> Void)?
 
     /// Deliveries claimed and not yet recorded (still leased by us).
     private var slots = Slots()
@@ -40,7 +40,7 @@ public actor DeliveryEngine {
         clock: DeliveryClock = SystemDeliveryClock(),
         logger: Logger = Logger(label: "hookdash.delivery", factory: { _ in SwiftLogNoOpLogHandler() }),
         onAttempt: (@Sendable (AttemptReport) -> Void)? = nil,
-        onWebhookDisabled: (@Sendable (_ webhookID: String, _ url: String) -> Void)? = nil
+        onWebhookDisabled: (@Sendable (_ webhookID: String, _ url: String, _ reason: String) -> Void)? = nil
     ) {
         self.onAttempt = onAttempt
         self.onWebhookDisabled = onWebhookDisabled
@@ -221,12 +221,11 @@ public actor DeliveryEngine {
                 for webhookID in gone {
                     logger.notice("endpoint answered 410 Gone: webhook set inactive", metadata: ["webhook": "\(webhookID)"])
                 }
-                for webhookID in outcome.disabled {
+                for (webhookID, reason) in outcome.disabled {
                     let url = batch.first { $0.2.webhookID == webhookID }?.0.draft.requestURL ?? ""
                     logger.notice(
-                        "every attempt failed for too long: webhook set inactive",
-                        metadata: ["webhook": "\(webhookID)", "url": "\(url)"])
-                    onWebhookDisabled?(webhookID, url)
+                        "webhook set inactive: \(reason)", metadata: ["webhook": "\(webhookID)", "url": "\(url)"])
+                    onWebhookDisabled?(webhookID, url, reason)
                 }
             } catch {
                 // The leases expire and the deliveries are retried: at least once, never lost.

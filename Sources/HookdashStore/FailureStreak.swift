@@ -20,27 +20,27 @@ public enum FailureStreak {
             """)
     }
 
-    /// Called in the transaction that records an attempt to `webhookID`. Returns true when
-    /// this attempt disabled the webhook. Only transitions write, so a healthy webhook's row
-    /// (and the dashboard's revision) is not touched on every delivery.
+    /// Called in the transaction that records an attempt to `webhookID`. Returns the reason
+    /// when this attempt disabled the webhook. Only transitions write, so a healthy webhook's
+    /// row (and the dashboard's revision) is not touched on every delivery.
     static func attemptRecorded(
         _ db: Database, webhookID: String, failed: Bool, at startedAt: Date, disableAfter: TimeInterval?
-    ) throws -> Bool {
+    ) throws -> String? {
         guard failed else {
             try db.cachedStatement(sql: "UPDATE webhooks SET failingSince = NULL WHERE id = ? AND failingSince IS NOT NULL")
                 .execute(arguments: [webhookID])
-            return false
+            return nil
         }
         let time = startedAt.timeIntervalSince1970
         try db.cachedStatement(sql: "UPDATE webhooks SET failingSince = ? WHERE id = ? AND failingSince IS NULL")
             .execute(arguments: [time, webhookID])
-        guard let disableAfter else { return false }
+        guard let disableAfter else { return nil }
         let since = try Double.fetchOne(
             db.cachedStatement(sql: "SELECT failingSince FROM webhooks WHERE id = ? AND active = 1"), arguments: [webhookID])
-        guard let since, time - since >= disableAfter else { return false }
+        guard let since, time - since >= disableAfter else { return nil }
         let reason = "every attempt failed for \(duration(time - since))"
         try disable(db, webhookID: webhookID, reason: reason, now: startedAt)
-        return true
+        return reason
     }
 
     /// Sets the webhook inactive as an edit would (new version and updatedAt, so open forms
@@ -64,10 +64,11 @@ public enum FailureStreak {
         return true
     }
 
-    private static func duration(_ seconds: TimeInterval) -> String {
-        let days = Int(seconds / 86400)
-        if days >= 2 { return "\(days) days" }
-        let hours = Int(seconds / 3600)
-        return hours == 1 ? "1 hour" : "\(hours) hours"
+    /// "5 days", "3 hours", "1 minute": the largest unit that gives at least one.
+    static func duration(_ seconds: TimeInterval) -> String {
+        let units: [(String, TimeInterval)] = [("day", 86_400), ("hour", 3600), ("minute", 60), ("second", 1)]
+        let (name, size) = units.first { seconds >= $0.1 } ?? ("second", 1)
+        let count = Int(seconds / size)
+        return "\(count) \(name)\(count == 1 ? "" : "s")"
     }
 }

@@ -183,8 +183,9 @@ extension QueueStore {
     public struct RecordOutcome: Sendable {
         /// Leased by `thenClaim`.
         public let claimed: [ClaimedDelivery]
-        /// Webhooks this batch set inactive because their attempts had failed for too long.
-        public let disabled: Set<String>
+        /// Webhooks this batch set inactive because their attempts had failed for too long,
+        /// with the reason stored.
+        public let disabled: [String: String]
     }
 
     /// Several attempts in one transaction (fewer fsyncs under load). Webhooks named in
@@ -198,12 +199,13 @@ extension QueueStore {
         _ batch: [(AttemptDraft, DeliveryTransition)], owner: String, deactivating: Set<String> = [], now: Date = Date(),
         disableAfter: TimeInterval? = FailureStreak.defaultDisableAfter, thenClaim claim: ClaimRequest? = nil
     ) async throws -> RecordOutcome {
-        guard !batch.isEmpty else { return RecordOutcome(claimed: [], disabled: []) }
+        guard !batch.isEmpty else { return RecordOutcome(claimed: [], disabled: [:]) }
         return try await dbPool.write { db in
-            var disabled = Set<String>()
+            var disabled: [String: String] = [:]
             for (attempt, transition) in batch {
-                if let webhookID = try Self.record(attempt, transition: transition, owner: owner, disableAfter: disableAfter, db) {
-                    disabled.insert(webhookID)
+                if let (webhookID, reason) = try Self.record(
+                    attempt, transition: transition, owner: owner, disableAfter: disableAfter, db) {
+                    disabled[webhookID] = reason
                 }
             }
             for webhookID in deactivating {
@@ -213,11 +215,11 @@ extension QueueStore {
         }
     }
 
-    /// Returns the webhook's id when this attempt disabled it.
+    /// Returns the webhook's id and the reason when this attempt disabled it.
     private static func record(
         _ attempt: AttemptDraft, transition: DeliveryTransition, owner: String, disableAfter: TimeInterval?,
         _ db: Database
-    ) throws -> String? {
+    ) throws -> (webhookID: String, reason: String)? {
         let delivery = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT attemptCount, webhookId FROM deliveries WHERE id = ?"),
             arguments: [attempt.deliveryID])
@@ -253,9 +255,9 @@ extension QueueStore {
                 attempt.startedAt.timeIntervalSince1970, attempt.deliveryID, owner,
             ])
         guard let webhookID: String = delivery?["webhookId"] else { return nil }
-        let disabled = try FailureStreak.attemptRecorded(
+        let reason = try FailureStreak.attemptRecorded(
             db, webhookID: webhookID, failed: !attempt.succeeded, at: attempt.startedAt, disableAfter: disableAfter)
-        return disabled ? webhookID : nil
+        return reason.map { (webhookID, $0) }
     }
 
     /// Gives back leases this owner still holds (graceful stop).

@@ -19,10 +19,10 @@ import Testing
         let receiver = try await Receiver.start(policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 500)))
         let id = try database.addWebhook(url: receiver.url())
         let clock = ManualDeliveryClock(start: Self.start)
-        let disabled = Mutex<[(String, String)]>([])
+        let disabled = Mutex<[(String, String, String)]>([])
         let engine = DeliveryEngine(
             queue: database.queue, configuration: devConfiguration(), clock: clock,
-            onWebhookDisabled: { id, url in disabled.withLock { $0.append((id, url)) } })
+            onWebhookDisabled: { id, url, reason in disabled.withLock { $0.append((id, url, reason)) } })
 
         let first = try database.emit(at: clock.now())
         #expect(await engine.processDue(onlyIDs: first.deliveryIDs) == 1)
@@ -43,6 +43,7 @@ import Testing
         #expect(webhook.version == 2, "a new version, so an open edit form sees the change")
         #expect(disabled.withLock { $0.map(\.0) } == [id])
         #expect(disabled.withLock { $0.map(\.1) } == [receiver.url()])
+        #expect(disabled.withLock { $0.map(\.2) } == ["every attempt failed for 5 days"])
         // Held, not dropped: the failed message's retry waits for the webhook to come back.
         #expect(try database.queue.delivery(id: third.deliveryIDs[0])?.status == .pending)
         #expect(try database.emit().deliveryIDs.isEmpty, "an inactive webhook gets no new deliveries")

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+/// `--disable-after` (and `disable-after` in the config file): how long every attempt to a
+/// webhook may fail before `serve` sets it inactive and says so.
+@Suite("CLI: serve disables a dead endpoint")
+struct DisableAfterTests {
+    @Test func serveDisablesAWebhookFailingLongerThanTheLimitAndSaysSo() throws {
+        let sandbox = try Sandbox()
+        let broken = try Listener(folder: sandbox.folder, respond: 503, name: "broken")
+        let created = try sandbox.run([
+            "webhooks", "create", "--dev", "--name", "Dead", "--url", "http://127.0.0.1:\(broken.port)/hooks",
+            "--event", "job.status", "--json",
+        ])
+        #expect(created.status == 0, "\(created.stderr)")
+        let id = try #require(
+            (try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["id"] as? String)
+
+        #expect(try sandbox.run(["emit", "job.status"], stdin: Data("{}".utf8)).status == 0)
+        let first = try sandbox.run(["serve", "--dev", "--until-idle", "--disable-after", "1s"])
+        #expect(!first.stderr.contains("set Inactive"), "\(first.stderr)")
+        Thread.sleep(forTimeInterval: 1.2)
+        #expect(try sandbox.run(["emit", "job.status"], stdin: Data("{}".utf8)).status == 0)
+        let second = try sandbox.run(["serve", "--dev", "--until-idle", "--disable-after", "1s"])
+        #expect(second.stderr.contains(
+            "webhook \(id.prefix(8)) (http://127.0.0.1:\(broken.port)/hooks) set Inactive: every attempt failed for 1 second; "
+                + "hookdash webhooks edit \(id.prefix(8)) --active resumes it"), "\(second.stderr)")
+        let shown = try sandbox.run(["webhooks", "show", id])
+        #expect(shown.stdout.contains("Status:   Disabled by hookdash: every attempt failed for 1 second"), "\(shown.stdout)")
+    }
+
+    @Test func neverKeepsAFailingWebhookActive() throws {
+        let sandbox = try Sandbox()
+        let broken = try Listener(folder: sandbox.folder, respond: 503, name: "broken")
+        let created = try sandbox.run([
+            "webhooks", "create", "--dev", "--name", "Dead", "--url", "http://127.0.0.1:\(broken.port)/hooks",
+            "--event", "job.status",
+        ])
+        #expect(created.status == 0, "\(created.stderr)")
+        let config = sandbox.folder + "/config"
+        try FileManager.default.createDirectory(atPath: config + "/hookdash", withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: config + "/hookdash/config", contents: Data("disable-after = never\n".utf8))
+        for _ in 0..<2 {
+            #expect(try sandbox.run(["emit", "job.status"], stdin: Data("{}".utf8)).status == 0)
+            let served = try sandbox.run(["serve", "--dev", "--until-idle"], environment: ["XDG_CONFIG_HOME": config])
+            #expect(!served.stderr.contains("set Inactive"), "\(served.stderr)")
+            Thread.sleep(forTimeInterval: 0.3)
+        }
+        #expect(try sandbox.run(["webhooks", "list"]).stdout.contains("Active"))
+    }
+
+    @Test func badDurationsAreRefusedWithTheRightWords() throws {
+        let sandbox = try Sandbox()
+        let flag = try sandbox.run(["serve", "--disable-after", "soon"])
+        #expect(flag.status == 64)
+        #expect(flag.stderr.contains("--disable-after"), "\(flag.stderr)")
+        #expect(try sandbox.run(["serve", "--disable-after", "0s"]).status == 64)
+
+        let config = sandbox.folder + "/config"
+        try FileManager.default.createDirectory(atPath: config + "/hookdash", withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(
+            atPath: config + "/hookdash/config", contents: Data("theme = dark\ndisable-after = a while\n".utf8))
+        let configured = try sandbox.run(["serve", "--until-idle"], environment: ["XDG_CONFIG_HOME": config])
+        #expect(configured.status != 0)
+        #expect(configured.stderr.contains("line 2: disable-after: 'a while' is not a duration such as 5d or 12h, or never"),
+                "\(configured.stderr)")
+    }
+}
