@@ -77,6 +77,16 @@ final class Sandbox {
         try CLIHarness.run(arguments + ["--db", db], stdin: stdin, environment: environment)
     }
 
+    /// Creates a webhook with `--dev` (so it may point at a loopback listener); returns its id.
+    func createWebhook(name: String, url: String, events: [String] = ["job.status"]) throws -> String {
+        let created = try run(
+            ["webhooks", "create", "--dev", "--name", name, "--url", url, "--json"] + events.flatMap { ["--event", $0] })
+        guard created.status == 0,
+              let id = (try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["id"] as? String
+        else { throw CLITestFailure("webhooks create failed: \(created.stderr)") }
+        return id
+    }
+
     /// The database's bytes (main file and write-ahead log), to prove a refused command wrote
     /// nothing. A missing log and an empty one hold the same (no) content.
     func snapshot() -> [Data] {
@@ -88,4 +98,9 @@ final class Sandbox {
         _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         return path
     }
+}
+
+struct CLITestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

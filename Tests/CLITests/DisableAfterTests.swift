@@ -8,13 +8,7 @@ struct DisableAfterTests {
     @Test func serveDisablesAWebhookFailingLongerThanTheLimitAndSaysSo() throws {
         let sandbox = try Sandbox()
         let broken = try Listener(folder: sandbox.folder, respond: 503, name: "broken")
-        let created = try sandbox.run([
-            "webhooks", "create", "--dev", "--name", "Dead", "--url", "http://127.0.0.1:\(broken.port)/hooks",
-            "--event", "job.status", "--json",
-        ])
-        #expect(created.status == 0, "\(created.stderr)")
-        let id = try #require(
-            (try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["id"] as? String)
+        let id = try sandbox.createWebhook(name: "Dead", url: "http://127.0.0.1:\(broken.port)/hooks")
 
         #expect(try sandbox.run(["emit", "job.status"], stdin: Data("{}".utf8)).status == 0)
         let first = try sandbox.run(["serve", "--dev", "--until-idle", "--disable-after", "1s"])
@@ -32,11 +26,7 @@ struct DisableAfterTests {
     @Test func neverKeepsAFailingWebhookActive() throws {
         let sandbox = try Sandbox()
         let broken = try Listener(folder: sandbox.folder, respond: 503, name: "broken")
-        let created = try sandbox.run([
-            "webhooks", "create", "--dev", "--name", "Dead", "--url", "http://127.0.0.1:\(broken.port)/hooks",
-            "--event", "job.status",
-        ])
-        #expect(created.status == 0, "\(created.stderr)")
+        _ = try sandbox.createWebhook(name: "Dead", url: "http://127.0.0.1:\(broken.port)/hooks")
         let config = sandbox.folder + "/config"
         try FileManager.default.createDirectory(atPath: config + "/hookdash", withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: config + "/hookdash/config", contents: Data("disable-after = never\n".utf8))

@@ -8,13 +8,8 @@ struct RedeliverTests {
     @Test func failedDeliveriesReachTheEndpointOnceItWorks() throws {
         let sandbox = try Sandbox()
         let broken = try Listener(folder: sandbox.folder, respond: 503, name: "broken")
-        let created = try sandbox.run([
-            "webhooks", "create", "--dev", "--name", "Flaky", "--url", "http://127.0.0.1:\(broken.port)/hooks",
-            "--event", "job.status", "--event", "order.status", "--json",
-        ])
-        #expect(created.status == 0, "\(created.stderr)")
-        let id = try #require(
-            (try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["id"] as? String)
+        let id = try sandbox.createWebhook(
+            name: "Flaky", url: "http://127.0.0.1:\(broken.port)/hooks", events: ["job.status", "order.status"])
 
         // A test event is one attempt: against a 503 both deliveries end failed.
         let tested = try sandbox.run(["webhooks", "test", id, "--dev"])
