@@ -39,11 +39,10 @@ public enum ConsoleApp {
         var theme = try ThemeLoader.load(name: options.themeName, environment: environment)
         let store = try WebhookStore.open(path: options.databasePath)
         let queue = QueueStore(store.dbPool)
-        let sink = FileLogSink(path: options.deliveryLogPath)
         let engineNotices = Mutex<[ConsoleAction]>([])
         let engine = DeliveryEngine(
             queue: queue, configuration: options.delivery,
-            logger: Logger(label: "hookdash.delivery") { label in FileLogHandler(label: label, sink: sink) },
+            logger: Logger.deliveryLog(path: options.deliveryLogPath),
             onAttempt: { report in
                 // Turning a webhook off is news the operator must not miss in the dashboard.
                 guard report.endpointGone else { return }

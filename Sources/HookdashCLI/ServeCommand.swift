@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import HookdashDelivery
 import HookdashStore
+import Logging
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,7 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
         try await ErrorReporter.guarded {
             let configuration = try engineOptions.configuration(devMode: store.devMode)
             let queue = try store.openQueue()
-            let logger = deliveryLogger(path: store.deliveryLogPath)
+            let logger = Logger.deliveryLog(path: store.deliveryLogPath)
             let report = ServeReport(printsAttempts: isatty(STDOUT_FILENO) == 1)
             @Sendable func say(_ text: String) { FileHandle.standardError.write(Data("hookdash serve: \(text)\n".utf8)) }
             let engine = DeliveryEngine(

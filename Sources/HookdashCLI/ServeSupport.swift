@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import HookdashDelivery
 import HookdashStore
-import Logging
 
 extension StoreOptions {
     /// The queue on the database these options name.
@@ -72,12 +71,6 @@ struct DeliveryEngineOptions: ParsableArguments {
             userAgent: "hookdash/\(Hookdash.version)", disableAfterFailingFor: disableAfter)
         return devMode ? .development(base) : base
     }
-}
-
-/// A file logger for a delivery command.
-func deliveryLogger(path: String) -> Logger {
-    let sink = FileLogSink(path: path)
-    return Logger(label: "hookdash.delivery") { label in FileLogHandler(label: label, sink: sink) }
 }
 
 /// The JSON shape of a delivery for `--json`.

@@ -3,6 +3,7 @@ import Foundation
 import HookdashDelivery
 import HookdashDomain
 import HookdashStore
+import Logging
 
 struct WebhookTestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,7 +36,7 @@ struct WebhookTestCommand: AsyncParsableCommand {
             let queue = QueueStore(webhookStore.dbPool)
             let results = try queue.enqueueTest(webhookID: webhook.id)
             let deliveryIDs = results.flatMap(\.deliveryIDs)
-            let engine = DeliveryEngine(queue: queue, configuration: configuration, logger: deliveryLogger(path: store.deliveryLogPath))
+            let engine = DeliveryEngine(queue: queue, configuration: configuration, logger: Logger.deliveryLog(path: store.deliveryLogPath))
             await engine.processDue(onlyIDs: deliveryIDs)
             await engine.shutdown()
 

@@ -37,14 +37,8 @@ enum WebhookText {
         """
     }
 
-    /// "Disabled" when hookdash itself turned the webhook off, so it stands out from one an
-    /// operator paused.
-    static func statusWord(_ webhook: Webhook) -> String {
-        webhook.active ? "Active" : webhook.disabledReason == nil ? "Inactive" : "Disabled"
-    }
-
     private static func status(_ webhook: Webhook) -> String {
-        guard !webhook.active, let reason = webhook.disabledReason else { return statusWord(webhook) }
+        guard !webhook.active, let reason = webhook.disabledReason else { return webhook.statusWord }
         return "Disabled by hookdash: \(reason); set it Active to resume"
     }
 
@@ -58,7 +52,7 @@ enum WebhookText {
     static func table(_ webhooks: [Webhook]) -> String {
         var table = TextTable(headers: ["ID", "NAME", "URL", "EVENTS", "STATUS"])
         table.rows = webhooks.map {
-            [String($0.id.prefix(8)), $0.name, $0.url, $0.events.map(\.rawValue).joined(separator: ","), WebhookText.statusWord($0)]
+            [String($0.id.prefix(8)), $0.name, $0.url, $0.events.map(\.rawValue).joined(separator: ","), $0.statusWord]
         }
         return table.render()
     }

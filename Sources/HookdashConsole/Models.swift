@@ -20,6 +20,8 @@ public struct WebhookRow: Equatable, Sendable, Identifiable {
     /// Why hookdash itself set the webhook inactive (410 Gone, failing for days).
     public var disabledReason: String?
 
+    var statusWord: String { Webhook.statusWord(active: active, disabledReason: disabledReason) }
+
     public init(
         id: String, name: String, url: String, secret: String = "", events: [String], active: Bool = true,
         createdAt: Date = Date(timeIntervalSince1970: 0), updatedAt: Date = Date(timeIntervalSince1970: 0),

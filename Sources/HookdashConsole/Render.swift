@@ -296,7 +296,7 @@ struct Painter {
         grid.put(TextWidth.truncate(events.joined(separator: ", "), to: columns.events), x: x, y: y, style: base)
         x += columns.events + 2
         let statusStyle = selected ? base : theme[webhook.active ? .active : .inactive]
-        grid.put(webhook.active ? "Active" : webhook.disabledReason == nil ? "Inactive" : "Disabled", x: x, y: y, style: statusStyle)
+        grid.put(webhook.statusWord, x: x, y: y, style: statusStyle)
         x += columns.status + 2
         var (text, role) = lastDeliveryText(webhook.lastDelivery)
         if TextWidth.of(text) > columns.last {
@@ -412,7 +412,7 @@ struct Painter {
         }
         grid.put(" Webhook · ", x: 0, y: 2, style: theme[.title])
         grid.put(TextWidth.truncate(webhook.name, to: width - 24), x: 11, y: 2, style: theme[.title])
-        let status = webhook.active ? "● Active" : webhook.disabledReason == nil ? "○ Inactive" : "○ Disabled"
+        let status = (webhook.active ? "● " : "○ ") + webhook.statusWord
         grid.put(status, x: width - TextWidth.of(status) - 2, y: 2, style: theme[webhook.active ? .active : .inactive])
         let half = width / 2
         field("URL", webhook.url, x: 1, y: 3, width: width - 2)

@@ -173,16 +173,17 @@ public actor DeliveryEngine {
 
     private func dispatch(_ claimed: [ClaimedDelivery]) {
         for delivery in claimed {
-            slots.take(Slots.Holder(delivery))
+            let holder = Slots.Holder(delivery)
+            slots.take(holder)
             let sender = self.sender
             Task {
                 let result = await sender.send(delivery)
-                await self.finish(delivery, result)
+                await self.finish(delivery, result, holder)
             }
         }
     }
 
-    private func finish(_ delivery: ClaimedDelivery, _ result: AttemptResult) async {
+    private func finish(_ delivery: ClaimedDelivery, _ result: AttemptResult, _ holder: Slots.Holder) async {
         let transition = decide(delivery, result)
         logger.info("attempt", metadata: [
             "delivery": "\(delivery.deliveryID)", "message": "\(delivery.messageID)",
@@ -190,7 +191,7 @@ public actor DeliveryEngine {
             "error": "\(result.draft.errorClass?.rawValue ?? "-")", "transition": "\(transition)",
         ])
         onAttempt?(AttemptReport(delivery: delivery, result: result, transition: transition))
-        finished.append((result, transition, Slots.Holder(delivery)))
+        finished.append((result, transition, holder))
         await flushFinished()
     }
 

@@ -32,6 +32,15 @@ public struct FileLogHandler: LogHandler {
     private static let timeFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 }
 
+extension Logger {
+    /// The delivery engine's logger, appending to the file at `path` (the console, `serve`,
+    /// `webhooks test` and the benchmark all log the same way).
+    public static func deliveryLog(path: String) -> Logger {
+        let sink = FileLogSink(path: path)
+        return Logger(label: "hookdash.delivery") { label in FileLogHandler(label: label, sink: sink) }
+    }
+}
+
 /// One open log file shared by every logger of a process.
 ///
 /// The file is kept to about `maxBytes`: when it grows past that it becomes `PATH.1` (replacing

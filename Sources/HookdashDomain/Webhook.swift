@@ -35,6 +35,13 @@ public struct Webhook: Sendable, Equatable, Identifiable {
         self.version = version
     }
 
+    /// "Active", "Inactive" (an operator paused it) or "Disabled" (hookdash did, saying why).
+    public var statusWord: String { Self.statusWord(active: active, disabledReason: disabledReason) }
+
+    public static func statusWord(active: Bool, disabledReason: String?) -> String {
+        active ? "Active" : disabledReason == nil ? "Inactive" : "Disabled"
+    }
+
     public var fields: ValidWebhook {
         ValidWebhook(name: name, url: url, secret: secret, events: events, active: active)
     }

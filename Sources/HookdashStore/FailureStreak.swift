@@ -32,12 +32,14 @@ public enum FailureStreak {
             return nil
         }
         let time = startedAt.timeIntervalSince1970
-        try db.cachedStatement(sql: "UPDATE webhooks SET failingSince = ? WHERE id = ? AND failingSince IS NULL")
-            .execute(arguments: [time, webhookID])
-        guard let disableAfter else { return nil }
-        let since = try Double.fetchOne(
-            db.cachedStatement(sql: "SELECT failingSince FROM webhooks WHERE id = ? AND active = 1"), arguments: [webhookID])
-        guard let since, time - since >= disableAfter else { return nil }
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT failingSince, active FROM webhooks WHERE id = ?"), arguments: [webhookID])
+        else { return nil }
+        guard let since: Double = row["failingSince"] else {
+            try db.cachedStatement(sql: "UPDATE webhooks SET failingSince = ? WHERE id = ?").execute(arguments: [time, webhookID])
+            return nil
+        }
+        guard let disableAfter, row["active"] as Bool? == true, time - since >= disableAfter else { return nil }
         let reason = "every attempt failed for \(duration(time - since))"
         try disable(db, webhookID: webhookID, reason: reason, now: startedAt)
         return reason

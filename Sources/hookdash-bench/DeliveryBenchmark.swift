@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import Logging
 import Foundation
 import NIOCore
 import GRDB
@@ -57,9 +56,9 @@ struct DeliveryBenchmark {
         let configuration = DeliveryConfiguration.development(
             DeliveryConfiguration(concurrency: concurrency, perEndpoint: concurrency))
         // Logging every attempt to a file, as `hookdash serve` and the console do.
-        let sink = FileLogSink(path: folder.appendingPathComponent("bench.sqlite.delivery.log").path)
-        let logger = Logger(label: "hookdash.delivery") { label in FileLogHandler(label: label, sink: sink) }
-        let engine = DeliveryEngine(queue: queue, configuration: configuration, logger: logger)
+        let engine = DeliveryEngine(
+            queue: queue, configuration: configuration,
+            logger: .deliveryLog(path: folder.appendingPathComponent("bench.sqlite.delivery.log").path))
         let deliveryStart = ContinuousClock.now
         let cpuStart = Measure.processCPUSeconds()
         await engine.runUntilIdle()
