@@ -61,11 +61,13 @@ struct DeliveryBenchmark {
             logger: .deliveryLog(path: folder.appendingPathComponent("bench.sqlite.delivery.log").path))
         let deliveryStart = ContinuousClock.now
         let cpuStart = Measure.processCPUSeconds()
+        let receiverCPUStart = receiver.cpuSeconds
         await engine.runUntilIdle()
         let deliverySeconds = Measure.seconds(ContinuousClock.now - deliveryStart)
         // CPU time is steadier than wall time on a shared machine (meaningful with the receiver
         // in its own process: then it is the engine's alone).
         let cpuSeconds = Measure.processCPUSeconds() - cpuStart
+        let receiverCPUDuringDelivery = receiver.cpuSeconds.flatMap { end in receiverCPUStart.map { end - $0 } }
         let succeeded = try queue.deliveries(webhookID: nil, status: .succeeded, limit: Int.max).count
         let received = receiver.requestCount
 
@@ -84,7 +86,9 @@ struct DeliveryBenchmark {
         let envelope = try queue.message(id: try await store.pool.read { db in
             try String.fetchOne(db, sql: "SELECT id FROM messages LIMIT 1")
         } ?? "")?.body ?? body
+        let receiverCPUBeforeWrk = receiver.cpuSeconds
         let ceiling = try runWrk(url: receiver.url(path: "/hooks/0"), body: envelope, folder: folder)
+        let receiverCPUUnderWrk = receiver.cpuSeconds.flatMap { end in receiverCPUBeforeWrk.map { end - $0 } }
         await receiver.stop()
 
         let deliveryRate = Double(succeeded) / deliverySeconds
@@ -98,6 +102,11 @@ struct DeliveryBenchmark {
               bare NIO:    SwiftNIO HTTP/1.1 POSTs on \(concurrency) keep-alive connections, no pool, no TLS, no timeouts → \(Measure.format(rawNIO)) requests/s (\(Measure.format(1e6 * rawCPU / Double(deliveries))) µs CPU per request)
               ceiling:     wrk \(ceiling.command) → \(Measure.format(ceiling.requestsPerSecond)) requests/s
               ratio:       \(Measure.format(100 * deliveryRate / ceiling.requestsPerSecond)) % of the receiver's ceiling (AsyncHTTPClient alone \(Measure.format(100 * clientOnly / ceiling.requestsPerSecond)) %, bare NIO \(Measure.format(100 * rawNIO / ceiling.requestsPerSecond)) %)
+            \(CPUBudget(
+                cores: ProcessInfo.processInfo.activeProcessorCount, ceiling: ceiling,
+                receiverCPUUnderWrk: receiverCPUUnderWrk,
+                receiverCPUDuringDelivery: receiverCPUDuringDelivery.map { ($0, succeeded) },
+                engineMicrosecondsPerDelivery: 1e6 * cpuSeconds / Double(max(succeeded, 1))).lines)
             """
     }
 
@@ -128,7 +137,7 @@ struct DeliveryBenchmark {
         return Double(requests) / elapsed
     }
 
-    private func runWrk(url: String, body: Data, folder: URL) throws -> (requestsPerSecond: Double, command: String) {
+    private func runWrk(url: String, body: Data, folder: URL) throws -> WrkResult {
         let script = folder.appendingPathComponent("post.lua")
         let escaped = String(decoding: body, as: UTF8.self).replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "\"", with: "\\\"")
@@ -146,8 +155,47 @@ struct DeliveryBenchmark {
         try process.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        let line = text.split(separator: "\n").first { $0.hasPrefix("Requests/sec:") } ?? ""
-        let rate = Double(line.split(separator: " ").last ?? "") ?? 0
-        return (rate, "wrk " + arguments.joined(separator: " ").replacingOccurrences(of: script.path, with: "post.lua"))
+        let lines = text.split(separator: "\n")
+        let rateLine = lines.first { $0.hasPrefix("Requests/sec:") } ?? ""
+        // "  123456 requests in 5.00s, 12.34MB read"
+        let countLine = lines.first { $0.contains(" requests in ") } ?? ""
+        return WrkResult(
+            requestsPerSecond: Double(rateLine.split(separator: " ").last ?? "") ?? 0,
+            requests: Int(countLine.split(separator: " ").first ?? "") ?? 0,
+            command: "wrk " + arguments.joined(separator: " ").replacingOccurrences(of: script.path, with: "post.lua"))
+    }
+}
+
+struct WrkResult {
+    let requestsPerSecond: Double
+    let requests: Int
+    let command: String
+}
+
+/// What reaching half of wrk's ceiling would leave the engine: on a machine where the engine
+/// and the receiver share the cores, every request the receiver answers costs it CPU time the
+/// engine then does not have.
+struct CPUBudget {
+    let cores: Int
+    let ceiling: WrkResult
+    let receiverCPUUnderWrk: Double?
+    let receiverCPUDuringDelivery: (seconds: Double, requests: Int)?
+    let engineMicrosecondsPerDelivery: Double
+
+    var lines: String {
+        guard let underWrk = receiverCPUUnderWrk, ceiling.requests > 0 else {
+            return "  budget:      n/a (the receiver's CPU time is measured only in its own process)"
+        }
+        let receiverPerRequest = underWrk / Double(ceiling.requests)
+        var text = "  receiver:    \(Measure.format(1e6 * receiverPerRequest)) µs CPU per request under wrk"
+        if let during = receiverCPUDuringDelivery, during.requests > 0 {
+            text += ", \(Measure.format(1e6 * during.seconds / Double(during.requests))) µs per delivery from the engine"
+        }
+        let halfRate = ceiling.requestsPerSecond / 2
+        let receiverCores = halfRate * receiverPerRequest
+        let engineBudget = 1e6 * (Double(cores) - receiverCores) / halfRate
+        text += "\n  budget:      at 50 % (\(Measure.format(halfRate)) deliveries/s) the receiver needs \(Measure.format(receiverCores)) of \(cores) cores, "
+            + "leaving the engine at most \(Measure.format(engineBudget)) µs CPU per delivery (it uses \(Measure.format(engineMicrosecondsPerDelivery)))"
+        return text
     }
 }

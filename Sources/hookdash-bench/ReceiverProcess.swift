@@ -6,6 +6,8 @@ protocol BenchReceiver {
     func url(path: String) -> String
     var port: Int { get }
     var requestCount: Int { get }
+    /// The receiver's own CPU time so far (user+system), when it runs in a process of its own.
+    var cpuSeconds: Double? { get }
     func stop() async
 }
 
@@ -17,6 +19,7 @@ struct InProcessReceiver: BenchReceiver {
     func url(path: String) -> String { receiver.url(path: path) }
     var port: Int { receiver.port }
     var requestCount: Int { receiver.requestCount }
+    var cpuSeconds: Double? { nil }
     func stop() async { await receiver.stop() }
 }
 
@@ -60,20 +63,30 @@ final class ReceiverProcess: BenchReceiver {
         return readLine(replies).flatMap { Int($0) } ?? -1
     }
 
+    var cpuSeconds: Double? {
+        commands.write(Data("cpu\n".utf8))
+        return readLine(replies).flatMap { Double($0) }
+    }
+
     /// Closing its stdin stops the receiver.
     func stop() {
         try? commands.close()
         process.waitUntilExit()
     }
 
-    /// The child side: serves until stdin closes, answering `count` with the requests seen.
+    /// The child side: serves until stdin closes, answering `count` with the requests seen and
+    /// `cpu` with its CPU seconds so far.
     static func serve() async throws {
         let receiver = try await Receiver.start(keepsRequests: false)
         // Unbuffered writes: the parent waits for each reply.
         let output = FileHandle.standardOutput
         output.write(Data("port \(receiver.port)\n".utf8))
         while let line = Swift.readLine() {
-            if line == "count" { output.write(Data("\(receiver.requestCount)\n".utf8)) }
+            switch line {
+            case "count": output.write(Data("\(receiver.requestCount)\n".utf8))
+            case "cpu": output.write(Data("\(Measure.processCPUSeconds())\n".utf8))
+            default: break
+            }
         }
         await receiver.stop()
     }
