@@ -73,14 +73,18 @@ struct DeliveryBenchmark {
 
         // The HTTP client alone, same receiver, body and concurrency: no database, no signing.
         let clientCPUStart = Measure.processCPUSeconds()
+        let receiverCPUBeforeClient = receiver.cpuSeconds
         let clientOnly = try await clientOnlyRate(url: receiver.url(path: "/hooks/0"), body: body, requests: deliveries)
         let clientCPU = 1e6 * (Measure.processCPUSeconds() - clientCPUStart) / Double(deliveries)
+        let receiverCPUDuringClient = receiver.cpuSeconds.flatMap { end in receiverCPUBeforeClient.map { end - $0 } }
         // The floor any Swift client could reach: bare SwiftNIO HTTP/1.1, keep-alive, nothing else.
         let rawCPUStart = Measure.processCPUSeconds()
+        let receiverCPUBeforeRaw = receiver.cpuSeconds
         let rawNIO = try RawNIOClientRate.measure(
             host: "127.0.0.1", port: receiver.port, path: "/hooks/0", body: body, requests: deliveries,
             concurrency: concurrency)
         let rawCPU = Measure.processCPUSeconds() - rawCPUStart
+        let receiverCPUDuringRaw = receiver.cpuSeconds.flatMap { end in receiverCPUBeforeRaw.map { end - $0 } }
 
         // Ceiling: the same receiver and body under wrk.
         let envelope = try queue.message(id: try await store.pool.read { db in
@@ -105,7 +109,11 @@ struct DeliveryBenchmark {
             \(CPUBudget(
                 cores: ProcessInfo.processInfo.activeProcessorCount, ceiling: ceiling,
                 receiverCPUUnderWrk: receiverCPUUnderWrk,
-                receiverCPUDuringDelivery: receiverCPUDuringDelivery.map { ($0, succeeded) },
+                receiverCPUPerRequest: [
+                    ("from the engine", receiverCPUDuringDelivery, received),
+                    ("from AsyncHTTPClient alone", receiverCPUDuringClient, deliveries),
+                    ("from bare NIO", receiverCPUDuringRaw, deliveries),
+                ],
                 engineMicrosecondsPerDelivery: 1e6 * cpuSeconds / Double(max(succeeded, 1))).lines)
             """
     }
@@ -179,7 +187,8 @@ struct CPUBudget {
     let cores: Int
     let ceiling: WrkResult
     let receiverCPUUnderWrk: Double?
-    let receiverCPUDuringDelivery: (seconds: Double, requests: Int)?
+    /// The receiver's CPU time while each client ran, and the requests it answered meanwhile.
+    let receiverCPUPerRequest: [(client: String, seconds: Double?, requests: Int)]
     let engineMicrosecondsPerDelivery: Double
 
     var lines: String {
@@ -188,8 +197,9 @@ struct CPUBudget {
         }
         let receiverPerRequest = underWrk / Double(ceiling.requests)
         var text = "  receiver:    \(Measure.format(1e6 * receiverPerRequest)) µs CPU per request under wrk"
-        if let during = receiverCPUDuringDelivery, during.requests > 0 {
-            text += ", \(Measure.format(1e6 * during.seconds / Double(during.requests))) µs per delivery from the engine"
+        for (client, seconds, requests) in receiverCPUPerRequest {
+            guard let seconds, requests > 0 else { continue }
+            text += ", \(Measure.format(1e6 * seconds / Double(requests))) \(client)"
         }
         let halfRate = ceiling.requestsPerSecond / 2
         let receiverCores = halfRate * receiverPerRequest
