@@ -8,9 +8,10 @@ struct EmitCommand: ParsableCommand {
         commandName: "emit",
         abstract: "Queue an event for every active webhook subscribed to it.",
         discussion: """
-        The body is a JSON object read from --file or stdin; it is wrapped in the
-        event envelope and queued, in one transaction, for every active webhook
-        subscribed to the event. `hookdash serve` (or an open console) delivers it.
+        The body is a JSON object of at most 1 MiB, read from --file or stdin; it is
+        wrapped in the event envelope and queued, in one transaction, for every active
+        webhook subscribed to the event. `hookdash serve` (or an open console)
+        delivers it.
 
         Examples:
           hookdash emit order.status --file order.json
@@ -34,22 +35,40 @@ struct EmitCommand: ParsableCommand {
                 let known = EventType.allCases.map(\.rawValue).joined(separator: ", ")
                 throw InvalidInput(message: "unknown event '\(event)' (known: \(known))")
             }
-            let raw: Data
+            let input: FileHandle
             if let file {
-                guard let data = FileManager.default.contents(atPath: file) else {
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), isFolder.boolValue {
+                    throw MissingInput(message: "cannot read \(file): it is a folder")
+                }
+                guard let handle = FileHandle(forReadingAtPath: file) else {
                     throw MissingInput(message: "cannot read \(file)")
                 }
-                raw = data
+                input = handle
             } else {
                 // Typed by hand, the body would otherwise look like a hang.
                 if isatty(STDIN_FILENO) == 1 {
                     FileHandle.standardError.write(Data(
                         "hookdash: type the JSON body, then Ctrl-D on a line of its own (or pass --file BODY.json)\n".utf8))
                 }
-                raw = FileHandle.standardInput.readDataToEndOfFile()
+                input = FileHandle.standardInput
             }
-            guard let body = DeliveryEnvelope.objectBody(raw) else {
-                throw InvalidInput(message: "the body must be one JSON object")
+            // One byte past the limit tells a body that is too large without reading all of it.
+            let raw: Data
+            do {
+                raw = try input.read(upToCount: DeliveryEnvelope.maxBodyBytes + 1) ?? Data()
+            } catch {
+                throw MissingInput(message: "cannot read \(file ?? "stdin"): \(error.localizedDescription)")
+            }
+            let body: Data
+            do {
+                guard raw.count <= DeliveryEnvelope.maxBodyBytes else {
+                    let size = file.flatMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }
+                    throw DeliveryEnvelope.BodyProblem.tooLarge(bytes: size)
+                }
+                body = try DeliveryEnvelope.checkedBody(raw)
+            } catch let problem as DeliveryEnvelope.BodyProblem {
+                throw InvalidInput(message: problem.description)
             }
             let queue = try store.openQueue()
             let result = try queue.enqueue(NewMessage(eventType: eventType.rawValue, liveMode: true, body: body, createdAt: Date()))

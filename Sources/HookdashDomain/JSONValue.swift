@@ -120,6 +120,20 @@ extension JSONValue {
     }
 }
 
+extension JSONValue {
+    /// "an array", "a string", …: for messages that say what was found instead.
+    public var kindName: String {
+        switch self {
+        case .null: "null"
+        case .bool(let value): value ? "true" : "false"
+        case .number, .integer: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+}
+
 public struct JSONParseError: Error, CustomStringConvertible, Sendable {
     public let offset: Int
     public let reason: String
@@ -144,7 +158,10 @@ struct JSONParser {
         return value
     }
 
-    private func fail(_ reason: String) -> JSONParseError { JSONParseError(offset: index, reason: reason) }
+    /// Whatever was expected, input that stops early reads best as just that.
+    private func fail(_ reason: String) -> JSONParseError {
+        JSONParseError(offset: index, reason: index >= bytes.count ? "unexpected end of input" : reason)
+    }
 
     private mutating func skipWhitespace() {
         while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }

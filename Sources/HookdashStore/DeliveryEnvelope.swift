@@ -28,15 +28,52 @@ public enum DeliveryEnvelope {
         Timestamp.iso8601(date)
     }
 
-    /// Validates that `data` is one JSON object and returns it trimmed of surrounding whitespace.
-    public static func objectBody(_ data: Data) -> Data? {
-        guard (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else { return nil }
+    /// The largest body an event may carry. Larger ones are refused when emitted: endpoints
+    /// behind nginx's default `client_max_body_size` (1 MiB) answer 413 to them, and every
+    /// retry would send them again.
+    public static let maxBodyBytes = 1 << 20
+
+    /// `data` trimmed of surrounding whitespace when it is one JSON object of at most
+    /// `maxBodyBytes`; otherwise what is wrong with it, worded for the person who sent it.
+    public static func checkedBody(_ data: Data) throws(BodyProblem) -> Data {
+        guard data.count <= maxBodyBytes else { throw .tooLarge(bytes: data.count) }
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(data)
+        } catch let error as JSONParseError {
+            throw .notJSON(offset: error.offset, reason: error.reason)
+        } catch {
+            throw .notJSON(offset: nil, reason: "\(error)")
+        }
+        guard case .object = value else { throw .notObject(found: value.kindName) }
+        // The ordered parser explains mistakes; JSONSerialization stays the final word on validity.
+        guard (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
+            throw .notJSON(offset: nil, reason: "Foundation's JSON reader refuses it")
+        }
         let whitespace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
         let bytes = Array(data)
         guard let first = bytes.firstIndex(where: { !whitespace.contains($0) }),
               let last = bytes.lastIndex(where: { !whitespace.contains($0) })
-        else { return nil }
+        else { throw .notJSON(offset: nil, reason: "it is empty") }
         return Data(bytes[first...last])
+    }
+
+    public enum BodyProblem: Error, CustomStringConvertible, Equatable {
+        case tooLarge(bytes: Int?)
+        case notJSON(offset: Int?, reason: String)
+        case notObject(found: String)
+
+        public var description: String {
+            switch self {
+            case .tooLarge(let bytes):
+                "the body is \(bytes.map { "\($0) bytes, " } ?? "")more than 1 MiB (\(DeliveryEnvelope.maxBodyBytes) bytes), "
+                    + "the most an event body may be: endpoints behind common proxy defaults refuse larger requests"
+            case .notJSON(let offset, let reason):
+                "the body is not valid JSON: \(reason)\(offset.map { " at byte \($0)" } ?? "")"
+            case .notObject(let found):
+                "the body must be a JSON object ({…}), not \(found)"
+            }
+        }
     }
 
     private static func jsonString(_ text: String) -> [UInt8] {

@@ -162,6 +162,19 @@ private final class HookdashProcess: @unchecked Sendable {
 
         let notObject = try HookdashProcess(["--db", database.path, "emit", "order.status"], input: "[1, 2]")
         #expect(await notObject.exitStatus() == 65)
+        #expect(notObject.standardError.contains("the body must be a JSON object ({…}), not an array"), "\(notObject.standardError)")
+        let broken = try HookdashProcess(["--db", database.path, "emit", "order.status"], input: #"{"id":"o1","#)
+        #expect(await broken.exitStatus() == 65)
+        #expect(broken.standardError.contains("the body is not valid JSON: unexpected end of input at byte 11"), "\(broken.standardError)")
+        let bigFile = database.path + ".big.json"
+        try Data((#"{"blob":""# + String(repeating: "a", count: 3 << 20) + #""}"#).utf8).write(to: URL(fileURLWithPath: bigFile))
+        defer { try? FileManager.default.removeItem(atPath: bigFile) }
+        let oversized = try HookdashProcess(["--db", database.path, "emit", "order.status", "--file", bigFile])
+        #expect(await oversized.exitStatus() == 65)
+        #expect(
+            oversized.standardError.contains("the body is 3145739 bytes, more than 1 MiB (1048576 bytes)"),
+            "\(oversized.standardError)")
+        #expect(try database.queue.queueStats().pending == 1, "nothing of the refused bodies was queued")
         let unknownEvent = try HookdashProcess(["--db", database.path, "emit", "user.created"], input: "{}")
         #expect(await unknownEvent.exitStatus() == 65)
         let missingFile = try HookdashProcess(["--db", database.path, "emit", "job.status", "--file", "/nonexistent.json"])

@@ -1,0 +1,43 @@
+import Foundation
+import HookdashStore
+import Testing
+
+/// What `hookdash emit` accepts as an event body, and how it words what it refuses.
+@Suite struct EventBodyTests {
+    @Test func aJSONObjectIsKeptByteForByteWithoutSurroundingWhitespace() throws {
+        let body = try DeliveryEnvelope.checkedBody(Data(" \n{\"z\":1, \"a\":[true,null]}\t\n".utf8))
+        #expect(String(decoding: body, as: UTF8.self) == "{\"z\":1, \"a\":[true,null]}")
+    }
+
+    @Test func theLimitIsOneMebibyteInclusive() throws {
+        func object(ofSize size: Int) -> Data {
+            // {"x":"aaa…"} is 8 bytes plus the a's.
+            Data((#"{"x":""# + String(repeating: "a", count: size - 8) + #""}"#).utf8)
+        }
+        #expect(try DeliveryEnvelope.checkedBody(object(ofSize: 1 << 20)).count == 1 << 20)
+        #expect(throws: DeliveryEnvelope.BodyProblem.tooLarge(bytes: (1 << 20) + 1)) {
+            try DeliveryEnvelope.checkedBody(object(ofSize: (1 << 20) + 1))
+        }
+    }
+
+    @Test func eachMistakeIsNamed() {
+        let cases: [(String, String)] = [
+            (#"{"id":"o1","#, "the body is not valid JSON: unexpected end of input at byte 11"),
+            ("", "the body is not valid JSON: unexpected end of input at byte 0"),
+            (#"{"a":1} trailing"#, "the body is not valid JSON: unexpected text after the JSON value at byte 8"),
+            ("[1, 2]", "the body must be a JSON object ({…}), not an array"),
+            (#""text""#, "the body must be a JSON object ({…}), not a string"),
+            ("42", "the body must be a JSON object ({…}), not a number"),
+            ("null", "the body must be a JSON object ({…}), not null"),
+        ]
+        for (input, message) in cases {
+            do {
+                _ = try DeliveryEnvelope.checkedBody(Data(input.utf8))
+                Issue.record("accepted \(input)")
+            } catch {
+                #expect(error.description == message, "\(input)")
+            }
+        }
+        #expect(DeliveryEnvelope.BodyProblem.tooLarge(bytes: nil).description.hasPrefix("the body is more than 1 MiB (1048576 bytes)"))
+    }
+}
