@@ -52,6 +52,9 @@ public enum ConsoleApp {
             },
             onWebhookDisabled: { _, url, reason in
                 engineNotices.withLock { $0.append(.notify(.failure, "Set Inactive: \(url): \(reason)")) }
+            },
+            onStoreTrouble: { trouble in
+                engineNotices.withLock { $0.append(.queuePaused(trouble)) }
             })
         var engineStarted = false
         defer { blocking { await engine.stop() } }
@@ -233,7 +236,7 @@ final class EffectRunner: @unchecked Sendable {
             }
             announceFinishedTests()
         } catch {
-            next = update(next, .notify(.failure, "Database: \(error)")).0
+            next = update(next, .notify(.failure, "Database: \(DatabaseTrouble.words(for: error))")).0
         }
         return next
     }
@@ -310,7 +313,7 @@ final class EffectRunner: @unchecked Sendable {
         } catch let error as QueueError {
             return [.notify(.failure, error.description)]
         } catch {
-            return [.notify(.failure, "\(error)")]
+            return [.notify(.failure, DatabaseTrouble.words(for: error))]
         }
     }
 
@@ -378,7 +381,7 @@ final class EffectRunner: @unchecked Sendable {
                     post(Self.simulated("Demo order \(status)", queued: result.deliveryIDs.count, event: DeliverySamples.orderStatus))
                 }
             } catch {
-                post(.notify(.failure, "Simulation failed: \(error)"))
+                post(.notify(.failure, "Simulation failed: \(DatabaseTrouble.words(for: error))"))
             }
         }
     }

@@ -35,31 +35,14 @@ struct EmitCommand: ParsableCommand {
                 let known = EventType.allCases.map(\.rawValue).joined(separator: ", ")
                 throw InvalidInput(message: "unknown event '\(event)' (known: \(known))")
             }
-            let input: FileHandle
-            if let file {
-                var isFolder: ObjCBool = false
-                if FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), isFolder.boolValue {
-                    throw MissingInput(message: "cannot read \(file): it is a folder")
-                }
-                guard let handle = FileHandle(forReadingAtPath: file) else {
-                    throw MissingInput(message: "cannot read \(file)")
-                }
-                input = handle
-            } else {
+            if file == nil, isatty(STDIN_FILENO) == 1 {
                 // Typed by hand, the body would otherwise look like a hang.
-                if isatty(STDIN_FILENO) == 1 {
-                    FileHandle.standardError.write(Data(
-                        "hookdash: type the JSON body, then Ctrl-D on a line of its own (or pass --file BODY.json)\n".utf8))
-                }
-                input = FileHandle.standardInput
+                StandardStream.write(
+                    "hookdash: type the JSON body, then Ctrl-D on a line of its own (or pass --file BODY.json)\n",
+                    to: .standardError)
             }
             // One byte past the limit tells a body that is too large without reading all of it.
-            let raw: Data
-            do {
-                raw = try input.read(upToCount: DeliveryEnvelope.maxBodyBytes + 1) ?? Data()
-            } catch {
-                throw MissingInput(message: "cannot read \(file ?? "stdin"): \(error.localizedDescription)")
-            }
+            let raw = try FileInput.read(file ?? "-", atMost: DeliveryEnvelope.maxBodyBytes + 1)
             let body: Data
             do {
                 guard raw.count <= DeliveryEnvelope.maxBodyBytes else {

@@ -18,7 +18,7 @@ struct ReportedFailure: Error {
 
 enum ErrorReporter {
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data(("hookdash: " + message + "\n").utf8))
+        StandardStream.write("hookdash: " + message + "\n", to: .standardError)
     }
 
     /// Prints `error` to stderr in words and returns the exit code it deserves.
@@ -48,7 +48,12 @@ enum ErrorReporter {
             printError(io.message)
             return ExitStatus.ioError
         default:
-            printError(String(describing: error))
+            if let trouble = DatabaseTrouble(error) {
+                // A failed transaction is rolled back whole.
+                printError("\(trouble.problem); nothing was changed — \(trouble.remedy), then run the command again")
+            } else {
+                printError(String(describing: error))
+            }
             return ExitStatus.ioError
         }
     }

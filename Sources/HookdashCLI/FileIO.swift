@@ -1,18 +1,36 @@
 import Foundation
 
 enum FileInput {
-    /// Reads a file, or standard input for "-", with messages that name the file.
-    static func read(_ path: String) throws -> Data {
-        if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+    /// Reads a file, or standard input for "-", with messages that name the file. With a
+    /// limit, reads no more than that many bytes, so a huge input is not read whole.
+    static func read(_ path: String, atMost limit: Int? = nil) throws -> Data {
+        if path == "-" { return try read(FileHandle.standardInput, named: "stdin", atMost: limit) }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw MissingInput(message: "\(path): no such file")
         }
         if isDirectory.boolValue { throw MissingInput(message: "\(path) is a folder, not a file") }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
             throw IOFailure(message: "\(path): cannot read (permission denied?)")
         }
-        return data
+        return try read(handle, named: path, atMost: limit)
+    }
+
+    private static func read(_ handle: FileHandle, named name: String, atMost limit: Int?) throws -> Data {
+        do {
+            let data = try limit.map { try handle.read(upToCount: $0) } ?? handle.readToEnd()
+            return data ?? Data()
+        } catch {
+            throw IOFailure(message: "\(name): cannot read (\(error.localizedDescription))")
+        }
+    }
+}
+
+enum StandardStream {
+    /// A full disk behind a redirected stream, or a terminal gone, must not crash a command
+    /// whose real work is elsewhere (`serve` delivering): the line is dropped instead.
+    static func write(_ text: String, to handle: FileHandle) {
+        try? handle.write(contentsOf: Data(text.utf8))
     }
 }
 

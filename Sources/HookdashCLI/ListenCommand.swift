@@ -87,5 +87,5 @@ struct ListenCommand: AsyncParsableCommand {
 
 /// Unbuffered, so each request shows up at once even when stdout is a pipe.
 private func writeLine(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    StandardStream.write(line + "\n", to: .standardOutput)
 }

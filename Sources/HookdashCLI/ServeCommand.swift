@@ -31,12 +31,17 @@ struct ServeCommand: AsyncParsableCommand {
             let queue = try store.openQueue()
             let logger = Logger.deliveryLog(path: store.deliveryLogPath)
             let report = ServeReport(printsAttempts: isatty(STDOUT_FILENO) == 1)
-            @Sendable func say(_ text: String) { FileHandle.standardError.write(Data("hookdash serve: \(text)\n".utf8)) }
+            @Sendable func say(_ text: String) { StandardStream.write("hookdash serve: \(text)\n", to: .standardError) }
             let engine = DeliveryEngine(
                 queue: queue, configuration: configuration, logger: logger, onAttempt: report.record,
                 onWebhookDisabled: { id, url, reason in
                     say("webhook \(id.prefix(8)) (\(url)) set Inactive: \(reason); "
                         + "hookdash webhooks edit \(id.prefix(8)) --active resumes it")
+                },
+                onStoreTrouble: { trouble in
+                    say(trouble.map {
+                        "deliveries paused, the database takes no writes: \($0); nothing queued is lost, and they resume by themselves"
+                    } ?? "the database takes writes again; deliveries resume")
                 })
             if untilIdle {
                 await engine.runUntilIdle()

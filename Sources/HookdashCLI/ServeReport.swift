@@ -30,7 +30,7 @@ final class ServeReport: Sendable {
         }
         if printsAttempts {
             // One write per line, so lines from concurrent attempts never interleave.
-            FileHandle.standardOutput.write(Data((Self.line(report, now: Date()) + "\n").utf8))
+            StandardStream.write(Self.line(report, now: Date()) + "\n", to: .standardOutput)
         }
     }
 

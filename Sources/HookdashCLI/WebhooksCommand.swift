@@ -237,7 +237,7 @@ struct DeleteWebhook: ParsableCommand {
                 guard isatty(STDIN_FILENO) == 1 else {
                     throw UsageError(message: "refusing to delete without --yes: standard input is not a terminal to ask on")
                 }
-                FileHandle.standardError.write(Data("Delete webhook \"\(webhook.name)\" (\(webhook.id))? Pending deliveries to it will be cancelled. [y/N] ".utf8))
+                StandardStream.write("Delete webhook \"\(webhook.name)\" (\(webhook.id))? Pending deliveries to it will be cancelled. [y/N] ", to: .standardError)
                 let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
                 guard answer == "y" || answer == "yes" else {
                     print("Not deleted.")
@@ -273,7 +273,7 @@ struct ExportWebhooks: ParsableCommand {
                 return
             }
             try FileOutput.writeSecretFile(Data(text.utf8), to: output)
-            FileHandle.standardError.write(Data("Exported \(webhooks.count) webhook(s) to \(output).\n".utf8))
+            StandardStream.write("Exported \(webhooks.count) webhook(s) to \(output).\n", to: .standardError)
         }
     }
 }

@@ -10,6 +10,8 @@ public enum ConsoleAction: Equatable, Sendable {
     /// from it while the rest loads.
     case firstWebhooksLoaded([WebhookRow], total: Int)
     case queueUpdated(QueueSummary)
+    /// The delivery engine cannot write to the database (why, in words), or can again (nil).
+    case queuePaused(String?)
     case saved(WebhookRow)
     case saveRejected([FormField: String])
     case saveFailed(String)

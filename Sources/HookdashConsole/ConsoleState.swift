@@ -7,6 +7,8 @@ public struct ConsoleState: Equatable, Sendable {
     public var height: Int
     public var databasePath: String
     public var queue = QueueSummary()
+    /// Why this console's deliveries are paused (the database takes no writes), until they resume.
+    public var queuePausedBecause: String?
     public var now: Date
     public var eventChoices = EventChoice.standard
     /// Times are shown in this zone (tests pin UTC so screens are reproducible).

@@ -82,7 +82,7 @@ struct Painter {
         let style = theme[.header]
         grid.fill(Rect(x: 0, y: 0, width: width, height: 1), style: style)
         let queue = state.queue
-        let queueText = Self.queueText(queue, width: width)
+        let queueText = Self.queueText(queue, paused: state.queuePausedBecause != nil, width: width)
         let queueWidth = TextWidth.of(queueText)
         let left = " hookdash │ "
         grid.put(left, x: 0, y: 0, style: style)
@@ -100,12 +100,12 @@ struct Painter {
     /// Narrower terminals get fewer words, never fewer counts: the database path needs the
     /// room more than "queue running" (the dot says it), and below 80 columns the counts go
     /// without it.
-    static func queueText(_ queue: QueueSummary, width: Int) -> String {
+    static func queueText(_ queue: QueueSummary, paused: Bool, width: Int) -> String {
         let counts = "\(queue.inFlight) in flight  \(queue.due) due  \(queue.waiting) waiting  \(queue.failed) failed "
-        let dot = queue.running ? "●" : "○"
+        let (dot, word) = paused ? ("▲", "paused") : queue.running ? ("●", "running") : ("○", "stopped")
         switch width {
-        case 100...: return "\(dot) queue \(queue.running ? "running" : "stopped")  " + counts
-        case 80..<100: return "\(dot) \(queue.running ? "running" : "stopped")  " + counts
+        case 100...: return "\(dot) queue \(word)  " + counts
+        case 80..<100: return "\(dot) \(word)  " + counts
         default: return "\(dot) " + counts
         }
     }

@@ -36,6 +36,14 @@ extension ConsoleState {
         case .queueUpdated(let summary):
             queue = summary
             return []
+        case .queuePaused(let trouble):
+            queuePausedBecause = trouble
+            if let trouble {
+                toast(.failure, "Deliveries paused: \(trouble)")
+            } else {
+                toast(.success, "Deliveries resumed: the database takes writes again")
+            }
+            return []
         case .saved(let row):
             if let index = webhooks.firstIndex(where: { $0.id == row.id }) {
                 webhooks[index] = row

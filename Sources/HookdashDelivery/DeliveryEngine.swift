@@ -18,6 +18,10 @@ public actor DeliveryEngine {
     /// A webhook this engine set inactive because its attempts kept failing (`FailureStreak`),
     /// with the URL they went to and the reason stored.
     private let onWebhookDisabled: (@Sendable (_ webhookID: String, _ url: String, _ reason: String) -> Void)?
+    /// The database stopped taking writes (a full disk, a read-only file), in words; nil once
+    /// it takes them again. Called once per stretch of trouble, not per failed write.
+    private let onStoreTrouble: (@Sendable (_ trouble: String?) -> Void)?
+    private var storeTroubled = false
 
     /// Deliveries claimed and not yet recorded (still leased by us).
     private var slots = Slots()
@@ -40,10 +44,12 @@ public actor DeliveryEngine {
         clock: DeliveryClock = SystemDeliveryClock(),
         logger: Logger = Logger(label: "hookdash.delivery", factory: { _ in SwiftLogNoOpLogHandler() }),
         onAttempt: (@Sendable (AttemptReport) -> Void)? = nil,
-        onWebhookDisabled: (@Sendable (_ webhookID: String, _ url: String, _ reason: String) -> Void)? = nil
+        onWebhookDisabled: (@Sendable (_ webhookID: String, _ url: String, _ reason: String) -> Void)? = nil,
+        onStoreTrouble: (@Sendable (_ trouble: String?) -> Void)? = nil
     ) {
         self.onAttempt = onAttempt
         self.onWebhookDisabled = onWebhookDisabled
+        self.onStoreTrouble = onStoreTrouble
         owner = LeaseOwner.current()
         self.queue = queue
         self.configuration = configuration
@@ -137,8 +143,9 @@ public actor DeliveryEngine {
         let claimed: [ClaimedDelivery]
         do {
             claimed = try await queue.claimDue(claimRequest(slots, onlyIDs: onlyIDs))
+            storeWorked()
         } catch {
-            logger.error("claim failed", metadata: ["error": "\(error)"])
+            storeFailed(error, doing: "claim")
             return 0
         }
         dispatch(claimed)
@@ -219,6 +226,7 @@ public actor DeliveryEngine {
                     batch.map { ($0.0.draft, $0.1) }, owner: owner, deactivating: gone, now: clock.now(),
                     disableAfter: configuration.disableAfterFailingFor, thenClaim: claim)
                 claimed = outcome.claimed
+                storeWorked()
                 for webhookID in gone {
                     logger.notice("endpoint answered 410 Gone: webhook set inactive", metadata: ["webhook": "\(webhookID)"])
                 }
@@ -230,7 +238,7 @@ public actor DeliveryEngine {
                 }
             } catch {
                 // The leases expire and the deliveries are retried: at least once, never lost.
-                logger.error("recording attempts failed", metadata: ["error": "\(error)"])
+                storeFailed(error, doing: "recording attempts")
             }
             if claim != nil { endClaim() }
             batch.forEach { slots.release($0.2) }
@@ -296,8 +304,23 @@ public actor DeliveryEngine {
             let released = try await queue.releaseLeases { LeaseOwner.isDeadLocalProcess($0) }
             if released > 0 { logger.notice("released leases of dead processes", metadata: ["count": "\(released)"]) }
         } catch {
-            logger.error("releasing dead leases failed", metadata: ["error": "\(error)"])
+            storeFailed(error, doing: "releasing dead leases")
         }
+    }
+
+    // MARK: Store trouble
+
+    private func storeFailed(_ error: any Error, doing work: String) {
+        logger.error("\(work) failed", metadata: ["error": "\(error)"])
+        guard !storeTroubled else { return }
+        storeTroubled = true
+        onStoreTrouble?(DatabaseTrouble.words(for: error))
+    }
+
+    private func storeWorked() {
+        guard storeTroubled else { return }
+        storeTroubled = false
+        onStoreTrouble?(nil)
     }
 }
 

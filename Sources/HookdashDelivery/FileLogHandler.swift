@@ -77,7 +77,8 @@ public final class FileLogSink: Sendable {
                 state.writesSinceCheck = 0
                 rotateIfNeeded(&state)
             }
-            state.handle?.write(Data(line.utf8))
+            // A full disk loses log lines, never the process: the attempts are in the database.
+            try? state.handle?.write(contentsOf: Data(line.utf8))
         }
     }
 

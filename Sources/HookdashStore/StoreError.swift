@@ -1,3 +1,5 @@
+import GRDB
+
 /// Store failures, each with the message a person sees.
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case cannotCreateFolder(path: String, reason: String)
@@ -34,5 +36,46 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public var isNotFound: Bool {
         if case .notFound = self { return true }
         return false
+    }
+}
+
+/// What went wrong underneath SQLite, in words a person can act on: a full disk, a
+/// read-only file, a failing or damaged disk. Nil for errors that are not about the file.
+public struct DatabaseTrouble: Sendable, Equatable, CustomStringConvertible {
+    /// "the disk holding the database is full"
+    public let problem: String
+    /// "free some space"
+    public let remedy: String
+
+    public init?(_ error: any Error) {
+        guard let error = error as? DatabaseError else { return nil }
+        let detail = error.message.map { " (\($0))" } ?? ""
+        switch error.resultCode {
+        case .SQLITE_FULL:
+            (problem, remedy) = ("the disk holding the database is full", "free some space")
+        case .SQLITE_READONLY:
+            (problem, remedy) = (
+                "the database is read-only\(detail)",
+                "make the file, its -wal and -shm files and its folder writable")
+        case .SQLITE_IOERR:
+            (problem, remedy) = ("the disk failed to read or write the database\(detail)", "check the disk")
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            (problem, remedy) = (
+                "the database file is damaged\(detail)", "restore it from a copy, or use another file with --db")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            (problem, remedy) = ("another process kept the database locked for 30 s", "try again")
+        case .SQLITE_CANTOPEN:
+            (problem, remedy) = (
+                "the database file cannot be opened\(detail)", "check that it and its folder exist and are readable")
+        default:
+            return nil
+        }
+    }
+
+    public var description: String { "\(problem) — \(remedy)" }
+
+    /// `error` in words: the trouble when there is one, else the error's own description.
+    public static func words(for error: any Error) -> String {
+        DatabaseTrouble(error)?.description ?? String(describing: error)
     }
 }

@@ -200,7 +200,7 @@ public final class WebhookStore: Sendable {
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {
-            throw StoreError.database(reason: error.message ?? error.description)
+            throw StoreError.database(reason: DatabaseTrouble(error)?.description ?? error.message ?? error.description)
         }
     }
 }

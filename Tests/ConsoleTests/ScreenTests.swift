@@ -160,6 +160,23 @@ import HookdashUI
         try check(state, "toasts-80x24")
     }
 
+    /// A database that takes no writes (a full disk) pauses deliveries: the header says so
+    /// until they resume, not only a toast that fades.
+    @Test func pausedDeliveriesShowInTheHeaderUntilTheyResume() throws {
+        var state = Fixtures.loaded(width: 100, height: 30)
+        state = update(state, .queuePaused("the disk holding the database is full — free some space")).0
+        try check(state, "queue-paused-100x30")
+        state.now = state.now.addingTimeInterval(60)
+        state = update(state, .tick(state.now)).0
+        var grid = Grid(width: 100, height: 30)
+        render(state, into: &grid, theme: .dark)
+        #expect(grid.text.split(separator: "\n")[0].contains("▲ queue paused"), "still paused after the toast went")
+        state = update(state, .queuePaused(nil)).0
+        render(state, into: &grid, theme: .dark)
+        #expect(grid.text.split(separator: "\n")[0].contains("● queue running"))
+        #expect(grid.text.contains("Deliveries resumed: the database takes writes again"))
+    }
+
     @Test func selectionIsDrawnInTheSelectionStyle() {
         let state = Fixtures.loaded()
         var grid = Grid(width: 80, height: 24)

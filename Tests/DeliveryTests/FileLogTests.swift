@@ -54,6 +54,16 @@ import Testing
         #expect(lines(path + ".1").count == 400)
     }
 
+    /// /dev/full fails every write with ENOSPC, as a full disk does: lines are lost, the
+    /// process is not (Foundation's `FileHandle.write(_:)` used to trap here and took `serve`
+    /// and the console down with it).
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/full"), "needs /dev/full"))
+    func aFullDiskLosesLinesButNeverCrashes() {
+        let sink = FileLogSink(path: "/dev/full", checkEvery: 1)
+        let logger = Logger(label: "test") { FileLogHandler(label: $0, sink: sink) }
+        for index in 0..<100 { logger.error("recording attempts failed", metadata: ["n": "\(index)"]) }
+    }
+
     func mode(of path: String) throws -> Int {
         ((try FileManager.default.attributesOfItem(atPath: path))[.posixPermissions] as? NSNumber)?.intValue ?? 0
     }

@@ -1,0 +1,64 @@
+import Foundation
+import GRDB
+import HookdashDelivery
+import HookdashReceiver
+import HookdashStore
+import Synchronization
+import Testing
+
+/// A database that stops taking writes (a full disk, a read-only file) pauses deliveries with
+/// a message a person can act on, loses nothing, and resumes by itself.
+@Suite struct StoreTroubleTests {
+    @Test func aReadOnlyDatabasePausesDeliveriesOnceAndTheyResumeByThemselves() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start()
+        try database.addWebhook(url: receiver.url())
+        let emitted = try database.emit()
+        let reports = Mutex<[String?]>([])
+        let engine = DeliveryEngine(
+            queue: database.queue, configuration: devConfiguration(),
+            onStoreTrouble: { trouble in reports.withLock { $0.append(trouble) } })
+
+        // The pool's one writer connection refuses every write from now on.
+        try await database.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA query_only = 1") }
+        #expect(await engine.processDue() == 0)
+        #expect(await engine.processDue() == 0)
+        #expect(receiver.requestCount == 0, "nothing is sent that could not be leased")
+        #expect(reports.withLock { $0 } == [
+            "the database is read-only (attempt to write a readonly database) — "
+                + "make the file, its -wal and -shm files and its folder writable",
+        ], "said once, not on every failed write")
+
+        try await database.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA query_only = 0") }
+        #expect(await engine.processDue() == 1)
+        await engine.shutdown()
+        await receiver.stop()
+        #expect(reports.withLock { $0.count } == 2)
+        #expect(reports.withLock { $0.last } == .some(nil), "the resumption is reported")
+        #expect(receiver.requestCount == 1)
+        #expect(try database.queue.delivery(id: emitted.deliveryIDs[0])?.status == .succeeded)
+    }
+
+    @Test func aFullDiskIsNamedAsSuch() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        try database.addWebhook(url: "http://127.0.0.1:9/hooks")
+        // SQLite's own cap on the file's pages gives the very error a full disk gives.
+        try await database.pool.writeWithoutTransaction { db in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+            try db.execute(sql: "PRAGMA max_page_count = \(pages)")
+        }
+        let body = #"{"blob":""# + String(repeating: "a", count: 200_000) + #""}"#
+        do {
+            try database.emit(body: body)
+            Issue.record("a message that needs new pages was stored in a full file")
+        } catch {
+            let trouble = try #require(DatabaseTrouble(error))
+            #expect(trouble.problem == "the disk holding the database is full")
+            #expect(trouble.remedy == "free some space")
+        }
+        #expect(try database.queue.queueStats().pending == 0, "the refused message left nothing behind")
+        #expect(DatabaseTrouble(StoreError.notFound(id: "x")) == nil, "errors not about the file are not trouble")
+    }
+}
