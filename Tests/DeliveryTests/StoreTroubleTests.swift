@@ -40,6 +40,48 @@ import Testing
         #expect(try database.queue.delivery(id: emitted.deliveryIDs[0])?.status == .succeeded)
     }
 
+    /// The write that fails is the one recording an attempt already sent: the delivery stays
+    /// leased and pending, and once its lease runs out it is sent again and recorded (the one
+    /// duplicate the README allows), never lost.
+    @Test func anAttemptThatCannotBeRecordedIsSentAgainAfterItsLease() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start()
+        try database.addWebhook(url: receiver.url())
+        let emitted = try database.emit()
+        let clock = ManualDeliveryClock(start: Date())
+        let reports = Mutex<[String?]>([])
+        let writesRefused = Mutex(false)
+        let pool = database.pool
+        let engine = DeliveryEngine(
+            queue: database.queue, configuration: devConfiguration(), clock: clock,
+            // Runs after the POST and before its record: the disk "fills" in between, once.
+            onAttempt: { _ in
+                let first = writesRefused.withLock { refused in defer { refused = true }; return !refused }
+                if first { try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA query_only = 1") } }
+            },
+            onStoreTrouble: { trouble in reports.withLock { $0.append(trouble) } })
+
+        #expect(await engine.processDue() == 1)
+        #expect(receiver.requestCount == 1)
+        #expect(reports.withLock { $0.count } == 1)
+        let unrecorded = try #require(try database.queue.delivery(id: emitted.deliveryIDs[0]))
+        #expect(unrecorded.status == .pending)
+        #expect(unrecorded.attemptCount == 0, "the attempt was not recorded")
+
+        try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA query_only = 0") }
+        #expect(await engine.processDue() == 0, "still leased: another process could not have sent it either")
+        clock.advance(by: devConfiguration().leaseDuration + 1)
+        #expect(await engine.processDue() == 1)
+        await engine.shutdown()
+        await receiver.stop()
+        #expect(receiver.requestCount == 2)
+        #expect(reports.withLock { $0.last } == .some(nil))
+        let recorded = try #require(try database.queue.delivery(id: emitted.deliveryIDs[0]))
+        #expect(recorded.status == .succeeded)
+        #expect(recorded.attemptCount == 1)
+    }
+
     @Test func aFullDiskIsNamedAsSuch() async throws {
         let database = try TestDatabase()
         defer { database.remove() }
