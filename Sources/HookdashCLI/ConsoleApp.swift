@@ -43,13 +43,7 @@ public enum ConsoleApp {
         let engine = DeliveryEngine(
             queue: queue, configuration: options.delivery,
             logger: Logger.deliveryLog(path: options.deliveryLogPath),
-            onAttempt: { report in
-                // Turning a webhook off is news the operator must not miss in the dashboard.
-                guard report.endpointGone else { return }
-                engineNotices.withLock {
-                    $0.append(.notify(.failure, "Set Inactive: \(report.url) answered 410 Gone (wants no more webhooks)"))
-                }
-            },
+            // Turning a webhook off is news the operator must not miss in the dashboard.
             onWebhookDisabled: { _, url, reason in
                 engineNotices.withLock { $0.append(.notify(.failure, "Set Inactive: \(url): \(reason)")) }
             },

@@ -13,12 +13,9 @@ public struct AttemptReport: Sendable {
     /// Why it failed, when it did (an error text or "HTTP 500").
     public let failure: String?
     public let transition: DeliveryTransition
-    /// The endpoint answered 410 Gone, so its webhook was set inactive.
-    public let endpointGone: Bool
 
     init(delivery: ClaimedDelivery, result: AttemptResult, transition: DeliveryTransition) {
         let draft = result.draft
-        endpointGone = result.endpointGone
         deliveryID = delivery.deliveryID
         eventType = delivery.eventType
         url = delivery.url

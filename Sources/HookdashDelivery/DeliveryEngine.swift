@@ -15,8 +15,8 @@ public actor DeliveryEngine {
     private let sender: DeliverySender
     private let clients: EndpointClients
     private let onAttempt: (@Sendable (AttemptReport) -> Void)?
-    /// A webhook this engine set inactive because its attempts kept failing (`FailureStreak`),
-    /// with the URL they went to and the reason stored.
+    /// A webhook this engine set inactive — its attempts kept failing (`FailureStreak`) or its
+    /// endpoint answered 410 Gone — with the URL they went to and the reason stored.
     private let onWebhookDisabled: (@Sendable (_ webhookID: String, _ url: String, _ reason: String) -> Void)?
     /// The database stopped taking writes (a full disk, a read-only file), in words; nil once
     /// it takes them again. Called once per stretch of trouble, not per failed write.
@@ -227,9 +227,6 @@ public actor DeliveryEngine {
                     disableAfter: configuration.disableAfterFailingFor, thenClaim: claim)
                 claimed = outcome.claimed
                 storeWorked()
-                for webhookID in gone {
-                    logger.notice("endpoint answered 410 Gone: webhook set inactive", metadata: ["webhook": "\(webhookID)"])
-                }
                 for (webhookID, reason) in outcome.disabled {
                     let url = batch.first { $0.2.webhookID == webhookID }?.0.draft.requestURL ?? ""
                     logger.notice(

@@ -47,13 +47,16 @@ public enum FailureStreak {
 
     /// Sets the webhook inactive as an edit would (new version and updatedAt, so open forms
     /// see it), saying why.
-    static func disable(_ db: Database, webhookID: String, reason: String, now: Date) throws {
+    /// Returns whether it did (false when the webhook was inactive already).
+    @discardableResult
+    static func disable(_ db: Database, webhookID: String, reason: String, now: Date) throws -> Bool {
         try db.execute(
             sql: """
                 UPDATE webhooks SET active = 0, disabledReason = ?, updatedAt = ?, version = version + 1
                 WHERE id = ? AND active = 1
                 """,
             arguments: [reason, Timestamp.iso8601(now), webhookID])
+        return db.changesCount > 0
     }
 
     /// An edit that makes the webhook active again or points it elsewhere ends its streak

@@ -183,8 +183,8 @@ extension QueueStore {
     public struct RecordOutcome: Sendable {
         /// Leased by `thenClaim`.
         public let claimed: [ClaimedDelivery]
-        /// Webhooks this batch set inactive because their attempts had failed for too long,
-        /// with the reason stored.
+        /// Webhooks this batch set inactive — their attempts had failed for too long, or their
+        /// endpoint answered 410 Gone — with the reason stored.
         public let disabled: [String: String]
     }
 
@@ -209,7 +209,10 @@ extension QueueStore {
                 }
             }
             for webhookID in deactivating {
-                try FailureStreak.disable(db, webhookID: webhookID, reason: "the endpoint answered 410 Gone", now: now)
+                let reason = "the endpoint answered 410 Gone"
+                if try FailureStreak.disable(db, webhookID: webhookID, reason: reason, now: now) {
+                    disabled[webhookID] = reason
+                }
             }
             return RecordOutcome(claimed: try claim.map { try Self.claim($0, db) } ?? [], disabled: disabled)
         }

@@ -345,7 +345,7 @@ struct ConsoleEndToEndTests {
         ]).status == 0)
         #expect(try sandbox.run(["emit", "job.status"], stdin: Data(#"{"id":"j1"}"#.utf8)).status == 0)
         let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db) --dev; sleep 30")
-        try session.waitFor("Set Inactive: \(url) answered 410 Gone")
+        try session.waitFor("Set Inactive: \(url): the endpoint answered 410 Gone")
         try session.waitFor("Inactive")
         try session.waitFor("✗ 410")
         let shown = try sandbox.run(["webhooks", "list", "--json"])

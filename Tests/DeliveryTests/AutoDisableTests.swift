@@ -96,10 +96,18 @@ import Testing
         let receiver = try await Receiver.start(policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 410)))
         let id = try database.addWebhook(url: receiver.url())
         try database.emit()
-        let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration())
+        let disabled = Mutex<[(String, String)]>([])
+        let engine = DeliveryEngine(
+            queue: database.queue, configuration: devConfiguration(),
+            onWebhookDisabled: { id, _, reason in disabled.withLock { $0.append((id, reason)) } })
         #expect(await engine.processDue() == 1)
+        try database.emit()
+        #expect(await engine.processDue() == 0, "an inactive webhook gets nothing more")
         await engine.shutdown()
         await receiver.stop()
         #expect(try database.store.webhook(id: id)?.disabledReason == "the endpoint answered 410 Gone")
+        // Announced like any other disable (serve's stderr, the console's toast, the notify command), once.
+        #expect(disabled.withLock { $0.map(\.0) } == [id])
+        #expect(disabled.withLock { $0.map(\.1) } == ["the endpoint answered 410 Gone"])
     }
 }
