@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "ConsoleTests", dependencies: ["HookdashConsole", "HookdashUI"], exclude: ["Golden"]),
         // End to end: runs the built `hookdash` binary as a subprocess (and in tmux).
         .testTarget(name: "CLITests", dependencies: [
-            "HookdashDomain", "HookdashStore", .product(name: "GRDB", package: "GRDB.swift"),
+            "HookdashCLI", "HookdashDomain", "HookdashStore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -16,9 +16,12 @@ public struct ConsoleOptions: Sendable {
     public var themeName: String?
     public var delivery: DeliveryConfiguration
     public var deliveryLogPath: String
+    /// Run for each operator notice (`NotifyCommand`); nil for none.
+    public var notifyCommand: String?
 
     public init(databasePath: String, devMode: Bool, themeName: String?, delivery: DeliveryConfiguration,
-                deliveryLogPath: String) {
+                deliveryLogPath: String, notifyCommand: String? = nil) {
+        self.notifyCommand = notifyCommand
         self.databasePath = databasePath
         self.devMode = devMode
         self.themeName = themeName
@@ -40,17 +43,29 @@ public enum ConsoleApp {
         let store = try WebhookStore.open(path: options.databasePath)
         let queue = QueueStore(store.dbPool)
         let engineNotices = Mutex<[ConsoleAction]>([])
+        let notifier = options.notifyCommand.map {
+            NotifyCommand(command: $0, outputPath: options.deliveryLogPath, onFailure: { failure in
+                engineNotices.withLock { $0.append(.notify(.failure, "Notify: \(failure)")) }
+            })
+        }
+        let database = options.databasePath
         let engine = DeliveryEngine(
             queue: queue, configuration: options.delivery,
             logger: Logger.deliveryLog(path: options.deliveryLogPath),
             // Turning a webhook off is news the operator must not miss in the dashboard.
-            onWebhookDisabled: { _, url, reason in
+            onWebhookDisabled: { id, url, reason in
                 engineNotices.withLock { $0.append(.notify(.failure, "Set Inactive: \(url): \(reason)")) }
+                notifier?.send(.webhookDisabled(id: id, url: url, reason: reason, database: database))
             },
             onStoreTrouble: { trouble in
                 engineNotices.withLock { $0.append(.queuePaused(trouble)) }
+                notifier?.send(trouble.map { .deliveriesPaused(trouble: $0, database: database) }
+                    ?? .deliveriesResumed(database: database))
             })
         var engineStarted = false
+        // A notice still going out gets a moment after the engine stops, not the command's
+        // whole timeout: quitting stays quick.
+        defer { notifier?.finish(within: 5) }
         defer { blocking { await engine.stop() } }
 
         TerminationSignals.install()

@@ -22,6 +22,7 @@ struct ConsoleCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var engine: DeliveryEngineOptions
+    @OptionGroup var notifyOptions: NotifyOptions
 
     @Option(name: .long, help: ArgumentHelp("Colour theme: dark, light, high-contrast, or a theme file.", valueName: "name"))
     var theme: String?
@@ -30,11 +31,11 @@ struct ConsoleCommand: ParsableCommand {
         var status: Int32 = 0
         try ErrorReporter.guarded {
             // Read once, and only when a flag leaves a setting to it.
-            let config = theme == nil || engine.caFile == nil ? try UserConfig.load() : nil
+            let config = theme == nil || engine.caFile == nil || notifyOptions.notify == nil ? try UserConfig.load() : nil
             let options = ConsoleOptions(
                 databasePath: store.databasePath, devMode: store.devMode, themeName: theme ?? config?["theme"]?.value,
                 delivery: try engine.configuration(devMode: store.devMode, config: config),
-                deliveryLogPath: store.deliveryLogPath)
+                deliveryLogPath: store.deliveryLogPath, notifyCommand: try notifyOptions.command(config: config))
             status = try ConsoleApp.run(options: options)
         }
         if status != 0 { throw ExitCode(status) }

@@ -17,32 +17,44 @@ struct ServeCommand: AsyncParsableCommand {
           hookdash serve
           hookdash serve --dev --until-idle   (deliver what is due to localhost, exit)
           hookdash serve --ca-file private-ca.pem --allow-private 10.1.0.0/16
+          hookdash serve --notify 'logger -t hookdash "$HOOKDASH_TEXT"'
         """)
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var engineOptions: DeliveryEngineOptions
+    @OptionGroup var notifyOptions: NotifyOptions
 
     @Flag(name: .long, help: "Exit when nothing is due or in flight.")
     var untilIdle = false
 
     func run() async throws {
         try await ErrorReporter.guarded {
-            let configuration = try engineOptions.configuration(devMode: store.devMode)
+            let config = try UserConfig.load()
+            let configuration = try engineOptions.configuration(devMode: store.devMode, config: config)
             let queue = try store.openQueue()
             let logger = Logger.deliveryLog(path: store.deliveryLogPath)
             let report = ServeReport(printsAttempts: isatty(STDOUT_FILENO) == 1)
             @Sendable func say(_ text: String) { StandardStream.write("hookdash serve: \(text)\n", to: .standardError) }
+            let notifier = try notifyOptions.command(config: config).map {
+                NotifyCommand(command: $0, outputPath: store.deliveryLogPath, onFailure: { say($0) })
+            }
+            let database = store.databasePath
             let engine = DeliveryEngine(
                 queue: queue, configuration: configuration, logger: logger, onAttempt: report.record,
                 onWebhookDisabled: { id, url, reason in
                     say("webhook \(id.prefix(8)) (\(url)) set Inactive: \(reason); "
                         + "hookdash webhooks edit \(id.prefix(8)) --active resumes it")
+                    notifier?.send(.webhookDisabled(id: id, url: url, reason: reason, database: database))
                 },
                 onStoreTrouble: { trouble in
                     say(trouble.map {
                         "deliveries paused, the database takes no writes: \($0); nothing queued is lost, and they resume by themselves"
                     } ?? "the database takes writes again; deliveries resume")
+                    notifier?.send(trouble.map { .deliveriesPaused(trouble: $0, database: database) }
+                        ?? .deliveriesResumed(database: database))
                 })
+            // Exiting must not cut off a notice that is still going out.
+            defer { notifier.map { $0.finish(within: $0.timeout + 5) } }
             if untilIdle {
                 await engine.runUntilIdle()
                 say(report.summary)

@@ -6,6 +6,7 @@ import Foundation
 ///     theme = light
 ///     ca-file = /etc/hookdash/private-ca.pem
 ///     disable-after = 12h
+///     notify = curl -fsS -H 'content-type: application/json' -d @- https://chat.example.com/hooks/T0
 ///
 /// Flags win over the file. Unknown keys and malformed lines are refused with the line number,
 /// so a typo never silently does nothing.
@@ -15,7 +16,7 @@ struct UserConfig {
         let line: Int
     }
 
-    static let knownKeys = ["theme", "ca-file", "disable-after"]
+    static let knownKeys = ["theme", "ca-file", "disable-after", "notify"]
 
     let path: String
     let settings: [String: Setting]

@@ -23,6 +23,35 @@ struct DisableAfterTests {
         #expect(shown.stdout.contains("Status:   Disabled by hookdash: every attempt failed for 1 second"), "\(shown.stdout)")
     }
 
+    /// `notify = COMMAND` in the config file runs the command when serve disables a webhook,
+    /// with the notice as JSON on stdin; serve waits for it before exiting.
+    @Test func theNotifyCommandHearsOfTheDisable() throws {
+        let sandbox = try Sandbox()
+        let broken = try Listener(folder: sandbox.folder, respond: 503, name: "broken")
+        let id = try sandbox.createWebhook(name: "Dead", url: "http://127.0.0.1:\(broken.port)/hooks")
+        let config = sandbox.folder + "/config"
+        let notices = sandbox.folder + "/notices.jsonl"
+        try FileManager.default.createDirectory(atPath: config + "/hookdash", withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(
+            atPath: config + "/hookdash/config",
+            contents: Data("notify = sleep 0.3; cat >> \(notices); echo >> \(notices)\n".utf8))
+        for pause in [1.2, 0] {
+            #expect(try sandbox.run(["emit", "job.status"], stdin: Data("{}".utf8)).status == 0)
+            let served = try sandbox.run(
+                ["serve", "--dev", "--until-idle", "--disable-after", "1s"], environment: ["XDG_CONFIG_HOME": config])
+            #expect(served.status == 0, "\(served.stderr)")
+            Thread.sleep(forTimeInterval: pause)
+        }
+        let lines = ((try? String(contentsOfFile: notices, encoding: .utf8)) ?? "").split(separator: "\n")
+        #expect(lines.count == 1, "one notice, for the one disable: \(lines)")
+        let notice = try #require(try JSONSerialization.jsonObject(with: Data((lines.first ?? "").utf8)) as? [String: String])
+        #expect(notice["event"] == "webhook.disabled")
+        #expect(notice["webhookId"] == id)
+        #expect(notice["url"] == "http://127.0.0.1:\(broken.port)/hooks")
+        #expect(notice["reason"] == "every attempt failed for 1 second")
+        #expect(notice["database"] == sandbox.db)
+    }
+
     @Test func neverKeepsAFailingWebhookActive() throws {
         let sandbox = try Sandbox()
         let broken = try Listener(folder: sandbox.folder, respond: 503, name: "broken")

@@ -1,0 +1,158 @@
+import ArgumentParser
+import Foundation
+import HookdashDomain
+
+/// Something the operator should hear about even when nobody watches the terminal: a webhook
+/// hookdash switched off, deliveries paused by a database that takes no writes, and their
+/// resumption.
+struct OperatorNotice: Sendable, Equatable {
+    /// "webhook.disabled", "deliveries.paused" or "deliveries.resumed".
+    let event: String
+    /// One sentence, ready for a chat message or a mail subject.
+    let text: String
+    let details: [String: String]
+
+    static func webhookDisabled(id: String, url: String, reason: String, database: String) -> OperatorNotice {
+        OperatorNotice(
+            event: "webhook.disabled",
+            text: "hookdash set webhook \(id.prefix(8)) (\(url)) Inactive: \(reason); "
+                + "hookdash webhooks edit \(id.prefix(8)) --active resumes it",
+            details: ["webhookId": id, "url": url, "reason": reason, "database": database])
+    }
+
+    static func deliveriesPaused(trouble: String, database: String) -> OperatorNotice {
+        OperatorNotice(
+            event: "deliveries.paused",
+            text: "hookdash deliveries paused, the database takes no writes: \(trouble)",
+            details: ["trouble": trouble, "database": database])
+    }
+
+    static func deliveriesResumed(database: String) -> OperatorNotice {
+        OperatorNotice(
+            event: "deliveries.resumed", text: "hookdash deliveries resumed: the database takes writes again",
+            details: ["database": database])
+    }
+
+    /// `{"at","event","text",…details}`, keys sorted.
+    func json(at date: Date) -> Data {
+        var object = details
+        object["event"] = event
+        object["text"] = text
+        object["at"] = Timestamp.iso8601(date)
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    }
+}
+
+/// Runs the operator's notify command (`--notify CMD`, or `notify = CMD` in the config file)
+/// once per notice, in order, off the caller's thread: `/bin/sh -c CMD` with the notice as
+/// JSON on stdin and `HOOKDASH_EVENT` and `HOOKDASH_TEXT` in its environment. Its output is
+/// appended to the delivery log (the terminal belongs to the console); a command that fails
+/// or hangs is reported through `onFailure`, never fatal.
+final class NotifyCommand: Sendable {
+    let command: String
+    let outputPath: String
+    let timeout: TimeInterval
+    private let onFailure: @Sendable (String) -> Void
+    private let queue = DispatchQueue(label: "hookdash.notify")
+    private let pending = DispatchGroup()
+
+    init(command: String, outputPath: String, timeout: TimeInterval = 30, onFailure: @escaping @Sendable (String) -> Void) {
+        self.command = command
+        self.outputPath = outputPath
+        self.timeout = timeout
+        self.onFailure = onFailure
+    }
+
+    func send(_ notice: OperatorNotice) {
+        pending.enter()
+        queue.async {
+            defer { self.pending.leave() }
+            self.run(notice)
+        }
+    }
+
+    /// Waits, at most `limit`, for the notices already sent: `serve --until-idle` must not
+    /// exit before its notice went out.
+    func finish(within limit: TimeInterval) {
+        _ = pending.wait(timeout: .now() + limit)
+    }
+
+    private func run(_ notice: OperatorNotice) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOOKDASH_EVENT"] = notice.event
+        environment["HOOKDASH_TEXT"] = notice.text
+        process.environment = environment
+        // Written whole before the command starts (a notice is far below a pipe's 64 KiB) and
+        // while this process holds the read end, so a command that never reads its stdin
+        // cannot make this process die of SIGPIPE.
+        let input = Pipe()
+        try? input.fileHandleForWriting.write(contentsOf: notice.json(at: Date()))
+        try? input.fileHandleForWriting.close()
+        process.standardInput = input
+        let output = Self.appendingHandle(outputPath)
+        process.standardOutput = output
+        process.standardError = output
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        do {
+            // The child inherits this thread's signal mask, and dispatch threads block most
+            // signals: without this the command could not even be stopped by SIGTERM.
+            var clean = sigset_t()
+            var previous = sigset_t()
+            sigemptyset(&clean)
+            pthread_sigmask(SIG_SETMASK, &clean, &previous)
+            defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+            try process.run()
+        } catch {
+            onFailure("the notify command could not start (\(error.localizedDescription)); \(notice.event) was not sent")
+            return
+        }
+        if exited.wait(timeout: .now() + timeout) == .timedOut {
+            // Foundation starts the command as the leader of a process group of its own: the
+            // whole group goes, with everything the command started, whatever it ignores.
+            kill(-process.processIdentifier, SIGKILL)
+            kill(process.processIdentifier, SIGKILL)
+            _ = exited.wait(timeout: .now() + 2)
+            onFailure("the notify command did not finish within \(Self.seconds(timeout)) and was stopped (\(notice.event))")
+            return
+        }
+        if process.terminationReason == .exit, process.terminationStatus == 0 { return }
+        let how = process.terminationReason == .exit
+            ? "exited with status \(process.terminationStatus)" : "was killed by signal \(process.terminationStatus)"
+        onFailure("the notify command \(how) for \(notice.event); its output is in \(outputPath)")
+    }
+
+    private static func appendingHandle(_ path: String) -> FileHandle {
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        return descriptor >= 0 ? FileHandle(fileDescriptor: descriptor, closeOnDealloc: true) : .nullDevice
+    }
+
+    private static func seconds(_ value: TimeInterval) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+    }
+}
+
+/// `--notify COMMAND` for the processes that deliver for long (`serve`, the console).
+struct NotifyOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Shell command run when hookdash disables a webhook or deliveries pause or resume; it gets the notice as JSON on stdin and HOOKDASH_EVENT and HOOKDASH_TEXT. Or `notify = …` in the config file.",
+            valueName: "command"))
+    var notify: String?
+
+    func validate() throws {
+        if let notify, notify.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--notify needs a command, such as 'logger -t hookdash'")
+        }
+    }
+
+    /// The flag, else the config file's `notify`; nil when neither is set.
+    func command(config loaded: UserConfig? = nil) throws -> String? {
+        if let notify { return notify }
+        return try (loaded ?? UserConfig.load())["notify"]?.value
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import HookdashCLI
+
+/// The operator's notify command: what it is given, and what happens when it fails or hangs.
+@Suite struct NotifyCommandTests {
+    let folder: String
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("hookdash-notify-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    func read(_ name: String) -> String {
+        (try? String(contentsOfFile: folder + "/" + name, encoding: .utf8)) ?? ""
+    }
+
+    @Test func theNoticeArrivesAsJSONOnStdinAndInTheEnvironment() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let failures = Mutex<[String]>([])
+        let notifier = NotifyCommand(
+            command: #"cat > "$DIR/notice.json"; printf '%s|%s' "$HOOKDASH_EVENT" "$HOOKDASH_TEXT" > "$DIR/env.txt""#
+                .replacingOccurrences(of: "$DIR", with: folder),
+            outputPath: folder + "/log", onFailure: { failure in failures.withLock { $0.append(failure) } })
+        notifier.send(.webhookDisabled(
+            id: "1a2b3c4d-0000-4000-8000-000000000000", url: "https://hooks.example.com/in",
+            reason: "every attempt failed for 5 days", database: "/srv/hookdash.sqlite"))
+        notifier.finish(within: 10)
+
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(read("notice.json").utf8)) as? [String: String])
+        #expect(object["event"] == "webhook.disabled")
+        #expect(object["webhookId"] == "1a2b3c4d-0000-4000-8000-000000000000")
+        #expect(object["url"] == "https://hooks.example.com/in")
+        #expect(object["reason"] == "every attempt failed for 5 days")
+        #expect(object["database"] == "/srv/hookdash.sqlite")
+        #expect(object["at"]?.hasSuffix("Z") == true)
+        let text = "hookdash set webhook 1a2b3c4d (https://hooks.example.com/in) Inactive: every attempt failed for 5 days; "
+            + "hookdash webhooks edit 1a2b3c4d --active resumes it"
+        #expect(object["text"] == text)
+        #expect(read("env.txt") == "webhook.disabled|" + text)
+        #expect(read("notice.json").contains("https://hooks.example.com/in"), "slashes are not escaped")
+        #expect(failures.withLock { $0 }.isEmpty)
+    }
+
+    @Test func noticesGoOutInOrderOneAtATime() {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let notifier = NotifyCommand(
+            command: #"sleep 0.1; echo "$HOOKDASH_EVENT" >> "\#(folder)/events""#, outputPath: folder + "/log",
+            onFailure: { _ in })
+        notifier.send(.deliveriesPaused(trouble: "the disk holding the database is full — free some space", database: "db"))
+        notifier.send(.deliveriesResumed(database: "db"))
+        notifier.finish(within: 10)
+        #expect(read("events") == "deliveries.paused\ndeliveries.resumed\n")
+    }
+
+    /// A failing command is reported with where its output went; one that never reads its
+    /// stdin does not take hookdash down with SIGPIPE.
+    @Test func aFailingCommandIsReportedAndItsOutputKept() {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let failures = Mutex<[String]>([])
+        let notifier = NotifyCommand(
+            command: "echo 'chat server said no' >&2; exit 3", outputPath: folder + "/log",
+            onFailure: { failure in failures.withLock { $0.append(failure) } })
+        notifier.send(.deliveriesResumed(database: "db"))
+        notifier.finish(within: 10)
+        #expect(failures.withLock { $0 } == [
+            "the notify command exited with status 3 for deliveries.resumed; its output is in \(folder)/log",
+        ])
+        #expect(read("log") == "chat server said no\n")
+    }
+
+    @Test func aHangingCommandIsStoppedAfterItsTimeoutWithEverythingItStarted() {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let failures = Mutex<[String]>([])
+        // A duration no other process uses, to find both the shell and its `sleep` in /proc.
+        let seconds = "30.\(Int.random(in: 100_000...999_999))"
+        let notifier = NotifyCommand(
+            command: "sleep \(seconds); echo done", outputPath: folder + "/log", timeout: 0.5,
+            onFailure: { failure in failures.withLock { $0.append(failure) } })
+        notifier.send(.deliveriesResumed(database: "db"))
+        notifier.finish(within: 20)
+        #expect(failures.withLock { $0 } == [
+            "the notify command did not finish within 0.5 s and was stopped (deliveries.resumed)",
+        ])
+        let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        let lingering = processes.filter { Int($0) != nil }.filter { pid in
+            ((try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? "").contains(seconds)
+        }
+        #expect(lingering.isEmpty, "still running: \(lingering)")
+    }
+}
