@@ -98,13 +98,6 @@ final class NotifyCommand: Sendable {
         let exited = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in exited.signal() }
         do {
-            // The child inherits this thread's signal mask, and dispatch threads block most
-            // signals: without this the command could not even be stopped by SIGTERM.
-            var clean = sigset_t()
-            var previous = sigset_t()
-            sigemptyset(&clean)
-            pthread_sigmask(SIG_SETMASK, &clean, &previous)
-            defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
             try process.run()
         } catch {
             onFailure("the notify command could not start (\(error.localizedDescription)); \(notice.event) was not sent")
