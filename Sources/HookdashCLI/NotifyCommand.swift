@@ -8,14 +8,14 @@ import HookdashDomain
 struct OperatorNotice: Sendable, Equatable {
     /// "webhook.disabled", "deliveries.paused" or "deliveries.resumed".
     let event: String
-    /// One sentence, ready for a chat message or a mail subject.
+    /// One sentence, ready for a chat message or a mail subject (also `serve`'s stderr line).
     let text: String
     let details: [String: String]
 
     static func webhookDisabled(id: String, url: String, reason: String, database: String) -> OperatorNotice {
         OperatorNotice(
             event: "webhook.disabled",
-            text: "hookdash set webhook \(id.prefix(8)) (\(url)) Inactive: \(reason); "
+            text: "webhook \(id.prefix(8)) (\(url)) set Inactive: \(reason); "
                 + "hookdash webhooks edit \(id.prefix(8)) --active resumes it",
             details: ["webhookId": id, "url": url, "reason": reason, "database": database])
     }
@@ -23,13 +23,14 @@ struct OperatorNotice: Sendable, Equatable {
     static func deliveriesPaused(trouble: String, database: String) -> OperatorNotice {
         OperatorNotice(
             event: "deliveries.paused",
-            text: "hookdash deliveries paused, the database takes no writes: \(trouble)",
+            text: "deliveries paused, the database takes no writes: \(trouble); "
+                + "nothing queued is lost, and they resume by themselves",
             details: ["trouble": trouble, "database": database])
     }
 
     static func deliveriesResumed(database: String) -> OperatorNotice {
         OperatorNotice(
-            event: "deliveries.resumed", text: "hookdash deliveries resumed: the database takes writes again",
+            event: "deliveries.resumed", text: "the database takes writes again; deliveries resume",
             details: ["database": database])
     }
 

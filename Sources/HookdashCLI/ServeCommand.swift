@@ -39,18 +39,17 @@ struct ServeCommand: AsyncParsableCommand {
                 NotifyCommand(command: $0, outputPath: store.deliveryLogPath, onFailure: { say($0) })
             }
             let database = store.databasePath
+            @Sendable func announce(_ notice: OperatorNotice) {
+                say(notice.text)
+                notifier?.send(notice)
+            }
             let engine = DeliveryEngine(
                 queue: queue, configuration: configuration, logger: logger, onAttempt: report.record,
                 onWebhookDisabled: { id, url, reason in
-                    say("webhook \(id.prefix(8)) (\(url)) set Inactive: \(reason); "
-                        + "hookdash webhooks edit \(id.prefix(8)) --active resumes it")
-                    notifier?.send(.webhookDisabled(id: id, url: url, reason: reason, database: database))
+                    announce(.webhookDisabled(id: id, url: url, reason: reason, database: database))
                 },
                 onStoreTrouble: { trouble in
-                    say(trouble.map {
-                        "deliveries paused, the database takes no writes: \($0); nothing queued is lost, and they resume by themselves"
-                    } ?? "the database takes writes again; deliveries resume")
-                    notifier?.send(trouble.map { .deliveriesPaused(trouble: $0, database: database) }
+                    announce(trouble.map { .deliveriesPaused(trouble: $0, database: database) }
                         ?? .deliveriesResumed(database: database))
                 })
             // Exiting must not cut off a notice that is still going out.

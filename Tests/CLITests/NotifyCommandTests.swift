@@ -36,7 +36,7 @@ import Testing
         #expect(object["reason"] == "every attempt failed for 5 days")
         #expect(object["database"] == "/srv/hookdash.sqlite")
         #expect(object["at"]?.hasSuffix("Z") == true)
-        let text = "hookdash set webhook 1a2b3c4d (https://hooks.example.com/in) Inactive: every attempt failed for 5 days; "
+        let text = "webhook 1a2b3c4d (https://hooks.example.com/in) set Inactive: every attempt failed for 5 days; "
             + "hookdash webhooks edit 1a2b3c4d --active resumes it"
         #expect(object["text"] == text)
         #expect(read("env.txt") == "webhook.disabled|" + text)
