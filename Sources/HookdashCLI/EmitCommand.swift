@@ -8,7 +8,7 @@ struct EmitCommand: ParsableCommand {
         commandName: "emit",
         abstract: "Queue an event for every active webhook subscribed to it.",
         discussion: """
-        The body is a JSON object of at most 1 MiB, read from --file or stdin; it is
+        The body is a JSON object of at most 1 MB, read from --file or stdin; it is
         wrapped in the event envelope and queued, in one transaction, for every active
         webhook subscribed to the event. `hookdash serve` (or an open console)
         delivers it.

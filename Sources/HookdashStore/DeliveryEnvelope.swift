@@ -28,10 +28,10 @@ public enum DeliveryEnvelope {
         Timestamp.iso8601(date)
     }
 
-    /// The largest body an event may carry. Larger ones are refused when emitted: endpoints
-    /// behind nginx's default `client_max_body_size` (1 MiB) answer 413 to them, and every
-    /// retry would send them again.
-    public static let maxBodyBytes = 1 << 20
+    /// The largest body an event may carry: with its envelope (about 150 bytes) it still fits
+    /// nginx's default `client_max_body_size` of 1 MiB, which would answer 413 to more, on
+    /// every retry.
+    public static let maxBodyBytes = 1_000_000
 
     /// `data` trimmed of surrounding whitespace when it is one JSON object of at most
     /// `maxBodyBytes`; otherwise what is wrong with it, worded for the person who sent it.
@@ -66,7 +66,7 @@ public enum DeliveryEnvelope {
         public var description: String {
             switch self {
             case .tooLarge(let bytes):
-                "the body is \(bytes.map { "\($0) bytes, " } ?? "")more than 1 MiB (\(DeliveryEnvelope.maxBodyBytes) bytes), "
+                "the body is \(bytes.map { "\($0) bytes, " } ?? "")more than 1 MB (\(DeliveryEnvelope.maxBodyBytes) bytes), "
                     + "the most an event body may be: endpoints behind common proxy defaults refuse larger requests"
             case .notJSON(let offset, let reason):
                 "the body is not valid JSON: \(reason)\(offset.map { " at byte \($0)" } ?? "")"

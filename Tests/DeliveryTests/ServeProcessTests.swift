@@ -172,7 +172,7 @@ private final class HookdashProcess: @unchecked Sendable {
         let oversized = try HookdashProcess(["--db", database.path, "emit", "order.status", "--file", bigFile])
         #expect(await oversized.exitStatus() == 65)
         #expect(
-            oversized.standardError.contains("the body is 3145739 bytes, more than 1 MiB (1048576 bytes)"),
+            oversized.standardError.contains("the body is 3145739 bytes, more than 1 MB (1000000 bytes)"),
             "\(oversized.standardError)")
         #expect(try database.queue.queueStats().pending == 1, "nothing of the refused bodies was queued")
         let unknownEvent = try HookdashProcess(["--db", database.path, "emit", "user.created"], input: "{}")
