@@ -60,39 +60,37 @@ struct DeliveryBenchmark {
             queue: queue, configuration: configuration,
             logger: .deliveryLog(path: folder.appendingPathComponent("bench.sqlite.delivery.log").path))
         let deliveryStart = ContinuousClock.now
-        let cpuStart = Measure.processCPUSeconds()
-        let receiverCPUStart = receiver.cpuSeconds
-        await engine.runUntilIdle()
+        let delivery = await Measured.run(receiver) { await engine.runUntilIdle() }
         let deliverySeconds = Measure.seconds(ContinuousClock.now - deliveryStart)
         // CPU time is steadier than wall time on a shared machine (meaningful with the receiver
         // in its own process: then it is the engine's alone).
-        let cpuSeconds = Measure.processCPUSeconds() - cpuStart
-        let receiverCPUDuringDelivery = receiver.cpuSeconds.flatMap { end in receiverCPUStart.map { end - $0 } }
+        let cpuSeconds = delivery.processCPU
         let succeeded = try queue.deliveries(webhookID: nil, status: .succeeded, limit: Int.max).count
         let received = receiver.requestCount
 
         // The HTTP client alone, same receiver, body and concurrency: no database, no signing.
-        let clientCPUStart = Measure.processCPUSeconds()
-        let receiverCPUBeforeClient = receiver.cpuSeconds
-        let clientOnly = try await clientOnlyRate(url: receiver.url(path: "/hooks/0"), body: body, requests: deliveries)
-        let clientCPU = 1e6 * (Measure.processCPUSeconds() - clientCPUStart) / Double(deliveries)
-        let receiverCPUDuringClient = receiver.cpuSeconds.flatMap { end in receiverCPUBeforeClient.map { end - $0 } }
+        let client = try await Measured.run(receiver) {
+            try await clientOnlyRate(url: receiver.url(path: "/hooks/0"), body: body, requests: deliveries)
+        }
+        let clientOnly = client.result
+        let clientCPU = 1e6 * client.processCPU / Double(deliveries)
         // The floor any Swift client could reach: bare SwiftNIO HTTP/1.1, keep-alive, nothing else.
-        let rawCPUStart = Measure.processCPUSeconds()
-        let receiverCPUBeforeRaw = receiver.cpuSeconds
-        let rawNIO = try RawNIOClientRate.measure(
-            host: "127.0.0.1", port: receiver.port, path: "/hooks/0", body: body, requests: deliveries,
-            concurrency: concurrency)
-        let rawCPU = Measure.processCPUSeconds() - rawCPUStart
-        let receiverCPUDuringRaw = receiver.cpuSeconds.flatMap { end in receiverCPUBeforeRaw.map { end - $0 } }
+        let raw = try await Measured.run(receiver) {
+            try RawNIOClientRate.measure(
+                host: "127.0.0.1", port: receiver.port, path: "/hooks/0", body: body, requests: deliveries,
+                concurrency: concurrency)
+        }
+        let rawNIO = raw.result
+        let rawCPU = raw.processCPU
 
         // Ceiling: the same receiver and body under wrk.
         let envelope = try queue.message(id: try await store.pool.read { db in
             try String.fetchOne(db, sql: "SELECT id FROM messages LIMIT 1")
         } ?? "")?.body ?? body
-        let receiverCPUBeforeWrk = receiver.cpuSeconds
-        let ceiling = try runWrk(url: receiver.url(path: "/hooks/0"), body: envelope, folder: folder)
-        let receiverCPUUnderWrk = receiver.cpuSeconds.flatMap { end in receiverCPUBeforeWrk.map { end - $0 } }
+        let wrk = try await Measured.run(receiver) {
+            try runWrk(url: receiver.url(path: "/hooks/0"), body: envelope, folder: folder)
+        }
+        let ceiling = wrk.result
         await receiver.stop()
 
         let deliveryRate = Double(succeeded) / deliverySeconds
@@ -108,11 +106,11 @@ struct DeliveryBenchmark {
               ratio:       \(Measure.format(100 * deliveryRate / ceiling.requestsPerSecond)) % of the receiver's ceiling (AsyncHTTPClient alone \(Measure.format(100 * clientOnly / ceiling.requestsPerSecond)) %, bare NIO \(Measure.format(100 * rawNIO / ceiling.requestsPerSecond)) %)
             \(CPUBudget(
                 cores: ProcessInfo.processInfo.activeProcessorCount, ceiling: ceiling,
-                receiverCPUUnderWrk: receiverCPUUnderWrk,
+                receiverCPUUnderWrk: wrk.receiverCPU,
                 receiverCPUPerRequest: [
-                    ("from the engine", receiverCPUDuringDelivery, received),
-                    ("from AsyncHTTPClient alone", receiverCPUDuringClient, deliveries),
-                    ("from bare NIO", receiverCPUDuringRaw, deliveries),
+                    ("from the engine", delivery.receiverCPU, received),
+                    ("from AsyncHTTPClient alone", client.receiverCPU, deliveries),
+                    ("from bare NIO", raw.receiverCPU, deliveries),
                 ],
                 engineMicrosecondsPerDelivery: 1e6 * cpuSeconds / Double(max(succeeded, 1))).lines)
             """
@@ -171,6 +169,23 @@ struct DeliveryBenchmark {
             requestsPerSecond: Double(rateLine.split(separator: " ").last ?? "") ?? 0,
             requests: Int(countLine.split(separator: " ").first ?? "") ?? 0,
             command: "wrk " + arguments.joined(separator: " ").replacingOccurrences(of: script.path, with: "post.lua"))
+    }
+}
+
+/// One phase's result with the CPU time this process and the receiver spent on it.
+struct Measured<Result> {
+    let result: Result
+    let processCPU: Double
+    /// Nil when the receiver shares this process.
+    let receiverCPU: Double?
+
+    static func run(_ receiver: any BenchReceiver, _ work: () async throws -> Result) async rethrows -> Measured {
+        let processStart = Measure.processCPUSeconds()
+        let receiverStart = receiver.cpuSeconds
+        let result = try await work()
+        let processCPU = Measure.processCPUSeconds() - processStart
+        let receiverCPU = receiver.cpuSeconds.flatMap { end in receiverStart.map { end - $0 } }
+        return Measured(result: result, processCPU: processCPU, receiverCPU: receiverCPU)
     }
 }
 
