@@ -13,10 +13,12 @@ struct OperatorNotice: Sendable, Equatable {
     let details: [String: String]
 
     static func webhookDisabled(id: String, url: String, reason: String, database: String) -> OperatorNotice {
-        OperatorNotice(
+        // An http:// URL passes validation only in development mode, so the edit needs it too.
+        let dev = url.lowercased().hasPrefix("http://") ? " --dev" : ""
+        return OperatorNotice(
             event: "webhook.disabled",
             text: "webhook \(id.prefix(8)) (\(url)) set Inactive: \(reason); "
-                + "hookdash webhooks edit \(id.prefix(8)) --active resumes it",
+                + "hookdash webhooks edit \(id.prefix(8)) --active\(dev) resumes it",
             details: ["webhookId": id, "url": url, "reason": reason, "database": database])
     }
 

@@ -18,9 +18,12 @@ struct DisableAfterTests {
         let second = try sandbox.run(["serve", "--dev", "--until-idle", "--disable-after", "1s"])
         #expect(second.stderr.contains(
             "webhook \(id.prefix(8)) (http://127.0.0.1:\(broken.port)/hooks) set Inactive: every attempt failed for 1 second; "
-                + "hookdash webhooks edit \(id.prefix(8)) --active resumes it"), "\(second.stderr)")
+                + "hookdash webhooks edit \(id.prefix(8)) --active --dev resumes it"), "\(second.stderr)")
         let shown = try sandbox.run(["webhooks", "show", id])
         #expect(shown.stdout.contains("Status:   Disabled by hookdash: every attempt failed for 1 second"), "\(shown.stdout)")
+        // The hint works as printed.
+        #expect(try sandbox.run(["webhooks", "edit", String(id.prefix(8)), "--active", "--dev"]).status == 0)
+        #expect(try sandbox.run(["webhooks", "list"]).stdout.contains("Active"))
     }
 
     /// `notify = COMMAND` in the config file runs the command when serve disables a webhook,

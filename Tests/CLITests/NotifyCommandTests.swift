@@ -37,7 +37,7 @@ import Testing
         #expect(object["database"] == "/srv/hookdash.sqlite")
         #expect(object["at"]?.hasSuffix("Z") == true)
         let text = "webhook 1a2b3c4d (https://hooks.example.com/in) set Inactive: every attempt failed for 5 days; "
-            + "hookdash webhooks edit 1a2b3c4d --active resumes it"
+            + "hookdash webhooks edit 1a2b3c4d --active resumes it"  // https: no --dev
         #expect(object["text"] == text)
         #expect(read("env.txt") == "webhook.disabled|" + text)
         #expect(read("notice.json").contains("https://hooks.example.com/in"), "slashes are not escaped")
