@@ -18,7 +18,9 @@ extension ConsoleState {
         case .input(let event):
             return handle(event)
         case .tick(let date):
-            now = date
+            // Nothing on screen shows time finer than a second: ticks within one leave the
+            // state unchanged, so an idle console is drawn once a second, not on every tick.
+            now = Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
             toasts.removeAll { $0.expiresAt <= date }
             return []
         case .webhooksLoaded(let rows):

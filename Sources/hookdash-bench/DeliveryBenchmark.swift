@@ -104,6 +104,7 @@ struct DeliveryBenchmark {
               bare NIO:    SwiftNIO HTTP/1.1 POSTs on \(concurrency) keep-alive connections, no pool, no TLS, no timeouts → \(Measure.format(rawNIO)) requests/s (\(Measure.format(1e6 * rawCPU / Double(deliveries))) µs CPU per request)
               ceiling:     wrk \(ceiling.command) → \(Measure.format(ceiling.requestsPerSecond)) requests/s
               ratio:       \(Measure.format(100 * deliveryRate / ceiling.requestsPerSecond)) % of the receiver's ceiling (AsyncHTTPClient alone \(Measure.format(100 * clientOnly / ceiling.requestsPerSecond)) %, bare NIO \(Measure.format(100 * rawNIO / ceiling.requestsPerSecond)) %)
+              vs client:   \(Measure.format(100 * deliveryRate / clientOnly)) % of AsyncHTTPClient's own rate (the engine's HTTP client, alone)
             \(CPUBudget(
                 cores: ProcessInfo.processInfo.activeProcessorCount, ceiling: ceiling,
                 receiverCPUUnderWrk: wrk.receiverCPU,

@@ -339,4 +339,22 @@ import HookdashUI
         state = update(state, .tick(Fixtures.now.addingTimeInterval(7))).0
         #expect(state.toasts.isEmpty)
     }
+
+    /// The runner draws only a state that changed: ticks within one second must not change
+    /// it, or an idle console would be drawn on every tick (20 times a second).
+    @Test func ticksWithinASecondLeaveTheStateAlone() {
+        let loaded = Fixtures.loaded()
+        let first = update(loaded, .tick(Fixtures.now.addingTimeInterval(5.05))).0
+        let later = update(first, .tick(Fixtures.now.addingTimeInterval(5.95))).0
+        #expect(later == first)
+        let nextSecond = update(later, .tick(Fixtures.now.addingTimeInterval(6.01))).0
+        #expect(nextSecond != later, "a new second can change what is shown (\"3m ago\")")
+        // A toast still goes at its own moment, not up to a second late.
+        var toasted = update(loaded, .notify(.info, "hello")).0
+        let expiry = toasted.toasts[0].expiresAt
+        toasted = update(toasted, .tick(expiry.addingTimeInterval(-0.01))).0
+        #expect(toasted.toasts.count == 1)
+        toasted = update(toasted, .tick(expiry)).0
+        #expect(toasted.toasts.isEmpty)
+    }
 }
