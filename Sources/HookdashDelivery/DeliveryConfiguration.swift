@@ -22,6 +22,9 @@ public struct DeliveryConfiguration: Sendable {
     public var idlePollInterval: Duration
     /// A webhook whose attempts have all failed for this long is set inactive (nil: never).
     public var disableAfterFailingFor: TimeInterval?
+    /// While the database takes no writes, one delivery at a time probes it this often
+    /// (seconds, on the engine's clock).
+    public var troubleProbeInterval: TimeInterval
 
     public init(
         concurrency: Int = 32, perEndpoint: Int = 4, connectTimeout: Duration = .seconds(5),
@@ -29,8 +32,10 @@ public struct DeliveryConfiguration: Sendable {
         addressPolicy: AddressPolicy = AddressPolicy(), allowsPlainHTTP: Bool = false,
         leaseDuration: TimeInterval = 60, userAgent: String = "hookdash/\(defaultVersion)",
         retrySchedule: RetrySchedule = RetrySchedule(), idlePollInterval: Duration = .milliseconds(250),
-        disableAfterFailingFor: TimeInterval? = FailureStreak.defaultDisableAfter
+        disableAfterFailingFor: TimeInterval? = FailureStreak.defaultDisableAfter,
+        troubleProbeInterval: TimeInterval = 5
     ) {
+        self.troubleProbeInterval = troubleProbeInterval
         self.concurrency = max(1, concurrency)
         self.perEndpoint = max(1, perEndpoint)
         self.connectTimeout = connectTimeout

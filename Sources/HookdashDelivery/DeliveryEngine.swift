@@ -21,7 +21,13 @@ public actor DeliveryEngine {
     /// The database stopped taking writes (a full disk, a read-only file), in words; nil once
     /// it takes them again. Called once per stretch of trouble, not per failed write.
     private let onStoreTrouble: (@Sendable (_ trouble: String?) -> Void)?
-    private var storeTroubled = false
+    /// The kind of write that failed last, while the trouble lasts.
+    private var troubledBy: StoreWrite?
+    private var storeTroubled: Bool { troubledBy != nil }
+    /// While in trouble, a claim may still succeed where the record that follows fails (a
+    /// nearly full disk), and each delivery so sent goes out again when its lease runs out:
+    /// so only one delivery at a time probes the database, at most this often.
+    private var nextProbe: Date?
 
     /// Deliveries claimed and not yet recorded (still leased by us).
     private var slots = Slots()
@@ -138,14 +144,20 @@ public actor DeliveryEngine {
         let batch = max(1, configuration.concurrency / 4)
         let free = configuration.concurrency - outstanding
         guard free > 0, free >= batch || outstanding == 0 else { return 0 }
+        var request = claimRequest(slots, onlyIDs: onlyIDs)
+        if storeTroubled {
+            if let nextProbe, clock.now() < nextProbe { return 0 }
+            nextProbe = clock.now().addingTimeInterval(configuration.troubleProbeInterval)
+            request = request.limited(to: outstanding == 0 ? 1 : 0)
+        }
         claiming = true
         defer { endClaim() }
         let claimed: [ClaimedDelivery]
         do {
-            claimed = try await queue.claimDue(claimRequest(slots, onlyIDs: onlyIDs))
-            storeWorked()
+            claimed = try await queue.claimDue(request)
+            storeWorked(.claim)
         } catch {
-            storeFailed(error, doing: "claim")
+            storeFailed(error, doing: .claim)
             return 0
         }
         dispatch(claimed)
@@ -213,7 +225,7 @@ public actor DeliveryEngine {
             let batch = finished
             finished.removeAll()
             var claim: ClaimRequest?
-            if claimsWithRecords, !claiming {
+            if claimsWithRecords, !claiming, !storeTroubled {
                 var after = slots
                 batch.forEach { after.release($0.2) }
                 claim = claimRequest(after)
@@ -226,7 +238,7 @@ public actor DeliveryEngine {
                     batch.map { ($0.0.draft, $0.1) }, owner: owner, deactivating: gone, now: clock.now(),
                     disableAfter: configuration.disableAfterFailingFor, thenClaim: claim)
                 claimed = outcome.claimed
-                storeWorked()
+                storeWorked(.record)
                 for (webhookID, reason) in outcome.disabled {
                     let url = batch.first { $0.2.webhookID == webhookID }?.0.draft.requestURL ?? ""
                     logger.notice(
@@ -235,7 +247,7 @@ public actor DeliveryEngine {
                 }
             } catch {
                 // The leases expire and the deliveries are retried: at least once, never lost.
-                storeFailed(error, doing: "recording attempts")
+                storeFailed(error, doing: .record)
             }
             if claim != nil { endClaim() }
             batch.forEach { slots.release($0.2) }
@@ -301,22 +313,30 @@ public actor DeliveryEngine {
             let released = try await queue.releaseLeases { LeaseOwner.isDeadLocalProcess($0) }
             if released > 0 { logger.notice("released leases of dead processes", metadata: ["count": "\(released)"]) }
         } catch {
-            storeFailed(error, doing: "releasing dead leases")
+            storeFailed(error, doing: .leaseRelease)
         }
     }
 
     // MARK: Store trouble
 
-    private func storeFailed(_ error: any Error, doing work: String) {
-        logger.error("\(work) failed", metadata: ["error": "\(error)"])
-        guard !storeTroubled else { return }
-        storeTroubled = true
-        onStoreTrouble?(DatabaseTrouble.words(for: error))
+    enum StoreWrite: String {
+        case claim = "claim"
+        case record = "recording attempts"
+        case leaseRelease = "releasing dead leases"
     }
 
-    private func storeWorked() {
-        guard storeTroubled else { return }
-        storeTroubled = false
+    private func storeFailed(_ error: any Error, doing write: StoreWrite) {
+        logger.error("\(write.rawValue) failed", metadata: ["error": "\(error)"])
+        let wasTroubled = storeTroubled
+        // A failed record outranks a failed claim: only a record proves records work again.
+        if troubledBy != .record { troubledBy = write }
+        if !wasTroubled { onStoreTrouble?(DatabaseTrouble.words(for: error)) }
+    }
+
+    /// Ends the trouble when this kind of write proves the database takes what failed.
+    private func storeWorked(_ write: StoreWrite) {
+        guard let troubledBy, write == .record || troubledBy != .record else { return }
+        self.troubledBy = nil
         onStoreTrouble?(nil)
     }
 }

@@ -94,6 +94,13 @@ public struct ClaimRequest: Sendable {
         self.excludingWebhookIDs = excludingWebhookIDs
         self.admit = admit
     }
+
+    /// The same claim taking at most `count` deliveries.
+    public func limited(to count: Int) -> ClaimRequest {
+        ClaimRequest(
+            owner: owner, now: now, leaseDuration: leaseDuration, limit: min(limit, count), onlyIDs: onlyIDs,
+            excludingWebhookIDs: excludingWebhookIDs, admit: admit)
+    }
 }
 
 extension QueueStore {

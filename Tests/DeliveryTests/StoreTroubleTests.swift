@@ -82,6 +82,59 @@ import Testing
         #expect(recorded.attemptCount == 1)
     }
 
+    /// On a nearly full disk a claim can succeed while the record after it fails, and every
+    /// delivery so sent goes out again when its lease runs out. While in trouble the engine
+    /// therefore sends one delivery at a time, as a probe, once per probe interval (on its
+    /// replaceable clock), not all that are due.
+    @Test func whileRecordsFailOnlyOneDeliveryAtATimeProbesTheDatabase() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start()
+        try database.addWebhook(url: receiver.url())
+        let clock = ManualDeliveryClock(start: Date())
+        let reports = Mutex<[String?]>([])
+        var configuration = devConfiguration()
+        configuration.troubleProbeInterval = 5
+        let engine = DeliveryEngine(
+            queue: database.queue, configuration: configuration, clock: clock,
+            onStoreTrouble: { trouble in reports.withLock { $0.append(trouble) } })
+        // Records fail, claims still work: the writer connection refuses new attempt rows.
+        try await database.pool.writeWithoutTransaction { db in
+            try db.execute(sql: """
+                CREATE TEMP TRIGGER refuse_attempts BEFORE INSERT ON attempts
+                BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END
+                """)
+        }
+        for _ in 0..<3 { try database.emit(at: clock.now()) }
+        #expect(await engine.processDue() == 3, "before any failure the engine cannot know")
+        #expect(reports.withLock { $0.count } == 1)
+
+        for _ in 0..<20 { try database.emit(at: clock.now()) }
+        for _ in 0..<3 { #expect(await engine.processDue() == 0, "no probe before its interval") }
+        for _ in 0..<2 {
+            clock.advance(by: 5)
+            #expect(await engine.processDue() == 1, "one probe per interval")
+            #expect(await engine.processDue() == 0)
+        }
+        #expect(receiver.requestCount == 5)
+        #expect(reports.withLock { $0.count } == 1, "a claim that works does not end a record's trouble")
+
+        // Records work again: the next probe is recorded, the trouble ends and everything due
+        // goes out; the five whose records failed follow once their leases run out.
+        try await database.pool.writeWithoutTransaction { db in try db.execute(sql: "DROP TRIGGER refuse_attempts") }
+        clock.advance(by: 5)
+        #expect(await engine.processDue() == 18)
+        #expect(reports.withLock { $0.last } == .some(nil))
+        clock.advance(by: configuration.leaseDuration + 1)
+        #expect(await engine.processDue() == 5)
+        await engine.shutdown()
+        await receiver.stop()
+        #expect(try database.queue.queueStats().pending == 0)
+        let succeeded = try database.queue.deliveries(webhookID: nil, status: .succeeded, limit: 100).count
+        #expect(succeeded == 23, "every message delivered and recorded")
+        #expect(receiver.requestCount == 28, "the only repeats are the five unrecorded attempts")
+    }
+
     @Test func aFullDiskIsNamedAsSuch() async throws {
         let database = try TestDatabase()
         defer { database.remove() }

@@ -54,7 +54,7 @@ func devConfiguration(
     DeliveryConfiguration.development(DeliveryConfiguration(
         concurrency: concurrency, caFilePath: caFile,
         retrySchedule: RetrySchedule(random: { jitterRandom }),
-        idlePollInterval: .milliseconds(20)))
+        idlePollInterval: .milliseconds(20), troubleProbeInterval: 0))
 }
 
 /// A throwaway certificate for localhost / 127.0.0.1 made with the openssl CLI.
