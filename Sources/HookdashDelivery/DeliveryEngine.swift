@@ -337,6 +337,7 @@ public actor DeliveryEngine {
     private func storeWorked(_ write: StoreWrite) {
         guard let troubledBy, write == .record || troubledBy != .record else { return }
         self.troubledBy = nil
+        nextProbe = nil
         onStoreTrouble?(nil)
     }
 }
