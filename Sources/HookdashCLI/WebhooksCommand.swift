@@ -37,6 +37,22 @@ enum WebhookText {
         """
     }
 
+    static let healthWindow: TimeInterval = 24 * 3600
+
+    /// "Last 24 h: 132 attempts: 128 answered 2xx (96 %), …; answers took 12 ms median, 48 ms at p95"
+    static func health(_ health: WebhookHealth) -> String {
+        guard health.attempts > 0 else { return "Last 24 h: no attempts" }
+        let percent = Int((100 * Double(health.succeeded) / Double(health.attempts)).rounded(.down))
+        var parts = ["\(health.succeeded) answered 2xx (\(percent) %)"]
+        if health.otherAnswers > 0 { parts.append("\(health.otherAnswers) answered otherwise") }
+        if health.unanswered > 0 { parts.append("\(health.unanswered) got no answer") }
+        var text = "Last 24 h: \(Wording.count(health.attempts, "attempt", "attempts")): " + parts.joined(separator: ", ")
+        if let median = health.medianMilliseconds, let p95 = health.p95Milliseconds {
+            text += "; answers took \(median) ms median, \(p95) ms at p95"
+        }
+        return text
+    }
+
     private static func status(_ webhook: Webhook) -> String {
         guard !webhook.active, let reason = webhook.disabledReason else { return webhook.statusWord }
         return "Disabled by hookdash: \(reason); set it Active to resume"
@@ -102,8 +118,16 @@ struct ShowWebhook: ParsableCommand {
 
     func run() throws {
         try ErrorReporter.guarded {
-            let webhook = try store.openStoreForReading().webhook(idOrPrefix: id)
-            if json { JSONOutput.print(webhook.json) } else { print(WebhookText.summary(webhook)) }
+            let webhookStore = try store.openStoreForReading()
+            let webhook = try webhookStore.webhook(idOrPrefix: id)
+            if json {
+                // The SPEC's keys only; the health is for people.
+                JSONOutput.print(webhook.json)
+            } else {
+                let health = try QueueStore(webhookStore.dbPool).health(
+                    webhookID: webhook.id, since: Date().addingTimeInterval(-WebhookText.healthWindow))
+                print(WebhookText.summary(webhook) + "\n" + WebhookText.health(health))
+            }
         }
     }
 }

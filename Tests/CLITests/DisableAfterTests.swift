@@ -21,6 +21,9 @@ struct DisableAfterTests {
                 + "hookdash webhooks edit \(id.prefix(8)) --active --dev resumes it"), "\(second.stderr)")
         let shown = try sandbox.run(["webhooks", "show", id])
         #expect(shown.stdout.contains("Status:   Disabled by hookdash: every attempt failed for 1 second"), "\(shown.stdout)")
+        #expect(shown.stdout.range(
+            of: #"Last 24 h: 2 attempts: 0 answered 2xx \(0 %\), 2 answered otherwise; answers took \d+ ms median, \d+ ms at p95"#,
+            options: .regularExpression) != nil, "\(shown.stdout)")
         // The hint works as printed.
         #expect(try sandbox.run(["webhooks", "edit", String(id.prefix(8)), "--active", "--dev"]).status == 0)
         #expect(try sandbox.run(["webhooks", "list"]).stdout.contains("Active"))

@@ -116,6 +116,7 @@ struct WebhookCommandTests {
         #expect(shown.status == 0)
         #expect(shown.stdout.contains("Billing (prod)"))
         #expect(shown.stdout.contains("Inactive"))
+        #expect(shown.stdout.hasSuffix("Last 24 h: no attempts\n"), "\(shown.stdout)")
 
         let invalid = try sandbox.run(["webhooks", "edit", id, "--url", "http://example.com/"])
         #expect(invalid.status == 65)
