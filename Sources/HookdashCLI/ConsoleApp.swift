@@ -237,6 +237,9 @@ final class EffectRunner: @unchecked Sendable {
                     if rows != details.deliveries || !details.hasLoaded {
                         next = update(next, .deliveriesLoaded(webhookID: details.webhookID, filter: details.filter, rows)).0
                     }
+                    if let health = try healthIfDue(details.webhookID, shown: details.health) {
+                        next = update(next, .healthLoaded(webhookID: details.webhookID, health)).0
+                    }
                 case .attempts(let attempts):
                     let rows = try attemptRows(attempts.delivery.id, messageID: attempts.delivery.messageID)
                     if rows != attempts.attempts { next = update(next, .attemptsLoaded(deliveryID: attempts.delivery.id, rows)).0 }
@@ -251,6 +254,19 @@ final class EffectRunner: @unchecked Sendable {
     }
 
     private var lastStamp: DashboardStamp?
+
+    /// The details' 24 h health is read when the screen opens and then at most every
+    /// `healthInterval`: a busy webhook's day can span many attempts, and the list around it
+    /// reloads on every change.
+    private var healthReadAt: [String: Date] = [:]
+    static let healthInterval: TimeInterval = 10
+
+    private func healthIfDue(_ webhookID: String, shown: HealthSummary?) throws -> HealthSummary? {
+        let now = Date()
+        if shown != nil, let last = healthReadAt[webhookID], now.timeIntervalSince(last) < Self.healthInterval { return nil }
+        healthReadAt[webhookID] = now
+        return StoreRows.health(try queue.health(webhookID: webhookID, since: now.addingTimeInterval(-24 * 3600)))
+    }
 
     private func announceFinishedTests() {
         let watched = lock.withLock { watchedTests }
@@ -288,7 +304,8 @@ final class EffectRunner: @unchecked Sendable {
                 if ids.isEmpty { return [.notify(.failure, "“\(name)” has no events to test")] }
                 return []
             case .loadDeliveries(let id, let filter):
-                return [.deliveriesLoaded(webhookID: id, filter: filter, try deliveryRows(id, filter))]
+                let health = try healthIfDue(id, shown: nil).map { ConsoleAction.healthLoaded(webhookID: id, $0) }
+                return [.deliveriesLoaded(webhookID: id, filter: filter, try deliveryRows(id, filter))] + (health.map { [$0] } ?? [])
             case .loadAttempts(let id):
                 let messageID = try queue.delivery(id: id)?.messageID ?? ""
                 return [.attemptsLoaded(deliveryID: id, try attemptRows(id, messageID: messageID))]

@@ -18,6 +18,7 @@ public enum ConsoleAction: Equatable, Sendable {
     case staleEdit(current: WebhookRow?)
     case deleted(id: String, name: String)
     case deliveriesLoaded(webhookID: String, filter: DeliveryFilter = .all, [DeliveryRow])
+    case healthLoaded(webhookID: String, HealthSummary)
     case attemptsLoaded(deliveryID: String, [AttemptRow])
     case secretGenerated(String)
     case notify(Toast.Kind, String)

@@ -234,6 +234,8 @@ public struct DetailsState: Equatable, Sendable {
     public var hasLoaded = false
     /// Which deliveries the list shows; `f` cycles through them.
     public var filter = DeliveryFilter.all
+    /// The last 24 h, read less often than the list (it can span many attempts).
+    public var health: HealthSummary?
 
     public init(webhookID: String) { self.webhookID = webhookID }
 }

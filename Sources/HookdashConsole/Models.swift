@@ -61,6 +61,29 @@ public struct LastDelivery: Equatable, Sendable {
     }
 }
 
+/// How a webhook's last 24 h went, as the details screen shows it beside its deliveries.
+public struct HealthSummary: Equatable, Sendable {
+    public var attempts: Int
+    /// Attempts answered 2xx.
+    public var succeeded: Int
+    public var p95Milliseconds: Int?
+
+    public init(attempts: Int, succeeded: Int, p95Milliseconds: Int?) {
+        self.attempts = attempts
+        self.succeeded = succeeded
+        self.p95Milliseconds = p95Milliseconds
+    }
+
+    /// Longest first; the screen takes the longest that fits.
+    var texts: [String] {
+        guard attempts > 0 else { return ["24 h: no attempts"] }
+        let percent = Int((100 * Double(succeeded) / Double(attempts)).rounded(.down))
+        let share = "\(percent) % 2xx"
+        guard let p95 = p95Milliseconds else { return ["24 h: \(attempts) tries · \(share)", "24 h: \(share)"] }
+        return ["24 h: \(attempts) tries · \(share) · p95 \(p95) ms", "24 h: \(share) · p95 \(p95) ms", "24 h: \(share)"]
+    }
+}
+
 /// The background queue as the header shows it.
 public struct QueueSummary: Equatable, Sendable {
     public var running: Bool

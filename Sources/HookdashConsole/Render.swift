@@ -429,10 +429,19 @@ struct Painter {
         }
 
         let shown = details.filter == .all ? "" : " · \(details.filter.rawValue) only"
-        grid.put(" Deliveries\(shown) (newest first, live)", x: 0, y: 7, style: theme[.title])
+        let title = " Deliveries\(shown) (newest first, live)"
+        grid.put(title, x: 0, y: 7, style: theme[.title])
+        var right = width
         if width >= 70 {
             let hint = "f: \(details.filter.next == .all ? "show all" : "show \(details.filter.next.rawValue)")"
-            grid.put(hint, x: width - TextWidth.of(hint) - 2, y: 7, style: theme[.muted])
+            right = width - TextWidth.of(hint) - 2
+            grid.put(hint, x: right, y: 7, style: theme[.muted])
+        }
+        if let health = details.health {
+            let left = TextWidth.of(title) + 3
+            if let text = health.texts.first(where: { left + TextWidth.of($0) + 2 <= right }) {
+                grid.put(text, x: left, y: 7, style: theme[.muted])
+            }
         }
         let headerY = DetailsLayout.listTop - 1
         grid.fill(Rect(x: 0, y: headerY, width: width, height: 1), style: theme[.tableHeader])

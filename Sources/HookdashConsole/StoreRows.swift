@@ -29,6 +29,10 @@ public enum StoreRows {
         }
     }
 
+    public static func health(_ health: WebhookHealth) -> HealthSummary {
+        HealthSummary(attempts: health.attempts, succeeded: health.succeeded, p95Milliseconds: health.p95Milliseconds)
+    }
+
     public static func queue(_ stats: QueueStats, running: Bool) -> QueueSummary {
         QueueSummary(
             running: running, inFlight: stats.inFlight, due: stats.due,

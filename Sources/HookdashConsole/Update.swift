@@ -93,6 +93,13 @@ extension ConsoleState {
             keepSelectionValid()
             toast(.success, "Deleted “\(name)”")
             return [.reloadWebhooks]
+        case .healthLoaded(let webhookID, let health):
+            for index in screens.indices {
+                guard case .details(var details) = screens[index], details.webhookID == webhookID else { continue }
+                details.health = health
+                screens[index] = .details(details)
+            }
+            return []
         case .deliveriesLoaded(let webhookID, let filter, let rows):
             for index in screens.indices {
                 // A list read for the filter before the last `f` press is stale.

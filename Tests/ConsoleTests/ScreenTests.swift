@@ -92,6 +92,26 @@ import HookdashUI
         try check(state, "help-60x16")
     }
 
+    /// The 24 h line takes the longest form that fits between the title and the `f` hint,
+    /// and says so when there was nothing.
+    @Test func detailsHealthShortensToFit() throws {
+        func titleLine(width: Int, filter keys: Int, _ health: HealthSummary) -> String {
+            var state = Fixtures.apply(Fixtures.loaded(width: width, height: 24), Fixtures.keys(.enter)).0
+            for _ in 0..<keys { state = update(state, .input(.key(.character("f")))).0 }
+            state = update(state, .healthLoaded(webhookID: Fixtures.webhooks[0].id, health)).0
+            var grid = Grid(width: width, height: 24)
+            render(state, into: &grid, theme: .dark)
+            return String(grid.text.split(separator: "\n", omittingEmptySubsequences: false)[7])
+        }
+        let day = HealthSummary(attempts: 132, succeeded: 128, p95Milliseconds: 48)
+        #expect(titleLine(width: 120, filter: 0, day).contains("24 h: 132 tries · 96 % 2xx · p95 48 ms"))
+        #expect(titleLine(width: 80, filter: 0, day).contains("24 h: 96 % 2xx · p95 48 ms"))
+        #expect(titleLine(width: 100, filter: 1, day).contains("24 h: 96 % 2xx · p95 48 ms"), "beside a longer title")
+        #expect(!titleLine(width: 80, filter: 1, day).contains("24 h"), "no room, no line")
+        #expect(titleLine(width: 80, filter: 0, HealthSummary(attempts: 0, succeeded: 0, p95Milliseconds: nil))
+            .contains("24 h: no attempts"))
+    }
+
     @Test func filteredDetailsWithNothingToShow() throws {
         var (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter, .character("f"), .character("f")))
         state = update(state, .deliveriesLoaded(webhookID: Fixtures.webhooks[0].id, filter: .pending, [])).0
@@ -130,6 +150,8 @@ import HookdashUI
     @Test(arguments: sizes) func detailsWithDeliveries(size: (Int, Int)) throws {
         var (state, _) = Fixtures.apply(Fixtures.loaded(width: size.0, height: size.1), Fixtures.keys(.enter))
         state = update(state, .deliveriesLoaded(webhookID: Fixtures.webhooks[0].id, Fixtures.deliveries)).0
+        state = update(state, .healthLoaded(
+            webhookID: Fixtures.webhooks[0].id, HealthSummary(attempts: 132, succeeded: 128, p95Milliseconds: 48))).0
         try check(state, "details-\(size.0)x\(size.1)")
     }
 
