@@ -146,9 +146,11 @@ public actor DeliveryEngine {
         guard free > 0, free >= batch || outstanding == 0 else { return 0 }
         var request = claimRequest(slots, onlyIDs: onlyIDs)
         if storeTroubled {
+            // One at a time: while a probe is in flight, its record will tell.
+            guard outstanding == 0 else { return 0 }
             if let nextProbe, clock.now() < nextProbe { return 0 }
             nextProbe = clock.now().addingTimeInterval(configuration.troubleProbeInterval)
-            request = request.limited(to: outstanding == 0 ? 1 : 0)
+            request = request.limited(to: 1)
         }
         claiming = true
         defer { endClaim() }
