@@ -59,8 +59,7 @@ public enum ConsoleApp {
             },
             onStoreTrouble: { trouble in
                 engineNotices.withLock { $0.append(.queuePaused(trouble)) }
-                notifier?.send(trouble.map { .deliveriesPaused(trouble: $0, database: database) }
-                    ?? .deliveriesResumed(database: database))
+                notifier?.send(.storeTrouble(trouble, database: database))
             })
         var engineStarted = false
         // A notice still going out gets a moment after the engine stops, not the command's

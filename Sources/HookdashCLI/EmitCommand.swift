@@ -44,14 +44,14 @@ struct EmitCommand: ParsableCommand {
             // One byte past the limit tells a body that is too large without reading all of it.
             let raw = try FileInput.read(file ?? "-", atMost: DeliveryEnvelope.maxBodyBytes + 1)
             let body: Data
-            do {
-                guard raw.count <= DeliveryEnvelope.maxBodyBytes else {
-                    let size = file.flatMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }
-                    throw DeliveryEnvelope.BodyProblem.tooLarge(bytes: size)
-                }
+            do throws(DeliveryEnvelope.BodyProblem) {
                 body = try DeliveryEnvelope.checkedBody(raw)
-            } catch let problem as DeliveryEnvelope.BodyProblem {
-                throw InvalidInput(message: problem.description)
+            } catch .tooLarge {
+                // Only the first bytes were read: the size is the file's, and unknown for stdin.
+                let size = file.flatMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }
+                throw InvalidInput(message: DeliveryEnvelope.BodyProblem.tooLarge(bytes: size).description)
+            } catch {
+                throw InvalidInput(message: error.description)
             }
             let queue = try store.openQueue()
             let result = try queue.enqueue(NewMessage(eventType: eventType.rawValue, liveMode: true, body: body, createdAt: Date()))

@@ -22,6 +22,11 @@ struct OperatorNotice: Sendable, Equatable {
             details: ["webhookId": id, "url": url, "reason": reason, "database": database])
     }
 
+    /// The engine's store trouble (nil: its end) as the notice it is.
+    static func storeTrouble(_ trouble: String?, database: String) -> OperatorNotice {
+        trouble.map { deliveriesPaused(trouble: $0, database: database) } ?? deliveriesResumed(database: database)
+    }
+
     static func deliveriesPaused(trouble: String, database: String) -> OperatorNotice {
         OperatorNotice(
             event: "deliveries.paused",

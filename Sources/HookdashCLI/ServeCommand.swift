@@ -49,8 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
                     announce(.webhookDisabled(id: id, url: url, reason: reason, database: database))
                 },
                 onStoreTrouble: { trouble in
-                    announce(trouble.map { .deliveriesPaused(trouble: $0, database: database) }
-                        ?? .deliveriesResumed(database: database))
+                    announce(.storeTrouble(trouble, database: database))
                 })
             // Exiting must not cut off a notice that is still going out.
             defer { notifier.map { $0.finish(within: $0.timeout + 5) } }

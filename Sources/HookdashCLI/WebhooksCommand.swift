@@ -42,7 +42,7 @@ enum WebhookText {
     /// "Last 24 h: 132 attempts: 128 answered 2xx (96 %), …; answers took 12 ms median, 48 ms at p95"
     static func health(_ health: WebhookHealth) -> String {
         guard health.attempts > 0 else { return "Last 24 h: no attempts" }
-        let percent = Int((100 * Double(health.succeeded) / Double(health.attempts)).rounded(.down))
+        let percent = Percentage.roundedDown(health.succeeded, of: health.attempts)
         var parts = ["\(health.succeeded) answered 2xx (\(percent) %)"]
         if health.otherAnswers > 0 { parts.append("\(health.otherAnswers) answered otherwise") }
         if health.unanswered > 0 { parts.append("\(health.unanswered) got no answer") }

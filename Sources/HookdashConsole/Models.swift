@@ -77,7 +77,7 @@ public struct HealthSummary: Equatable, Sendable {
     /// Longest first; the screen takes the longest that fits.
     var texts: [String] {
         guard attempts > 0 else { return ["24 h: no attempts"] }
-        let percent = Int((100 * Double(succeeded) / Double(attempts)).rounded(.down))
+        let percent = Percentage.roundedDown(succeeded, of: attempts)
         let share = "\(percent) % 2xx"
         guard let p95 = p95Milliseconds else { return ["24 h: \(attempts) tries · \(share)", "24 h: \(share)"] }
         return ["24 h: \(attempts) tries · \(share) · p95 \(p95) ms", "24 h: \(share) · p95 \(p95) ms", "24 h: \(share)"]

@@ -359,19 +359,18 @@ struct Slots {
     }
 
     private(set) var outstanding = 0
-    private(set) var perEndpoint: [String: Int] = [:]
     private var webhooksInFlight: [String: [String: Int]] = [:]
+
+    /// In flight per endpoint (read once per claim, over at most the concurrency's entries).
+    var perEndpoint: [String: Int] { webhooksInFlight.mapValues { $0.values.reduce(0, +) } }
 
     mutating func take(_ holder: Holder) {
         outstanding += 1
-        perEndpoint[holder.endpoint, default: 0] += 1
         webhooksInFlight[holder.endpoint, default: [:]][holder.webhookID, default: 0] += 1
     }
 
     mutating func release(_ holder: Holder) {
         outstanding -= 1
-        perEndpoint[holder.endpoint, default: 1] -= 1
-        if perEndpoint[holder.endpoint] == 0 { perEndpoint[holder.endpoint] = nil }
         webhooksInFlight[holder.endpoint]?[holder.webhookID, default: 1] -= 1
         if webhooksInFlight[holder.endpoint]?[holder.webhookID] == 0 {
             webhooksInFlight[holder.endpoint]?[holder.webhookID] = nil
@@ -382,8 +381,8 @@ struct Slots {
     /// Webhooks whose endpoint has `limit` or more deliveries in flight.
     func webhooks(atEndpointsWith limit: Int) -> Set<String> {
         var saturated = Set<String>()
-        for (endpoint, count) in perEndpoint where count >= limit {
-            saturated.formUnion(webhooksInFlight[endpoint, default: [:]].keys)
+        for webhooks in webhooksInFlight.values where webhooks.values.reduce(0, +) >= limit {
+            saturated.formUnion(webhooks.keys)
         }
         return saturated
     }
