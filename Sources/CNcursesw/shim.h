@@ -10,6 +10,7 @@
 #include <locale.h>
 #include <wchar.h>
 #include <ncursesw/ncurses.h>
+#include <ncursesw/term.h>
 
 // Swift cannot import macros or the mutable globals (not concurrency-safe), so they are
 // wrapped here as small inline functions.
@@ -39,4 +40,19 @@ static inline FILE *hd_stdin(void) { return stdin; }
 static inline int hd_key_f(int n) { return KEY_F(n); }
 static inline int hd_getmaxy(WINDOW *w) { return getmaxy(w); }
 static inline int hd_getmaxx(WINDOW *w) { return getmaxx(w); }
+enum { HD_TERMINAL_UNKNOWN = 0, HD_TERMINAL_USABLE = 1, HD_TERMINAL_NO_CURSOR_ADDRESSING = 2 };
+// Whether this machine describes `type` and it can draw a full screen, without opening one.
+// setupterm reports a missing entry in `found` (0) instead of printing; a printing terminal
+// is found (1) but refused; tigetstr answers (char *)-1 for a name that is not a string
+// capability, NULL when the terminal lacks it.
+static inline int hd_probe_terminal(const char *type, int fd) {
+    int found = 0;
+    if (setupterm((char *)type, fd, &found) != OK) {
+        return found == 1 ? HD_TERMINAL_NO_CURSOR_ADDRESSING : HD_TERMINAL_UNKNOWN;
+    }
+    char *cup = tigetstr("cup");
+    int usable = cup != NULL && cup != (char *)-1;
+    del_curterm(cur_term);
+    return usable ? HD_TERMINAL_USABLE : HD_TERMINAL_NO_CURSOR_ADDRESSING;
+}
 #endif

@@ -36,8 +36,17 @@ public enum ConsoleApp {
     /// How often the store is read for changes made elsewhere.
     static let pollInterval: TimeInterval = 0.5
 
+    /// Why the screen may look a little off, and how to make it right.
+    static func substitutionNotice(_ substitution: Terminal.Substitution) -> String {
+        substitution.requested.isEmpty
+            ? "TERM is not set; drawing as \(substitution.used)"
+            : "TERM=\(substitution.requested) is unknown here; drawing as \(substitution.used) (apt install ncurses-term)"
+    }
+
     /// Returns the process exit status (128 + signal when a signal ended it).
     public static func run(options: ConsoleOptions) throws -> Int32 {
+        // Before the database is opened or the queue started: nothing happens where it cannot run.
+        let terminalType = try Terminal.resolveInteractive()
         let environment = ProcessInfo.processInfo.environment
         var theme = try ThemeLoader.load(name: options.themeName, environment: environment)
         let store = try WebhookStore.open(path: options.databasePath)
@@ -68,7 +77,7 @@ public enum ConsoleApp {
         defer { blocking { await engine.stop() } }
 
         TerminationSignals.install()
-        let terminal = try Terminal()
+        let terminal = try Terminal(options: Terminal.Options(terminalType: terminalType.type))
         defer { terminal.close() }
         if environment["NO_COLOR"].map({ !$0.isEmpty }) ?? false || terminal.colorCount < 8 {
             theme = theme.monochrome
@@ -77,6 +86,9 @@ public enum ConsoleApp {
         state.devMode = options.devMode
         let effects = EffectRunner(store: store, queue: queue, engine: engine, devMode: options.devMode)
         state = effects.loadFirstScreenful(state, queueRunning: true)
+        if let substitution = terminalType.substitution {
+            state = update(state, .notify(.info, Self.substitutionNotice(substitution))).0
+        }
         var grid = Grid(width: state.width, height: state.height)
         var lastDrawn: (ConsoleState, Grid)?
         var lastPoll = Date()

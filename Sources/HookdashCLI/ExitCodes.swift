@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HookdashDomain
 import HookdashStore
+import HookdashTerminal
 
 /// sysexits(3) codes, so scripts can tell a typo from bad data from a broken disk.
 public enum ExitStatus {
@@ -44,6 +45,9 @@ enum ErrorReporter {
         case let invalid as InvalidInput:
             printError(invalid.message)
             return ExitStatus.invalidData
+        case let terminal as Terminal.OpenError:
+            printError(terminal.description)
+            return terminal.isUsage ? ExitStatus.usage : ExitStatus.ioError
         case let io as IOFailure:
             printError(io.message)
             return ExitStatus.ioError

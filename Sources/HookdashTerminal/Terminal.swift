@@ -23,13 +23,73 @@ public final class Terminal {
     }
 
     public enum OpenError: Error, CustomStringConvertible {
-        case cannotOpenTerminal(String)
+        /// `stream` is "standard input" or "standard output".
+        case notATerminal(stream: String)
+        /// The terminal cannot move its cursor (TERM=dumb, a printing terminal): no full screen.
+        case cannotPositionCursor(type: String)
+        /// Neither the terminal's own terminfo entry nor any fallback exists on this machine.
+        case noTerminalDescription(type: String)
+        case cannotOpenOutput(path: String)
 
         public var description: String {
             switch self {
-            case .cannotOpenTerminal(let type): "cannot open the terminal (TERM=\(type)); is this an interactive terminal?"
+            case .notATerminal(let stream):
+                "the console needs a terminal, and \(stream) is not one; scripts use the commands instead (hookdash --help lists them)"
+            case .cannotPositionCursor(let type):
+                "TERM=\(type) cannot move the cursor, and the console draws a full screen; run it in a terminal emulator (TERM=xterm-256color or the like)"
+            case .noTerminalDescription(let type):
+                "no terminfo entry for TERM=\(type), nor for \(Terminal.fallbackTypes.joined(separator: " or ")); install ncurses-base (apt install ncurses-base ncurses-term)"
+            case .cannotOpenOutput(let path):
+                "cannot write the screen to \(path)"
             }
         }
+
+        /// Starting the console where it cannot run is a usage mistake, not a broken machine.
+        public var isUsage: Bool {
+            switch self {
+            case .notATerminal, .cannotPositionCursor: true
+            case .noTerminalDescription, .cannotOpenOutput: false
+            }
+        }
+    }
+
+    /// The terminal type the console will draw with, when it is not `$TERM` itself.
+    public struct Substitution: Sendable, Equatable {
+        /// Empty when TERM is unset.
+        public let requested: String
+        public let used: String
+    }
+
+    /// Fails unless the console can run here, and picks the terminal type to draw with; run
+    /// before anything else starts. Reading a file or a pipe as keys would spin on its end
+    /// (or quit at once), and drawing into a file or pipe helps nobody.
+    public static func resolveInteractive(requested: String? = getenv("TERM").map { String(cString: $0) }) throws
+        -> (type: String, substitution: Substitution?)
+    {
+        if isatty(STDIN_FILENO) != 1 { throw OpenError.notATerminal(stream: "standard input") }
+        if isatty(STDOUT_FILENO) != 1 { throw OpenError.notATerminal(stream: "standard output") }
+        for type in candidateTypes(for: requested) {
+            switch Int(hd_probe_terminal(type, STDOUT_FILENO)) {
+            case HD_TERMINAL_USABLE:
+                return (type, type == requested ? nil : Substitution(requested: requested ?? "", used: type))
+            case HD_TERMINAL_NO_CURSOR_ADDRESSING:
+                throw OpenError.cannotPositionCursor(type: type)
+            default:
+                continue
+            }
+        }
+        throw OpenError.noTerminalDescription(type: requested ?? "")
+    }
+
+    /// Tried, in order, when this machine has no terminfo entry for `$TERM`: a terminal
+    /// reached over SSH (kitty, alacritty, ghostty, wezterm) often names a type only its own
+    /// machine describes, and every one of them speaks xterm's sequences.
+    public static let fallbackTypes = ["xterm-256color", "xterm"]
+
+    /// The terminal types to try for `requested` (nil or empty when TERM is unset).
+    static func candidateTypes(for requested: String?) -> [String] {
+        guard let requested, !requested.isEmpty else { return fallbackTypes }
+        return [requested] + fallbackTypes.filter { $0 != requested }
     }
 
     private let screen: OpaquePointer
@@ -54,20 +114,20 @@ public final class Terminal {
         pthread_sigmask(SIG_UNBLOCK, &resize, nil)
         var output = hd_stdout()
         if let path = options.outputPath {
-            guard let file = fopen(path, "w") else { throw OpenError.cannotOpenTerminal(path) }
+            guard let file = fopen(path, "w") else { throw OpenError.cannotOpenOutput(path: path) }
             output = file
             outputFile = file
         } else {
             outputFile = nil
         }
         outputDescriptor = fileno(output)
-        let type = options.terminalType ?? String(cString: getenv("TERM") ?? strdup("dumb"))
+        let type = options.terminalType ?? getenv("TERM").map { String(cString: $0) } ?? "dumb"
         guard let screen = newterm(type, output, hd_stdin()) else {
             if let outputFile { fclose(outputFile) }
-            throw OpenError.cannotOpenTerminal(type)
+            throw OpenError.noTerminalDescription(type: type)
         }
-        self.screen = screen
         set_term(screen)
+        self.screen = screen
         window = hd_stdscr()
         raw()
         noecho()
