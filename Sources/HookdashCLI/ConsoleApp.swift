@@ -189,8 +189,17 @@ final class EffectRunner: @unchecked Sendable {
     let devMode: Bool
     private let lock = NSLock()
     private var results: [ConsoleAction] = []
-    /// Test deliveries whose outcome has not been announced yet: delivery id → webhook name.
-    private var watchedTests: [String: String] = [:]
+    /// A test or redelivery whose outcome has not been announced yet.
+    private struct WatchedAttempt {
+        let webhookName: String
+        /// The delivery's attempts before this one: the outcome is the next.
+        let attemptsBefore: Int
+        /// The progress toast the outcome replaces.
+        let settles: String?
+    }
+
+    /// By delivery id.
+    private var watchedAttempts: [String: WatchedAttempt] = [:]
 
     init(store: WebhookStore, queue: QueueStore, engine: DeliveryEngine, devMode: Bool) {
         self.store = store
@@ -280,18 +289,19 @@ final class EffectRunner: @unchecked Sendable {
     }
 
     private func announceFinishedTests() {
-        let watched = lock.withLock { watchedTests }
-        for (deliveryID, name) in watched {
-            guard let delivery = try? queue.delivery(id: deliveryID), delivery.attemptCount > 0 else { continue }
+        let watched = lock.withLock { watchedAttempts }
+        for (deliveryID, watch) in watched {
+            guard let delivery = try? queue.delivery(id: deliveryID), delivery.attemptCount > watch.attemptsBefore else { continue }
             let attempt = (try? queue.attempts(deliveryID: deliveryID))?.last
             let duration = attempt.map { " in \($0.durationMilliseconds) ms" } ?? ""
+            let name = watch.webhookName
             if let status = delivery.lastStatusCode, (200..<300).contains(status) {
-                post(.notify(.success, "\(delivery.eventType) → \(name): \(status)\(duration)"))
+                post(.notify(.success, "\(delivery.eventType) → \(name): \(status)\(duration)", settles: watch.settles))
             } else {
                 let reason = delivery.lastStatusCode.map { "HTTP \($0)" } ?? delivery.lastError ?? "failed"
-                post(.notify(.failure, "\(delivery.eventType) → \(name): \(reason)\(duration)"))
+                post(.notify(.failure, "\(delivery.eventType) → \(name): \(reason)\(duration)", settles: watch.settles))
             }
-            _ = lock.withLock { watchedTests.removeValue(forKey: deliveryID) }
+            _ = lock.withLock { watchedAttempts.removeValue(forKey: deliveryID) }
         }
     }
 
@@ -309,10 +319,11 @@ final class EffectRunner: @unchecked Sendable {
                 let results = try queue.enqueueTest(webhookID: id)
                 let ids = results.flatMap(\.deliveryIDs)
                 let name = state.webhooks.first { $0.id == id }?.name ?? id
-                lock.withLock { for deliveryID in ids { watchedTests[deliveryID] = name } }
+                let watch = WatchedAttempt(webhookName: name, attemptsBefore: 0, settles: effect.progress)
+                lock.withLock { for deliveryID in ids { watchedAttempts[deliveryID] = watch } }
                 let engine = engine
                 Task { _ = await engine.processDue(onlyIDs: ids) }
-                if ids.isEmpty { return [.notify(.failure, "“\(name)” has no events to test")] }
+                if ids.isEmpty { return [.notify(.failure, "“\(name)” has no events to test", settles: effect.progress)] }
                 return []
             case .loadDeliveries(let id, let filter):
                 let health = try healthIfDue(id, shown: nil).map { ConsoleAction.healthLoaded(webhookID: id, $0) }
@@ -321,14 +332,16 @@ final class EffectRunner: @unchecked Sendable {
                 let messageID = try queue.delivery(id: id)?.messageID ?? ""
                 return [.attemptsLoaded(deliveryID: id, try attemptRows(id, messageID: messageID))]
             case .redeliver(let id):
+                let attemptsBefore = try queue.delivery(id: id)?.attemptCount ?? 0
                 try queue.redeliver(deliveryID: id)
+                let name = state.webhooks.first(where: { webhook in
+                    state.screens.contains { if case .details(let d) = $0 { d.webhookID == webhook.id } else { false } }
+                })?.name ?? "its webhook"
+                lock.withLock {
+                    watchedAttempts[id] = WatchedAttempt(webhookName: name, attemptsBefore: attemptsBefore, settles: effect.progress)
+                }
                 let engine = engine
                 Task { _ = await engine.processDue(onlyIDs: [id]) }
-                if let name = state.webhooks.first(where: { webhook in
-                    state.screens.contains { if case .details(let d) = $0 { d.webhookID == webhook.id } else { false } }
-                })?.name {
-                    lock.withLock { watchedTests[id] = name }
-                }
                 return []
             case .redeliverFailed(let webhookID):
                 let count = try queue.redeliverFailed(webhookID: webhookID)
@@ -346,11 +359,11 @@ final class EffectRunner: @unchecked Sendable {
                 return [.secretGenerated(SecretGenerator.generate())]
             }
         } catch let error as StoreError {
-            return [.notify(.failure, error.description)]
+            return [.notify(.failure, error.description, settles: effect.progress)]
         } catch let error as QueueError {
-            return [.notify(.failure, error.description)]
+            return [.notify(.failure, error.description, settles: effect.progress)]
         } catch {
-            return [.notify(.failure, DatabaseTrouble.words(for: error))]
+            return [.notify(.failure, DatabaseTrouble.words(for: error), settles: effect.progress)]
         }
     }
 
@@ -418,7 +431,7 @@ final class EffectRunner: @unchecked Sendable {
                     post(Self.simulated("Demo order \(status)", queued: result.deliveryIDs.count, event: DeliverySamples.orderStatus))
                 }
             } catch {
-                post(.notify(.failure, "Simulation failed: \(DatabaseTrouble.words(for: error))"))
+                post(.notify(.failure, "Simulation failed: \(DatabaseTrouble.words(for: error))", settles: Progress.simulation))
             }
         }
     }
@@ -431,8 +444,8 @@ final class EffectRunner: @unchecked Sendable {
     /// A simulation that reached no webhook says why, instead of seeming to have worked.
     static func simulated(_ what: String, queued: Int, event: String) -> ConsoleAction {
         queued == 0
-            ? .notify(.failure, "\(what): no active webhook subscribes to \(event)")
-            : .notify(.success, "\(what): \(Wording.deliveries(queued))")
+            ? .notify(.failure, "\(what): no active webhook subscribes to \(event)", settles: Progress.simulation)
+            : .notify(.success, "\(what): \(Wording.deliveries(queued))", settles: Progress.simulation)
     }
 
     static func row(_ webhook: Webhook, outcome: DeliveryOutcome?) -> WebhookRow { StoreRows.webhook(webhook, outcome: outcome) }

@@ -21,7 +21,8 @@ public enum ConsoleAction: Equatable, Sendable {
     case healthLoaded(webhookID: String, HealthSummary)
     case attemptsLoaded(deliveryID: String, [AttemptRow])
     case secretGenerated(String)
-    case notify(Toast.Kind, String)
+    /// `settles` names the work whose progress toast ("Sending…") this outcome replaces.
+    case notify(Toast.Kind, String, settles: String? = nil)
 }
 
 /// Work the runner does for the state machine; results come back as actions.
@@ -38,4 +39,22 @@ public enum ConsoleEffect: Equatable, Sendable {
     case generateSecret
     /// Put `text` on the operator's clipboard; `what` names it in the confirmation.
     case copy(String, what: String)
+
+    /// The work a progress toast stands for while this effect runs, if it shows one.
+    public var progress: String? {
+        switch self {
+        case .sendTest(let webhookID): Progress.test(webhookID: webhookID)
+        case .redeliver(let deliveryID): Progress.redeliver(deliveryID: deliveryID)
+        case .simulate: Progress.simulation
+        default: nil
+        }
+    }
+}
+
+/// Names for work that shows a progress toast until its outcome arrives, so the outcome
+/// replaces it instead of appearing beside a "Sending…" that is no longer true.
+public enum Progress {
+    public static func test(webhookID: String) -> String { "test " + webhookID }
+    public static func redeliver(deliveryID: String) -> String { "redeliver " + deliveryID }
+    public static let simulation = "simulation"
 }

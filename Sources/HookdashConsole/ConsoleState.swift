@@ -126,11 +126,14 @@ public struct Toast: Equatable, Sendable {
     public var kind: Kind
     public var text: String
     public var expiresAt: Date
+    /// The work this toast reports as under way (`Progress`); its outcome removes it.
+    public var inProgress: String?
 
-    public init(kind: Kind, text: String, expiresAt: Date) {
+    public init(kind: Kind, text: String, expiresAt: Date, inProgress: String? = nil) {
         self.kind = kind
         self.text = text
         self.expiresAt = expiresAt
+        self.inProgress = inProgress
     }
 }
 

@@ -138,14 +138,15 @@ extension ConsoleState {
                 form.errors[.secret] = nil
             }
             return []
-        case .notify(let kind, let text):
+        case .notify(let kind, let text, let settles):
+            if let settles { toasts.removeAll { $0.inProgress == settles } }
             toast(kind, text)
             return []
         }
     }
 
-    mutating func toast(_ kind: Toast.Kind, _ text: String) {
-        toasts.append(Toast(kind: kind, text: text, expiresAt: now.addingTimeInterval(Self.toastDuration)))
+    mutating func toast(_ kind: Toast.Kind, _ text: String, inProgress: String? = nil) {
+        toasts.append(Toast(kind: kind, text: text, expiresAt: now.addingTimeInterval(Self.toastDuration), inProgress: inProgress))
         if toasts.count > 4 { toasts.removeFirst(toasts.count - 4) }
     }
 
@@ -266,8 +267,9 @@ extension ConsoleState {
 
     mutating func sendTestToSelection() -> [ConsoleEffect] {
         guard let webhook = selectedWebhook else { return [] }
-        toast(.info, "Sending test event to “\(webhook.name)”…")
-        return [.sendTest(webhookID: webhook.id)]
+        let effect = ConsoleEffect.sendTest(webhookID: webhook.id)
+        toast(.info, "Sending test event to “\(webhook.name)”…", inProgress: effect.progress)
+        return [effect]
     }
 
     mutating func handleFilterTyping(_ event: InputEvent) -> [ConsoleEffect] {
@@ -380,8 +382,9 @@ extension ConsoleState {
     }
 
     mutating func startSimulation(_ kind: SimulationKind) -> [ConsoleEffect] {
-        toast(.info, "Simulating: \(kind.title)")
-        return [.simulate(kind)]
+        let effect = ConsoleEffect.simulate(kind)
+        toast(.info, "Simulating: \(kind.title)", inProgress: effect.progress)
+        return [effect]
     }
 
     // MARK: Form
@@ -539,8 +542,9 @@ extension ConsoleState {
             case .character("r"):
                 guard details.deliveries.indices.contains(details.selectedIndex) else { return [] }
                 let delivery = details.deliveries[details.selectedIndex]
-                toast(.info, "Redelivering \(delivery.event)…")
-                return [.redeliver(deliveryID: delivery.id)]
+                let effect = ConsoleEffect.redeliver(deliveryID: delivery.id)
+                toast(.info, "Redelivering \(delivery.event)…", inProgress: effect.progress)
+                return [effect]
             case .character("y"):
                 guard details.deliveries.indices.contains(details.selectedIndex) else { return [] }
                 return [.copy(details.deliveries[details.selectedIndex].messageID, what: "the message id")]
@@ -602,8 +606,9 @@ extension ConsoleState {
         case .up, .character("k"): attempts.selectedIndex = max(0, attempts.selectedIndex - 1)
         case .down, .character("j"): attempts.selectedIndex = max(0, min(attempts.attempts.count - 1, attempts.selectedIndex + 1))
         case .character("r"):
-            toast(.info, "Redelivering \(attempts.delivery.event)…")
-            return [.redeliver(deliveryID: attempts.delivery.id)]
+            let effect = ConsoleEffect.redeliver(deliveryID: attempts.delivery.id)
+            toast(.info, "Redelivering \(attempts.delivery.event)…", inProgress: effect.progress)
+            return [effect]
         case .character("y"): return [.copy(attempts.delivery.messageID, what: "the message id")]
         case .enter, .right, .character("l"):
             guard attempts.attempts.indices.contains(attempts.selectedIndex) else { return [] }

@@ -384,6 +384,41 @@ struct ConsoleEndToEndTests {
     }
 }
 
+/// What `r` announces is the redelivery's own outcome, however long the endpoint takes —
+/// never the delivery's earlier result, read before the new attempt was recorded.
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux"), "needs tmux"))
+struct RedeliverToastTests {
+    @Test func aRedeliveryAnnouncesItsOwnOutcomeAndReplacesItsProgressNote() throws {
+        let sandbox = try Sandbox()
+        // Nothing listens on a port a finished listener held: the first attempt is refused.
+        let gone = try Listener(folder: sandbox.folder, name: "gone")
+        let deadPort = gone.port
+        gone.process.terminate()
+        gone.process.waitUntilExit()
+        let created = try sandbox.run([
+            "webhooks", "create", "--dev", "--name", "Slow", "--url", "http://127.0.0.1:\(deadPort)/hooks",
+            "--event", "job.status", "--json",
+        ])
+        let id = try #require(
+            (try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["id"] as? String)
+        #expect(try sandbox.run(["emit", "job.status"], stdin: Data(#"{"jobId":"j1"}"#.utf8)).status == 0)
+        _ = try sandbox.run(["serve", "--dev", "--until-idle"])
+        let slow = try Listener(folder: sandbox.folder, name: "slow", extra: ["--delay", "1500"])
+        #expect(try sandbox.run(["webhooks", "edit", id, "--dev", "--url", "http://127.0.0.1:\(slow.port)/hooks"]).status == 0)
+
+        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db) --dev; sleep 30")
+        try session.waitFor("Slow")
+        try session.keys("Enter")
+        try session.waitFor("retry in")
+        try session.keys("r")
+        try session.waitFor("Redelivering job.status…")
+        try session.waitFor("job.status → Slow: 200")
+        let screen = try session.screen()
+        #expect(!screen.contains("Redelivering job.status…"), "the outcome replaces the progress note:\n\(screen)")
+        #expect(!screen.contains("→ Slow: connection refused"), "the earlier result was announced:\n\(screen)")
+    }
+}
+
 @Suite("CLI: emit on a terminal", .serialized)
 struct EmitOnTerminalTests {
     @Test("typing the body by hand: emit says how to end it, then queues it")

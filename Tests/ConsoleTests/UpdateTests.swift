@@ -332,6 +332,20 @@ import HookdashUI
         #expect(state.topScreen != nil)
     }
 
+    /// "Sending…" is replaced by the outcome it was waiting for, and by nothing else.
+    @Test func anOutcomeReplacesItsProgressToast() {
+        let loaded = Fixtures.loaded()
+        let webhook = loaded.webhooks[0]
+        var (state, effects) = Fixtures.apply(loaded, Fixtures.keys(.character("t")))
+        #expect(effects == [.sendTest(webhookID: webhook.id)])
+        #expect(state.toasts.map(\.text) == ["Sending test event to “\(webhook.name)”…"])
+        state = update(state, .notify(.success, "Copied the message id", settles: nil)).0
+        state = update(state, .notify(.success, "unrelated", settles: Progress.test(webhookID: "another"))).0
+        #expect(state.toasts.count == 3, "other outcomes leave it")
+        state = update(state, .notify(.success, "job.status → \(webhook.name): 200 in 3 ms", settles: Progress.test(webhookID: webhook.id))).0
+        #expect(state.toasts.map(\.text) == ["Copied the message id", "unrelated", "job.status → \(webhook.name): 200 in 3 ms"])
+    }
+
     @Test func toastsExpire() {
         var state = update(Fixtures.loaded(), .notify(.info, "hello")).0
         state = update(state, .tick(Fixtures.now.addingTimeInterval(3))).0
