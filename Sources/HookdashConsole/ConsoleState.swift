@@ -160,6 +160,8 @@ public struct FormState: Equatable, Sendable {
     /// A form-wide problem (store failure, stale edit).
     public var banner: String?
     public var isConfirmingDiscard = false
+    /// The question came from Ctrl-C: discarding also quits.
+    public var discardQuits = false
     /// Set when the webhook changed elsewhere since the form opened; Ctrl-L reloads it.
     public var staleCurrent: WebhookRow?
     private var original: Snapshot

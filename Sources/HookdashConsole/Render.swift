@@ -157,7 +157,11 @@ struct Painter {
             if !state.filter.text.isEmpty { items.append(("Esc", "clear filter")) }
             return items + [("?", "help"), ("q", "quit")]
         case .form(let form):
-            if form.isConfirmingDiscard { return [("y", "discard changes"), ("n", "keep editing")] }
+            if form.isConfirmingDiscard {
+                return form.discardQuits
+                    ? [("y", "quit without saving"), ("n", "keep editing")]
+                    : [("y", "discard changes"), ("n", "keep editing")]
+            }
             var items: [(String, String)] = [("Tab", "next"), ("S-Tab", "prev"), ("^S", "save")]
             switch form.focus {
             case .secret: items += [("^R", form.secretRevealed ? "hide" : "reveal"), ("^G", "generate")]
@@ -398,8 +402,11 @@ struct Painter {
             grid.put(text, x: box.x + (box.width - TextWidth.of(text)) / 2, y: layout.bannerY, style: theme[.warning])
         }
         if form.isConfirmingDiscard {
-            paintDialog(title: "Discard changes?", lines: ["Your changes to this webhook are not saved.", "",
-                                                        "y discard · n keep editing"], width: 50)
+            paintDialog(
+                title: form.discardQuits ? "Quit without saving?" : "Discard changes?",
+                lines: ["Your changes to this webhook are not saved.", "",
+                        form.discardQuits ? "y quit · n keep editing · Ctrl-C quit" : "y discard · n keep editing"],
+                width: 50)
         }
     }
 
@@ -685,7 +692,7 @@ enum HelpText {
         Line(section: "", keys: "Ctrl-L reloads a webhook changed elsewhere"),
         Line(section: "Text", keys: "← → Home End Backspace Delete Ctrl-A Ctrl-E Ctrl-U"),
         Line(section: "Help", keys: "? or F1 opens and closes this help"),
-        Line(section: "Quit", keys: "q (Esc backs out first) · Ctrl-C anywhere"),
+        Line(section: "Quit", keys: "q (Esc backs out first) · Ctrl-C anywhere (a changed form asks first)"),
     ]
 }
 

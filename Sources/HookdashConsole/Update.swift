@@ -181,6 +181,14 @@ extension ConsoleState {
             return []
         }
         if case .key(.control("c")) = event {
+            // Typed changes are not thrown away by one keystroke: the form asks first, and a
+            // second Ctrl-C is the answer.
+            if overlay == nil, case .form(var form) = topScreen, form.isDirty, !(form.isConfirmingDiscard && form.discardQuits) {
+                form.isConfirmingDiscard = true
+                form.discardQuits = true
+                screens[screens.count - 1] = .form(form)
+                return []
+            }
             shouldQuit = true
             return []
         }
@@ -395,8 +403,13 @@ extension ConsoleState {
         if form.isConfirmingDiscard {
             if case .key(let key) = event {
                 switch key {
-                case .character("y"), .character("Y"): screens.removeLast(); return []
-                case .character("n"), .character("N"), .escape: form.isConfirmingDiscard = false
+                case .character("y"), .character("Y"):
+                    screens.removeLast()
+                    if form.discardQuits { shouldQuit = true }
+                    return []
+                case .character("n"), .character("N"), .escape:
+                    form.isConfirmingDiscard = false
+                    form.discardQuits = false
                 default: break
                 }
             }
@@ -498,6 +511,7 @@ extension ConsoleState {
     mutating func cancelForm(_ form: inout FormState) -> [ConsoleEffect] {
         if form.isDirty {
             form.isConfirmingDiscard = true
+            form.discardQuits = false
             return []
         }
         screens.removeLast()

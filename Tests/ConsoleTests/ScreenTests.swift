@@ -175,6 +175,12 @@ import HookdashUI
         try check(state, "simulate-80x24")
     }
 
+    @Test func ctrlCOnAChangedFormAsks() throws {
+        let (state, _) = Fixtures.apply(
+            Fixtures.loaded(), Fixtures.keys(.character("e")) + Fixtures.type("!") + Fixtures.keys(.control("c")))
+        try check(state, "quit-unsaved-80x24")
+    }
+
     @Test func toastsAppearAboveTheFooter() throws {
         var state = Fixtures.loaded()
         state = update(state, .notify(.success, "job.status → Billing: 200 in 12 ms")).0

@@ -142,6 +142,28 @@ import HookdashUI
         #expect(state.webhooks[0].name == "Billing")
     }
 
+    /// Ctrl-C quits at once, unless that would throw typed changes away: then it asks, and a
+    /// second Ctrl-C (or y) is the answer.
+    @Test func ctrlCOnAChangedFormAsksBeforeQuitting() throws {
+        let untouched = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"), .control("c"))).0
+        #expect(untouched.shouldQuit)
+
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("e")) + Fixtures.type("!") + Fixtures.keys(.control("c"))).0
+        #expect(!state.shouldQuit)
+        #expect(try #require(openForm(state)).isConfirmingDiscard)
+        #expect(try #require(openForm(state)).discardQuits)
+        state = update(state, .input(.key(.character("n")))).0
+        #expect(!state.shouldQuit)
+        #expect(try #require(openForm(state)).name.text == "Billing!", "still editing, nothing lost")
+        // Esc's question afterwards only discards.
+        state = Fixtures.apply(state, Fixtures.keys(.escape)).0
+        #expect(try #require(openForm(state)).discardQuits == false)
+        state = Fixtures.apply(state, Fixtures.keys(.character("n"), .control("c"), .control("c"))).0
+        #expect(state.shouldQuit)
+        let answeredYes = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("e")) + Fixtures.type("!") + Fixtures.keys(.control("c"), .character("y"))).0
+        #expect(answeredYes.shouldQuit)
+    }
+
     @Test func staleEditOffersReload() throws {
         var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("e")) + Fixtures.type("X")).0
         var changed = Fixtures.webhooks[0]
