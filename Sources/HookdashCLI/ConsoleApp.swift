@@ -305,13 +305,39 @@ final class EffectRunner: @unchecked Sendable {
         }
     }
 
+    /// Store writes wait for a database another process holds (an import, a long transaction
+    /// in a sqlite3 shell) up to the 30 s busy timeout; on this thread they froze the screen
+    /// meanwhile. They run on their own queue, in order; one done within `inlineWait` (the
+    /// usual few milliseconds) still returns its results inline, so nothing flickers.
+    private let writes = DispatchQueue(label: "hookdash.console.writes")
+    static let inlineWait: TimeInterval = 0.25
+
     func perform(_ effect: ConsoleEffect, state: ConsoleState) -> [ConsoleAction] {
+        switch effect {
+        case .save, .delete, .sendTest, .redeliver, .redeliverFailed:
+            let handoff = WriteHandoff()
+            writes.async { [self] in
+                let results = outcome(of: effect, state: state)
+                if !handoff.deliverInline(results) { results.forEach(post) }
+            }
+            return handoff.waitInline(seconds: Self.inlineWait)
+        default:
+            return outcome(of: effect, state: state)
+        }
+    }
+
+    private func outcome(of effect: ConsoleEffect, state: ConsoleState) -> [ConsoleAction] {
         do {
             switch effect {
             case .reloadWebhooks:
                 return []
             case .save(let submission):
-                return try save(submission)
+                do {
+                    return try save(submission)
+                } catch {
+                    // The form stays open with what was typed; the banner says why.
+                    return [.saveFailed((error as? StoreError)?.description ?? DatabaseTrouble.words(for: error))]
+                }
             case .delete(let id):
                 let removed = try store.delete(id: id)
                 return [.deleted(id: removed.id, name: removed.name)]
@@ -450,4 +476,31 @@ final class EffectRunner: @unchecked Sendable {
 
     static func row(_ webhook: Webhook, outcome: DeliveryOutcome?) -> WebhookRow { StoreRows.webhook(webhook, outcome: outcome) }
     static func row(_ delivery: DeliveryRecord) -> DeliveryRow { StoreRows.delivery(delivery) }
+}
+
+/// Hands a write's results to the console loop that waits for them briefly, or, once it has
+/// stopped waiting, tells the writer to post them instead; the lock makes it exactly one.
+private final class WriteHandoff: @unchecked Sendable {
+    private let lock = NSLock()
+    private let done = DispatchSemaphore(value: 0)
+    private var results: [ConsoleAction]?
+    private var waiting = true
+
+    /// False when the loop has stopped waiting: the caller posts the results.
+    func deliverInline(_ results: [ConsoleAction]) -> Bool {
+        lock.withLock {
+            guard waiting else { return false }
+            self.results = results
+            done.signal()
+            return true
+        }
+    }
+
+    func waitInline(seconds: TimeInterval) -> [ConsoleAction] {
+        _ = done.wait(timeout: .now() + seconds)
+        return lock.withLock {
+            waiting = false
+            return results ?? []
+        }
+    }
 }

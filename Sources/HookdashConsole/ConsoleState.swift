@@ -160,6 +160,9 @@ public struct FormState: Equatable, Sendable {
     /// A form-wide problem (store failure, stale edit).
     public var banner: String?
     public var isConfirmingDiscard = false
+    /// Submitted, and the store has not answered yet (it waits for a database another
+    /// process holds): a second Ctrl-S must not save twice.
+    public var isSaving = false
     /// The question came from Ctrl-C: discarding also quits.
     public var discardQuits = false
     /// Set when the webhook changed elsewhere since the form opened; Ctrl-L reloads it.

@@ -162,6 +162,8 @@ struct Painter {
                     ? [("y", "quit without saving"), ("n", "keep editing")]
                     : [("y", "discard changes"), ("n", "keep editing")]
             }
+            // Only a save the database keeps waiting (another process is writing) lasts a frame.
+            if form.isSaving { return [("Saving…", "waiting for the database, which another process is writing"), ("Esc", "cancel")] }
             var items: [(String, String)] = [("Tab", "next"), ("S-Tab", "prev"), ("^S", "save")]
             switch form.focus {
             case .secret: items += [("^R", form.secretRevealed ? "hide" : "reveal"), ("^G", "generate")]

@@ -55,18 +55,23 @@ extension ConsoleState {
             selectedWebhookID = row.id
             // A filter that would hide the saved row would make the save look lost.
             if !visibleWebhooks.contains(where: { $0.id == row.id }) { filter = TextField() }
-            if case .form(let form) = topScreen {
+            // Only the form that was saved closes (not one opened while the save waited).
+            if case .form(let form) = topScreen, form.isSaving {
                 screens.removeLast()
                 var text = form.mode == .create ? "Created “\(row.name)”" : "Saved “\(row.name)”"
                 if form.mode != .create, form.hasChanged(.secret), row.previousSecretUntil != nil {
                     text += "; the old secret also signs for a day"
                 }
                 toast(.success, text)
+            } else {
+                // Its form was left while the save waited; the save still happened.
+                toast(.success, "Saved “\(row.name)”")
             }
             scrollSelectionIntoView()
             return [.reloadWebhooks]
         case .saveRejected(let errors):
             updateForm { form in
+                form.isSaving = false
                 form.errors = errors
                 form.banner = nil
                 if let first = FormField.allCases.first(where: { errors[$0] != nil }) {
@@ -75,10 +80,14 @@ extension ConsoleState {
             }
             return []
         case .saveFailed(let message):
-            updateForm { $0.banner = message }
+            updateForm { form in
+                form.isSaving = false
+                form.banner = message
+            }
             return []
         case .staleEdit(let current):
             updateForm { form in
+                form.isSaving = false
                 form.staleCurrent = current
                 form.banner = current == nil
                     ? "This webhook was deleted elsewhere. Esc to leave."
@@ -420,7 +429,11 @@ extension ConsoleState {
         let devMode = devMode
         defer { Self.validateLeftField(&form, from: order[position], eventChoices: eventChoices, devMode: devMode) }
         func move(_ offset: Int) { form.focus = order[(position + offset + order.count) % order.count] }
-        func submit() -> [ConsoleEffect] { [.save(form.submission(eventChoices: eventChoices))] }
+        func submit() -> [ConsoleEffect] {
+            guard !form.isSaving else { return [] }
+            form.isSaving = true
+            return [.save(form.submission(eventChoices: eventChoices))]
+        }
 
         switch event {
         case .paste(let text):

@@ -384,6 +384,48 @@ struct ConsoleEndToEndTests {
     }
 }
 
+/// Another process holding the database's write lock (an import, a sqlite3 shell in a
+/// transaction) used to freeze the screen for as long as a save waited, up to 30 s.
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux")
+    && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "needs tmux and python3"))
+struct BusyDatabaseTests {
+    @Test func aSaveWaitingForTheDatabaseKeepsTheScreenAliveAndSavesOnce() throws {
+        let sandbox = try Sandbox()
+        #expect(try sandbox.run(["webhooks", "list"]).status == 0, "creates the database")
+        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db); sleep 30")
+        try session.waitFor("The webhooks dashboard is empty.")
+        try session.keys("n")
+        try session.waitFor("Create Webhook")
+        try session.type("Patient")
+        try session.keys("Tab")
+        try session.type("https://example.com/hooks")
+        try session.keys("Tab", "Tab", "Space")
+
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        holder.arguments = ["-c", """
+            import sqlite3, sys, time
+            c = sqlite3.connect(sys.argv[1], isolation_level=None)
+            c.execute("BEGIN IMMEDIATE")
+            print("locked", flush=True)
+            time.sleep(4)
+            c.execute("ROLLBACK")
+            """, sandbox.db]
+        let output = Pipe()
+        holder.standardOutput = output
+        try holder.run()
+        defer { holder.waitUntilExit() }
+        #expect(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).contains("locked"))
+
+        try session.keys("C-s", "C-s")
+        try session.waitFor("Saving…", timeout: 3)
+        try session.waitFor("Created “Patient”", timeout: 15)
+        let listed = try sandbox.run(["webhooks", "list", "--json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 1, "two Ctrl-S while waiting saved once: \(listed.stdout)")
+    }
+}
+
 /// What `r` announces is the redelivery's own outcome, however long the endpoint takes —
 /// never the delivery's earlier result, read before the new attempt was recorded.
 @Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux"), "needs tmux"))

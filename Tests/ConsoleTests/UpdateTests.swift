@@ -56,7 +56,7 @@ import HookdashUI
     }
 
     @Test func savedReturnsToTheDashboardWithTheRowSelected() {
-        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"))).0
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"), .control("s"))).0
         let row = WebhookRow(id: "new", name: "New one", url: "https://n.example", events: ["job.status"])
         state = update(state, .saved(row)).0
         #expect(state.topScreen == nil)
@@ -68,6 +68,7 @@ import HookdashUI
         // Edit Billing (it has a secret), generate a new one (Ctrl-G's effect answers), save.
         var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("e"))).0
         state = update(state, .secretGenerated("whsec_bmV3")).0
+        state = Fixtures.apply(state, Fixtures.keys(.control("s"))).0
         var row = Fixtures.webhooks[0]
         row.secret = "whsec_bmV3"
         row.version = 2
@@ -76,7 +77,7 @@ import HookdashUI
         #expect(state.toasts.last?.text == "Saved “Billing”; the old secret also signs for a day")
 
         // A save that leaves the secret alone says nothing about it.
-        state = Fixtures.apply(state, Fixtures.keys(.character("e"))).0
+        state = Fixtures.apply(state, Fixtures.keys(.character("e"), .control("s"))).0
         state = update(state, .saved(row)).0
         #expect(state.toasts.last?.text == "Saved “Billing”")
     }
@@ -162,6 +163,29 @@ import HookdashUI
         #expect(state.shouldQuit)
         let answeredYes = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("e")) + Fixtures.type("!") + Fixtures.keys(.control("c"), .character("y"))).0
         #expect(answeredYes.shouldQuit)
+    }
+
+    /// A save the database keeps waiting is submitted once, and only its own form closes.
+    @Test func aWaitingSaveIsSubmittedOnceAndClosesOnlyItsForm() throws {
+        var (state, effects) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("e")) + Fixtures.type("!") + Fixtures.keys(.control("s")))
+        #expect(effects.count == 1)
+        #expect(try #require(openForm(state)).isSaving)
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.control("s")))
+        #expect(effects.isEmpty, "no second save while the first waits")
+        state = update(state, .saveFailed("database error: the database is busy")).0
+        #expect(try #require(openForm(state)).isSaving == false)
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.control("s")))
+        #expect(effects.count == 1, "a failed save can be tried again")
+
+        // Left while waiting: another form opened meanwhile stays open when the save lands.
+        state = Fixtures.apply(state, Fixtures.keys(.escape, .character("y"), .character("n"))).0
+        #expect(try #require(openForm(state)).mode == .create)
+        var saved = Fixtures.webhooks[0]
+        saved.name = "Billing!"
+        state = update(state, .saved(saved)).0
+        #expect(openForm(state) != nil)
+        #expect(state.toasts.last?.text == "Saved “Billing!”")
+        #expect(state.webhooks.contains { $0.name == "Billing!" })
     }
 
     @Test func staleEditOffersReload() throws {
