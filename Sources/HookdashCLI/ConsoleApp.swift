@@ -36,6 +36,14 @@ public enum ConsoleApp {
     /// How often the store is read for changes made elsewhere.
     static let pollInterval: TimeInterval = 0.5
 
+    static let stopWait: TimeInterval = 3
+    static let stopNotice = """
+        hookdash: quit without waiting longer for the delivery queue (a slow endpoint, or a database \
+        another process holds); attempts still in flight are sent again when their lease runs out, \
+        so nothing is lost
+
+        """
+
     /// Why the screen may look a little off, and how to make it right.
     static func substitutionNotice(_ substitution: Terminal.Substitution) -> String {
         substitution.requested.isEmpty
@@ -74,7 +82,14 @@ public enum ConsoleApp {
         // A notice still going out gets a moment after the engine stops, not the command's
         // whole timeout: quitting stays quick.
         defer { notifier?.finish(within: 5) }
-        defer { blocking { await engine.stop() } }
+        defer {
+            // Quitting waits for attempts in flight to be recorded and leases given back, but
+            // not for long: a slow endpoint or a database another process holds could make
+            // `q` take 15–30 s.
+            if !blocking(atMost: Self.stopWait, { await engine.stop() }) {
+                StandardStream.write(Self.stopNotice, to: .standardError)
+            }
+        }
 
         TerminationSignals.install()
         let terminal = try Terminal(options: Terminal.Options(terminalType: terminalType.type))
@@ -157,6 +172,16 @@ func blocking(_ work: @escaping @Sendable () async -> Void) {
         done.signal()
     }
     done.wait()
+}
+
+/// The same, giving up after `seconds` (the work goes on, unwaited); returns whether it finished.
+func blocking(atMost seconds: TimeInterval, _ work: @escaping @Sendable () async -> Void) -> Bool {
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        await work()
+        done.signal()
+    }
+    return done.wait(timeout: .now() + seconds) == .success
 }
 
 /// Loads the theme named by `--theme` or the config file (ConsoleCommand decides), else dark.

@@ -401,21 +401,8 @@ struct BusyDatabaseTests {
         try session.type("https://example.com/hooks")
         try session.keys("Tab", "Tab", "Space")
 
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        holder.arguments = ["-c", """
-            import sqlite3, sys, time
-            c = sqlite3.connect(sys.argv[1], isolation_level=None)
-            c.execute("BEGIN IMMEDIATE")
-            print("locked", flush=True)
-            time.sleep(4)
-            c.execute("ROLLBACK")
-            """, sandbox.db]
-        let output = Pipe()
-        holder.standardOutput = output
-        try holder.run()
+        let holder = try Self.holdWriteLock(sandbox.db, seconds: 4)
         defer { holder.waitUntilExit() }
-        #expect(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).contains("locked"))
 
         try session.keys("C-s", "C-s")
         try session.waitFor("Saving…", timeout: 3)
@@ -423,6 +410,41 @@ struct BusyDatabaseTests {
         let listed = try sandbox.run(["webhooks", "list", "--json"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
         #expect(rows.count == 1, "two Ctrl-S while waiting saved once: \(listed.stdout)")
+    }
+
+    @Test func quittingDoesNotWaitOutAHeldDatabase() throws {
+        let sandbox = try Sandbox()
+        #expect(try sandbox.run(["webhooks", "list"]).status == 0, "creates the database")
+        let session = try TmuxSession(
+            width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db); echo \"EXITED $?\"; sleep 30")
+        try session.waitFor("The webhooks dashboard is empty.")
+        let holder = try Self.holdWriteLock(sandbox.db, seconds: 20)
+        // SIGKILL: under the test runner, SIGTERM left it sleeping out its time.
+        defer { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
+        let start = Date()
+        try session.keys("q")
+        try session.waitFor("EXITED 0", timeout: 10)
+        #expect(Date().timeIntervalSince(start) < 8, "quit waited for the database")
+        #expect(try session.screen().replacingOccurrences(of: "\n", with: "").contains("nothing is lost"))
+    }
+
+    /// A python3 process in an immediate transaction on `path`, returned once it holds the lock.
+    static func holdWriteLock(_ path: String, seconds: Int) throws -> Process {
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        holder.arguments = ["-c", """
+            import sqlite3, sys, time
+            c = sqlite3.connect(sys.argv[1], isolation_level=None)
+            c.execute("BEGIN IMMEDIATE")
+            print("locked", flush=True)
+            time.sleep(\(seconds))
+            c.execute("ROLLBACK")
+            """, path]
+        let output = Pipe()
+        holder.standardOutput = output
+        try holder.run()
+        #expect(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).contains("locked"))
+        return holder
     }
 }
 
