@@ -223,7 +223,15 @@ public final class Terminal {
     }
 
     private func put(_ cell: Cell, x: Int, y: Int) {
-        var characters: [wchar_t] = cell.text.unicodeScalars.prefix(4).map { wchar_t(bitPattern: $0.value) }
+        let glyph = cell.text.first.map(TextWidth.drawable) ?? []
+        // A flag's two letters are two narrow characters side by side.
+        if glyph.count == 2, glyph.allSatisfy(\.isASCII), let first = cell.text.first?.unicodeScalars.first,
+           TextWidth.isRegionalIndicator(first) {
+            put(Cell(text: String(Character(glyph[0])), style: cell.style), x: x, y: y)
+            put(Cell(text: String(Character(glyph[1])), style: cell.style), x: x + 1, y: y)
+            return
+        }
+        var characters: [wchar_t] = glyph.map { wchar_t(bitPattern: $0.value) }
         if characters.isEmpty { characters = [32] }
         characters.append(0)
         var attributes = hd_a_normal()

@@ -7,7 +7,32 @@ public enum TextWidth {
         guard let first = scalars.first else { return 0 }
         // An emoji-presentation selector turns a narrow symbol into a wide emoji.
         if scalars.contains(where: { $0.value == 0xFE0F }) && first.value > 0x7F { return 2 }
+        // A flag: two regional indicators, drawn as the region's two letters.
+        if isRegionalIndicator(first) && scalars.count > 1 { return 2 }
         return of(first)
+    }
+
+    /// 🇦…🇿: two make a flag (🇯🇵).
+    public static func isRegionalIndicator(_ scalar: Unicode.Scalar) -> Bool {
+        (0x1F1E6...0x1F1FF).contains(scalar.value)
+    }
+
+    /// What a cell holding `character` sends to the terminal: ncurses takes one spacing
+    /// character and the marks that combine with it, so a joined emoji (👨‍👩‍👧, 👍🏽) keeps
+    /// its first, and a flag becomes its region's letters ("JP") — whose widths `of` counts.
+    /// Sending the whole sequence garbled the row and pushed the columns after it out of line.
+    public static func drawable(_ character: Character) -> [Unicode.Scalar] {
+        let scalars = Array(character.unicodeScalars)
+        guard let first = scalars.first else { return [] }
+        if isRegionalIndicator(first) {
+            return scalars.prefix(2).map { Unicode.Scalar(UInt8(ascii: "A") + UInt8($0.value - 0x1F1E6)) }
+        }
+        var kept = [first]
+        for scalar in scalars.dropFirst() {
+            guard scalar.value != 0x200D, of(scalar) == 0, kept.count < 5 else { break }
+            kept.append(scalar)
+        }
+        return kept
     }
 
     public static func of(_ scalar: Unicode.Scalar) -> Int {

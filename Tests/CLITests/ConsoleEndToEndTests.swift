@@ -384,6 +384,33 @@ struct ConsoleEndToEndTests {
     }
 }
 
+/// A name with joined emoji or flags used to come out garbled, with a stray joiner that
+/// pushed the row's later columns out of line.
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux"), "needs tmux"))
+struct EmojiNameTests {
+    @Test func joinedEmojiAndFlagsKeepTheColumnsInLine() throws {
+        let sandbox = try Sandbox()
+        for (name, path) in [("Family 👨‍👩‍👧 flags 🇯🇵🇫🇷 done", "a"), ("Plain name", "b"), ("Thumbs 👍🏽 ok", "c")] {
+            let created = try sandbox.run(["webhooks", "create", "--name", name, "--url", "https://example.com/\(path)", "--event", "job.status"])
+            #expect(created.status == 0, "\(created.stderr)")
+        }
+        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db); sleep 30")
+        try session.waitFor("Webhooks (3)")
+        let screen = try session.screen()
+        #expect(!screen.unicodeScalars.contains("\u{200D}"), "a joiner reached the screen:\n\(screen)")
+        let rows = screen.split(separator: "\n").filter { $0.contains("https://example.com/") }
+        #expect(rows.count == 3)
+        // Every row's URL starts in the same column (tmux pads a wide glyph's second column).
+        let columns = Set(rows.map { row in
+            let before = row[..<row.range(of: "https://")!.lowerBound]
+            return before.reduce(0) { $0 + ($1.unicodeScalars.first!.value >= 0x1F000 ? 2 : 1) }
+        })
+        #expect(columns.count == 1, "URL columns differ:\n\(rows.joined(separator: "\n"))")
+        try session.keys("Enter")
+        try session.waitFor("Family 👨 flags JPFR done")
+    }
+}
+
 /// Another process holding the database's write lock (an import, a sqlite3 shell in a
 /// transaction) used to freeze the screen for as long as a save waited, up to 30 s.
 @Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux")

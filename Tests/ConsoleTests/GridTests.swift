@@ -49,6 +49,22 @@ import Testing
         #expect(TextWidth.of("ü") == 1)
     }
 
+    /// ncurses draws one spacing character per cell (plus marks): what a cell sends must be
+    /// that, and as wide as the layout counted, or the columns after it slip.
+    @Test func joinedEmojiAndFlagsDrawAsOneGlyphOfTheCountedWidth() {
+        let family: Character = "👨\u{200D}👩\u{200D}👧"
+        #expect(TextWidth.drawable(family) == ["👨"])
+        #expect(TextWidth.of(family) == 2)
+        #expect(TextWidth.drawable("👍🏽") == ["👍"])
+        #expect(TextWidth.drawable("🏳️\u{200D}🌈") == ["🏳", "\u{FE0F}"])
+        #expect(TextWidth.of("🏳️\u{200D}🌈") == 2)
+        #expect(TextWidth.drawable("🇯🇵") == ["J", "P"])
+        #expect(TextWidth.of("🇯🇵") == 2)
+        #expect(TextWidth.of("🇯") == 1)
+        #expect(TextWidth.drawable("e\u{301}") == ["e", "\u{301}"])
+        #expect(TextWidth.drawable("x") == ["x"])
+    }
+
     @Test func truncationEndsInAnEllipsisAndRespectsWideCharacters() {
         #expect(TextWidth.truncate("hello world", to: 8) == "hello w…")
         #expect(TextWidth.truncate("short", to: 8) == "short")
