@@ -278,9 +278,11 @@ final class EffectRunner: @unchecked Sendable {
             for screen in next.screens {
                 switch screen {
                 case .details(let details):
-                    let rows = try deliveryRows(details.webhookID, details.filter)
-                    if rows != details.deliveries || !details.hasLoaded {
-                        next = update(next, .deliveriesLoaded(webhookID: details.webhookID, filter: details.filter, rows)).0
+                    let search = details.searchText
+                    if let rows = try deliveryRowsIfChanged(details.webhookID, details.filter, search: search, stamp: stamp),
+                       rows != details.deliveries || !details.hasLoaded {
+                        next = update(next, .deliveriesLoaded(
+                            webhookID: details.webhookID, filter: details.filter, search: search, rows)).0
                     }
                     if let health = try healthIfDue(details.webhookID, shown: details.health) {
                         next = update(next, .healthLoaded(webhookID: details.webhookID, health)).0
@@ -376,9 +378,10 @@ final class EffectRunner: @unchecked Sendable {
                 Task { _ = await engine.processDue(onlyIDs: ids) }
                 if ids.isEmpty { return [.notify(.failure, "“\(name)” has no events to test", settles: effect.progress)] }
                 return []
-            case .loadDeliveries(let id, let filter):
+            case .loadDeliveries(let id, let filter, let search):
                 let health = try healthIfDue(id, shown: nil).map { ConsoleAction.healthLoaded(webhookID: id, $0) }
-                return [.deliveriesLoaded(webhookID: id, filter: filter, try deliveryRows(id, filter))] + (health.map { [$0] } ?? [])
+                let rows = try deliveryRows(id, filter, search: search)
+                return [.deliveriesLoaded(webhookID: id, filter: filter, search: search, rows)] + (health.map { [$0] } ?? [])
             case .loadAttempts(let id):
                 let messageID = try queue.delivery(id: id)?.messageID ?? ""
                 return [.attemptsLoaded(deliveryID: id, try attemptRows(id, messageID: messageID))]
@@ -487,9 +490,29 @@ final class EffectRunner: @unchecked Sendable {
         }
     }
 
-    /// The newest 200 a details screen lists.
-    private func deliveryRows(_ webhookID: String, _ filter: DeliveryFilter) throws -> [DeliveryRow] {
-        try queue.deliveries(webhookID: webhookID, status: StoreRows.status(filter), limit: 200).map(Self.row)
+    /// The newest 200 a details screen lists (that match `search`, when it is not empty).
+    private func deliveryRows(_ webhookID: String, _ filter: DeliveryFilter, search: String) throws -> [DeliveryRow] {
+        let status = StoreRows.status(filter)
+        let records = search.isEmpty
+            ? try queue.deliveries(webhookID: webhookID, status: status, limit: 200)
+            : try queue.deliveries(webhookID: webhookID, status: status, matching: search, limit: 200)
+        return records.map(Self.row)
+    }
+
+    /// What the last search read and when: a search reads up to `QueueStore.searchWindow`
+    /// deliveries (tens of milliseconds), so the half-second refresh repeats it only when an
+    /// attempt, a webhook change or a new delivery may have changed its answer.
+    private var lastSearch: (query: String, stamp: DashboardStamp, newestDelivery: Int)?
+
+    private func deliveryRowsIfChanged(
+        _ webhookID: String, _ filter: DeliveryFilter, search: String, stamp: DashboardStamp
+    ) throws -> [DeliveryRow]? {
+        guard !search.isEmpty else { return try deliveryRows(webhookID, filter, search: search) }
+        let query = "\(webhookID) \(filter.rawValue) \(search)"
+        let newest = try queue.newestDeliveryRowID()
+        if let last = lastSearch, last.query == query, last.stamp == stamp, last.newestDelivery == newest { return nil }
+        lastSearch = (query, stamp, newest)
+        return try deliveryRows(webhookID, filter, search: search)
     }
 
     /// A simulation that reached no webhook says why, instead of seeming to have worked.

@@ -244,6 +244,12 @@ public struct DetailsState: Equatable, Sendable {
     public var filter = DeliveryFilter.all
     /// The last 24 h, read less often than the list (it can span many attempts).
     public var health: HealthSummary?
+    /// `/`: finds deliveries by message id, status, error or payload text as it is typed.
+    public var search = TextField()
+    public var isEditingSearch = false
+
+    /// What the list is searched for ("" shows every delivery the filter allows).
+    public var searchText: String { search.text.trimmingCharacters(in: .whitespaces) }
 
     public init(webhookID: String) { self.webhookID = webhookID }
 }

@@ -172,8 +172,9 @@ struct Painter {
             }
             if form.staleCurrent != nil { items.append(("^L", "reload")) }
             return items + [("Esc", "cancel"), ("?", "help")]
-        case .details:
-            return [("↑↓", "move"), ("⏎", "attempts"), ("t", "test"), ("r", "redeliver"), ("e", "edit"),
+        case .details(let details):
+            if details.isEditingSearch { return [("Enter", "keep search"), ("Esc", "clear"), ("↑↓", "move")] }
+            return [("↑↓", "move"), ("⏎", "attempts"), ("/", "find"), ("t", "test"), ("r", "redeliver"), ("e", "edit"),
                     ("d", "delete"), ("R", "redeliver failed"), ("s", "simulate"), ("Esc", "back"), ("?", "help"),
                     ("q", "quit")]
         case .attempts:
@@ -438,15 +439,18 @@ struct Painter {
         }
 
         let shown = details.filter == .all ? "" : " · \(details.filter.rawValue) only"
-        let title = " Deliveries\(shown) (newest first, live)"
+        let searching = details.isEditingSearch || !details.searchText.isEmpty
+        let title = " Deliveries\(shown)" + (searching ? "" : " (newest first, live)")
         grid.put(title, x: 0, y: 7, style: theme[.title])
         var right = width
-        if width >= 70 {
+        if searching {
+            paintSearch(details, x: TextWidth.of(title) + 2, y: 7)
+        } else if width >= 70 {
             let hint = "f: \(details.filter.next == .all ? "show all" : "show \(details.filter.next.rawValue)")"
             right = width - TextWidth.of(hint) - 2
             grid.put(hint, x: right, y: 7, style: theme[.muted])
         }
-        if let health = details.health {
+        if let health = details.health, !searching {
             let left = TextWidth.of(title) + 3
             if let text = health.texts.first(where: { left + TextWidth.of($0) + 2 <= right }) {
                 grid.put(text, x: left, y: 7, style: theme[.muted])
@@ -464,6 +468,13 @@ struct Painter {
         let rows = max(1, height - top - 2)
         if !details.hasLoaded {
             centre(["Loading deliveries…"], top: top, rows: rows, style: theme[.muted])
+            return
+        }
+        if details.deliveries.isEmpty, !details.searchText.isEmpty {
+            let among = "among the newest \(Self.grouped(StoreRows.searchWindow))"
+            centre(["No delivery \(among) matches “\(TextWidth.truncate(details.searchText, to: 30))”.",
+                    "It looks in message ids, HTTP statuses, errors and payloads. Esc clears it."],
+                   top: top, rows: rows, style: theme[.muted])
             return
         }
         if details.deliveries.isEmpty {
@@ -494,6 +505,30 @@ struct Painter {
                 x += columnWidth + 2
             }
         }
+    }
+
+    /// "10,000", whatever the process's locale (screens are compared in tests).
+    static func grouped(_ number: Int) -> String {
+        var digits = Array(String(number))
+        var index = digits.count - 3
+        while index > 0 {
+            digits.insert(",", at: index)
+            index -= 3
+        }
+        return String(digits)
+    }
+
+    /// The details' search box, beside the list's title: "/ find: ▏".
+    mutating func paintSearch(_ details: DetailsState, x: Int, y: Int) {
+        let label = "/ find: "
+        grid.put(label, x: x, y: y, style: theme[.filter])
+        let fieldX = x + TextWidth.of(label)
+        let boxWidth = max(8, min(40, width - fieldX - 2))
+        let style = details.isEditingSearch ? theme[.inputFocused] : theme[.input]
+        grid.fill(Rect(x: fieldX, y: y, width: boxWidth, height: 1), style: style)
+        let visible = details.search.visible(width: boxWidth, masked: false)
+        grid.put(visible.text, x: fieldX, y: y, style: style, maxWidth: boxWidth)
+        if details.isEditingSearch { cursor = CursorPosition(x: fieldX + visible.cursorColumn, y: y) }
     }
 
     mutating func field(_ name: String, _ value: String, x: Int, y: Int, width fieldWidth: Int) {
@@ -685,6 +720,7 @@ enum HelpText {
         Line(section: "Details", keys: "t test   e edit   d delete   Enter attempts"),
         Line(section: "", keys: "r redeliver the selected delivery · R every failed one"),
         Line(section: "", keys: "f shows failed, pending, delivered, then all again"),
+        Line(section: "", keys: "/ finds by message id, status, error or payload text"),
         Line(section: "Attempt", keys: "↑ ↓ PgUp PgDn g G scroll request and response"),
         Line(section: "Copy", keys: "y message id · p payload as sent · c curl resending it"),
         Line(section: "", keys: "(p and c in an attempt; to the clipboard by OSC 52)"),

@@ -4,6 +4,8 @@ import HookdashStore
 
 /// Store records as the console shows them.
 public enum StoreRows {
+    /// How many of a webhook's newest deliveries the details' search looks through.
+    public static let searchWindow = QueueStore.searchWindow
 
     public static func webhook(_ webhook: Webhook, outcome: DeliveryOutcome?) -> WebhookRow {
         WebhookRow(

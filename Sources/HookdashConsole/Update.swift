@@ -109,11 +109,12 @@ extension ConsoleState {
                 screens[index] = .details(details)
             }
             return []
-        case .deliveriesLoaded(let webhookID, let filter, let rows):
+        case .deliveriesLoaded(let webhookID, let filter, let search, let rows):
             for index in screens.indices {
-                // A list read for the filter before the last `f` press is stale.
+                // A list read for the filter before the last `f` press, or for an earlier
+                // search text, is stale.
                 guard case .details(var details) = screens[index], details.webhookID == webhookID,
-                      details.filter == filter else { continue }
+                      details.filter == filter, details.searchText == search else { continue }
                 let selectedID = details.deliveries.indices.contains(details.selectedIndex)
                     ? details.deliveries[details.selectedIndex].id : nil
                 details.deliveries = rows
@@ -222,6 +223,7 @@ extension ConsoleState {
     var isTypingText: Bool {
         if overlay != nil { return false }
         if topScreen == nil { return isEditingFilter }
+        if case .details(let details) = topScreen { return details.isEditingSearch }
         if case .form(let form) = topScreen, !form.isConfirmingDiscard {
             return [.name, .url, .secret].contains(form.focus)
         }
@@ -544,9 +546,40 @@ extension ConsoleState {
         }
         let count = details.deliveries.count
         func select(_ index: Int) { details.selectedIndex = max(0, min(index, count - 1)) }
+        func reload() -> [ConsoleEffect] {
+            [.loadDeliveries(webhookID: details.webhookID, filter: details.filter, search: details.searchText)]
+        }
+        if details.isEditingSearch {
+            let before = details.searchText
+            switch event {
+            case .key(.escape):
+                details.search = TextField()
+                details.isEditingSearch = false
+            case .key(.enter), .key(.tab):
+                details.isEditingSearch = false
+            case .key(.down), .key(.up):
+                details.isEditingSearch = false
+                select(details.selectedIndex + (event == .key(.down) ? 1 : -1))
+            case .paste(let text): details.search.insert(text)
+            case .key(let key): Self.edit(&details.search, key)
+            default: return []
+            }
+            guard details.searchText != before else { return [] }
+            details.selectedIndex = 0
+            details.scroll = 0
+            return reload()
+        }
         switch event {
         case .key(let key):
             switch key {
+            case .escape where !details.searchText.isEmpty:
+                // As on the dashboard: Esc clears the search before it leaves.
+                details.search = TextField()
+                details.selectedIndex = 0
+                details.scroll = 0
+                return reload()
+            case .character("/"):
+                details.isEditingSearch = true
             case .escape, .backspace, .left, .character("h"): screens.removeLast()
             case .character("q"): shouldQuit = true
             case .up, .character("k"): select(details.selectedIndex - 1)
@@ -591,7 +624,7 @@ extension ConsoleState {
                 details.selectedIndex = 0
                 details.scroll = 0
                 details.hasLoaded = false
-                return [.loadDeliveries(webhookID: details.webhookID, filter: details.filter)]
+                return reload()
             case .character("?"), .function(1): overlay = .help(scroll: 0)
             default: break
             }

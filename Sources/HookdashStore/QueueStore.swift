@@ -180,6 +180,44 @@ public final class QueueStore: Sendable {
         }
     }
 
+    /// How many of a webhook's newest deliveries a search reads: enough for days of a busy
+    /// endpoint, few enough to search as the operator types.
+    public static let searchWindow = 10_000
+
+    /// One webhook's deliveries, newest first, among its newest `searchWindow`, that match
+    /// `text` the way an operator would look one up: the start of a message id (the
+    /// `webhook-id` a receiver logged) or delivery id, an HTTP status, words of the error,
+    /// the event type, or anything in the payload (a job or order id). Letters match in
+    /// either case.
+    public func deliveries(
+        webhookID: String, status: DeliveryStatus?, matching text: String, window: Int = searchWindow, limit: Int
+    ) throws -> [DeliveryRecord] {
+        let needle = text.trimmingCharacters(in: .whitespaces)
+        guard !needle.isEmpty else { return try deliveries(webhookID: webhookID, status: status, limit: limit) }
+        let escaped = needle.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+        let prefix = escaped + "%", anywhere = "%" + escaped + "%"
+        return try dbPool.read { db in
+            var arguments: StatementArguments = [webhookID, window]
+            var statusCondition = ""
+            if let status {
+                statusCondition = "AND d.status = ?"
+                arguments += [status.rawValue]
+            }
+            arguments += [prefix, prefix, needle, anywhere, prefix, anywhere, limit]
+            return try Row.fetchAll(db, sql: """
+                \(Self.deliverySelect)
+                WHERE d.rowid IN (
+                    SELECT rowid FROM deliveries WHERE webhookId = ? ORDER BY createdAt DESC, rowid DESC LIMIT ?
+                ) \(statusCondition)
+                AND (d.messageId LIKE ? ESCAPE '\\' OR d.id LIKE ? ESCAPE '\\'
+                     OR CAST(d.lastStatusCode AS TEXT) = ? OR d.lastError LIKE ? ESCAPE '\\'
+                     OR m.eventType LIKE ? ESCAPE '\\' OR CAST(m.body AS TEXT) LIKE ? ESCAPE '\\')
+                ORDER BY d.createdAt DESC, d.rowid DESC LIMIT ?
+                """, arguments: arguments).map(Self.delivery(from:))
+        }
+    }
+
     public func delivery(id: String) throws -> DeliveryRecord? {
         try dbPool.read { db in try Self.fetchDelivery(db, id: id) }
     }
@@ -231,6 +269,11 @@ public final class QueueStore: Sendable {
 
     /// Changes whenever a webhook is added, edited or deleted or a delivery is attempted, by
     /// any process: two primary-key reads, cheap enough to poll twice a second.
+    /// Moves whenever a delivery is added (a cheap "anything new?" beside `dashboardStamp`).
+    public func newestDeliveryRowID() throws -> Int {
+        try dbPool.read { db in try Int.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM deliveries") ?? 0 }
+    }
+
     public func dashboardStamp() throws -> DashboardStamp {
         try dbPool.read { db in
             let revision = try Int.fetchOne(db, sql: "SELECT revision FROM dashboard_revision WHERE id = 1") ?? 0

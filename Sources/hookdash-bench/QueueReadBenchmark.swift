@@ -50,6 +50,14 @@ struct QueueReadBenchmark {
             _ = try queue.deliveries(webhookID: nil, status: .failed, limit: 50)
         })
         lines.append(try time("deliveries(limit: 50)") { _ = try queue.deliveries(webhookID: nil, status: nil, limit: 50) })
+        // The details screen's search reads the webhook's newest `QueueStore.searchWindow`
+        // deliveries; text found nowhere reads all of them (the slowest case).
+        lines.append(try time("search: nothing matches") {
+            _ = try queue.deliveries(webhookID: sampleWebhook, status: nil, matching: "no such text", limit: 200)
+        })
+        lines.append(try time("search: message id prefix") {
+            _ = try queue.deliveries(webhookID: sampleWebhook, status: nil, matching: "m4000", limit: 200)
+        })
         lines.append(try time("delivery(id:)") { _ = try queue.delivery(id: sampleDelivery) })
         lines.append(try time("attempts(deliveryID:)") { _ = try queue.attempts(deliveryID: sampleDelivery) })
         lines.append(try time("lastOutcomeByWebhook()") { _ = try queue.lastOutcomeByWebhook() })

@@ -384,6 +384,42 @@ struct ConsoleEndToEndTests {
     }
 }
 
+/// Finding the delivery a customer asks about by the id in its payload, in the real console.
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux"), "needs tmux"))
+struct DeliverySearchConsoleTests {
+    @Test func slashFindsADeliveryByItsPayload() throws {
+        let sandbox = try Sandbox()
+        let listener = try Listener(folder: sandbox.folder)
+        _ = try sandbox.createWebhook(name: "Jobs", url: "http://127.0.0.1:\(listener.port)/hooks")
+        var messageIDs: [String: String] = [:]
+        for job in ["job_north", "job_south", "job_east"] {
+            let emitted = try sandbox.run(["emit", "job.status", "--json"], stdin: Data(#"{"jobId":"\#(job)"}"#.utf8))
+            let object = try JSONSerialization.jsonObject(with: Data(emitted.stdout.utf8)) as? [String: Any]
+            messageIDs[job] = try #require(object?["messageId"] as? String)
+        }
+        #expect(try sandbox.run(["serve", "--dev", "--until-idle"]).status == 0)
+
+        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db) --dev; sleep 30")
+        try session.waitFor("Jobs")
+        try session.keys("Enter")
+        try session.waitFor("(newest first, live)")
+        try session.keys("/")
+        try session.type("SOUTH")
+        try session.waitFor("/ find: SOUTH")
+        let deadline = Date().addingTimeInterval(5)
+        var rows: [Substring] = []
+        while Date() < deadline {
+            rows = try session.screen().split(separator: "\n").filter { $0.contains("delivered") }
+            if rows.count == 1 { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        let screen = try session.screen()
+        #expect(rows.count == 1, "one delivery matches:\n\(screen)")
+        try session.keys("Enter", "Enter")
+        try session.waitFor("Message  \(try #require(messageIDs["job_south"]))")
+    }
+}
+
 /// A name with joined emoji or flags used to come out garbled, with a stray joiner that
 /// pushed the row's later columns out of line.
 @Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux"), "needs tmux"))

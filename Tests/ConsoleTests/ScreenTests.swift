@@ -155,6 +155,18 @@ import HookdashUI
         try check(state, "details-\(size.0)x\(size.1)")
     }
 
+    @Test func detailsSearch() throws {
+        let id = Fixtures.webhooks[0].id
+        var (state, _) = Fixtures.apply(Fixtures.loaded(width: 100, height: 30), Fixtures.keys(.enter))
+        state = update(state, .deliveriesLoaded(webhookID: id, Fixtures.deliveries)).0
+        state = Fixtures.apply(state, Fixtures.keys(.character("/")) + Fixtures.type("503")).0
+        state = update(state, .deliveriesLoaded(webhookID: id, search: "503", [Fixtures.deliveries[0]])).0
+        try check(state, "details-search-100x30")
+        state = Fixtures.apply(state, Fixtures.keys(.backspace, .backspace, .backspace) + Fixtures.type("nope")).0
+        state = update(state, .deliveriesLoaded(webhookID: id, search: "nope", [])).0
+        try check(state, "details-search-none-100x30")
+    }
+
     @Test func attemptsAndRequestResponse() throws {
         var (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter))
         state = update(state, .deliveriesLoaded(webhookID: Fixtures.webhooks[0].id, Fixtures.deliveries)).0

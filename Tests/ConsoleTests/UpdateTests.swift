@@ -392,6 +392,37 @@ import HookdashUI
         #expect(state.toasts.map(\.text) == ["Copied the message id", "unrelated", "job.status → \(webhook.name): 200 in 3 ms"])
     }
 
+    /// `/` in a webhook's details searches its deliveries as the text is typed; results for
+    /// an earlier text are ignored, and Esc clears the search before it leaves the screen.
+    @Test func detailsSearchAsYouType() throws {
+        let id = Fixtures.webhooks[0].id
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter)).0
+        state = update(state, .deliveriesLoaded(webhookID: id, Fixtures.deliveries)).0
+        var effects: [ConsoleEffect]
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("/")) + Fixtures.type("5q"))
+        #expect(effects == [.loadDeliveries(webhookID: id, search: "5"), .loadDeliveries(webhookID: id, search: "5q")])
+        #expect(!state.shouldQuit, "q is typed into the search")
+        guard case .details(let searching) = state.topScreen else { Issue.record("left the details"); return }
+        #expect(searching.isEditingSearch && searching.searchText == "5q")
+
+        let match = [Fixtures.deliveries[0]]
+        state = update(state, .deliveriesLoaded(webhookID: id, search: "5", Fixtures.deliveries)).0
+        guard case .details(let stale) = state.topScreen else { return }
+        #expect(stale.deliveries == Fixtures.deliveries, "an earlier text's answer is not shown as this one's")
+        #expect(!stale.hasLoaded || stale.deliveries == Fixtures.deliveries)
+        state = update(state, .deliveriesLoaded(webhookID: id, search: "5q", match)).0
+        guard case .details(let answered) = state.topScreen else { return }
+        #expect(answered.deliveries == match)
+
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.enter))
+        #expect(effects.isEmpty)
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.escape))
+        #expect(effects == [.loadDeliveries(webhookID: id, search: "")], "Esc clears the kept search first")
+        guard case .details = state.topScreen else { Issue.record("Esc left instead of clearing"); return }
+        state = Fixtures.apply(state, Fixtures.keys(.escape)).0
+        #expect(state.topScreen == nil)
+    }
+
     @Test func toastsExpire() {
         var state = update(Fixtures.loaded(), .notify(.info, "hello")).0
         state = update(state, .tick(Fixtures.now.addingTimeInterval(3))).0
