@@ -36,6 +36,7 @@ public enum ConsoleApp {
     /// How often the store is read for changes made elsewhere.
     static let pollInterval: TimeInterval = 0.5
 
+    static let suspendNotice = "hookdash: suspended; deliveries from this console wait meanwhile (fg resumes it)\n"
     static let stopWait: TimeInterval = 3
     static let stopNotice = """
         hookdash: quit without waiting longer for the delivery queue (a slow endpoint, or a database \
@@ -144,6 +145,16 @@ public enum ConsoleApp {
                 let (next, requested) = update(state, action)
                 state = next
                 for effect in requested {
+                    if effect == .suspend {
+                        guard Terminal.canSuspend else {
+                            state = update(state, .notify(.info, "Ctrl-Z: no shell started hookdash here to resume it; q quits")).0
+                            continue
+                        }
+                        terminal.suspend(saying: Self.suspendNotice)
+                        lastDrawn = nil
+                        state = update(state, .input(.resize(width: terminal.width, height: terminal.height))).0
+                        continue
+                    }
                     if case .copy(let text, let what) = effect {
                         // Here, not in the runner: the terminal belongs to this thread.
                         terminal.copyToClipboard(base64: Base64.encode(Array(text.utf8)))
@@ -407,8 +418,8 @@ final class EffectRunner: @unchecked Sendable {
             case .simulate(let kind):
                 simulate(kind)
                 return []
-            case .copy:
-                return [] // The loop copies: the terminal belongs to its thread.
+            case .copy, .suspend:
+                return [] // The loop copies and suspends: the terminal belongs to its thread.
             case .generateSecret:
                 return [.secretGenerated(SecretGenerator.generate())]
             }

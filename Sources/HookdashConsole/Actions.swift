@@ -39,6 +39,8 @@ public enum ConsoleEffect: Equatable, Sendable {
     case generateSecret
     /// Put `text` on the operator's clipboard; `what` names it in the confirmation.
     case copy(String, what: String)
+    /// Ctrl-Z: give the terminal back to the shell until `fg`, as any terminal program does.
+    case suspend
 
     /// The work a progress toast stands for while this effect runs, if it shows one.
     public var progress: String? {

@@ -190,6 +190,7 @@ extension ConsoleState {
             if case .key(let key) = event, key == .character("q") || key == .control("c") { shouldQuit = true }
             return []
         }
+        if case .key(.control("z")) = event { return [.suspend] }
         if case .key(.control("c")) = event {
             // Typed changes are not thrown away by one keystroke: the form asks first, and a
             // second Ctrl-C is the answer.

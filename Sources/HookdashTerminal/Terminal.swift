@@ -216,6 +216,40 @@ public final class Terminal {
         }
     }
 
+    /// Ctrl-Z: restores the terminal and stops the process group, as the terminal itself
+    /// would have outside raw mode (so a wrapper script stops too and the shell gets its
+    /// prompt back); returns when the shell continues it (`fg`), with the screen to be drawn
+    /// afresh. Call only when `canSuspend`.
+    public func suspend(saying notice: String) {
+        endwin()
+        let bytes = Array(notice.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        // The stop is what Ctrl-Z asked for, whatever this process inherited: a parent that
+        // ignored or blocked SIGTSTP left it pending, and the console frozen without a screen.
+        signal(SIGTSTP, SIG_DFL)
+        var stop = sigset_t()
+        sigemptyset(&stop)
+        sigaddset(&stop, SIGTSTP)
+        pthread_sigmask(SIG_UNBLOCK, &stop, nil)
+        kill(0, SIGTSTP)
+        invalidate()
+        wrefresh(window)
+    }
+
+    /// Whether a shell could continue this process after a stop: some member of its process
+    /// group (it, or an ancestor such as a wrapper script) has a parent in another group of
+    /// the same session. A console started directly by tmux or ssh has none, and the kernel
+    /// would ignore the stop anyway.
+    public static var canSuspend: Bool {
+        let group = getpgrp(), session = getsid(0)
+        var current = getpid()
+        while current > 1, let member = ProcessStat(current), member.group == group {
+            if let parent = ProcessStat(member.parent), parent.session == session, parent.group != group { return true }
+            current = member.parent
+        }
+        return false
+    }
+
     /// Forgets what is on screen so the next draw repaints everything (after a resize).
     public func invalidate() {
         drawn = nil
@@ -380,5 +414,28 @@ struct ColourPairs {
         init_pair(number, Int16(foreground), Int16(background))
         numbers[key] = number
         return number
+    }
+}
+
+/// The parent, process group and session of a process, from /proc/PID/stat.
+struct ProcessStat {
+    let parent: pid_t
+    let group: pid_t
+    let session: pid_t
+
+    init?(_ pid: pid_t) {
+        // "pid (command) state ppid pgrp session …"; the command may hold spaces and parentheses.
+        guard let file = fopen("/proc/\(pid)/stat", "r") else { return nil }
+        defer { fclose(file) }
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        let count = fread(&buffer, 1, buffer.count, file)
+        let text = String(decoding: buffer.prefix(count), as: UTF8.self)
+        guard let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 3, let parent = pid_t(fields[1]), let group = pid_t(fields[2]), let session = pid_t(fields[3])
+        else { return nil }
+        self.parent = parent
+        self.group = group
+        self.session = session
     }
 }

@@ -384,6 +384,44 @@ struct ConsoleEndToEndTests {
     }
 }
 
+/// Ctrl-Z gives the shell back, as in any terminal program, and `fg` returns to the console;
+/// where no shell could resume it, it says so instead of freezing.
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux")
+    && FileManager.default.isExecutableFile(atPath: "/bin/bash"), "needs tmux and bash"))
+struct SuspendTests {
+    @Test func ctrlZStopsTheConsoleAsAShellJobAndFgBringsItBack() throws {
+        let sandbox = try Sandbox()
+        let session = try TmuxSession(width: 100, height: 30, command: "bash --norc --noprofile -i")
+        try session.type("PS1='ready$ '; \(CLIHarness.binary) --db \(sandbox.db)")
+        try session.keys("Enter")
+        try session.waitFor("The webhooks dashboard is empty.")
+        try session.keys("C-z")
+        try session.waitFor("Stopped")
+        #expect(try session.screen().contains("hookdash: suspended; deliveries from this console wait meanwhile"))
+        try session.type("fg")
+        try session.keys("Enter")
+        try session.waitFor("The webhooks dashboard is empty.")
+        try session.keys("n")
+        try session.waitFor("Create Webhook", timeout: 5)
+        try session.keys("Escape", "q")
+        // fg's status is the console's own.
+        try session.type("echo \"EXITED $?\"")
+        try session.keys("Enter")
+        try session.waitFor("EXITED 0")
+    }
+
+    @Test func ctrlZWithoutAShellSaysSoAndKeepsRunning() throws {
+        let sandbox = try Sandbox()
+        let session = try TmuxSession(
+            width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db); echo \"EXITED $?\"; sleep 30")
+        try session.waitFor("The webhooks dashboard is empty.")
+        try session.keys("C-z")
+        try session.waitFor("Ctrl-Z: no shell started hookdash here to resume it")
+        try session.keys("q")
+        try session.waitFor("EXITED 0")
+    }
+}
+
 /// Finding the delivery a customer asks about by the id in its payload, in the real console.
 @Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux"), "needs tmux"))
 struct DeliverySearchConsoleTests {
