@@ -175,22 +175,18 @@ public enum ConsoleApp {
     }
 }
 
-/// Runs async work to completion from synchronous code (the console owns its thread).
-func blocking(_ work: @escaping @Sendable () async -> Void) {
+/// Runs async work to completion from synchronous code (the console owns its thread), or
+/// until `seconds` have passed (the work goes on, unwaited); returns whether it finished.
+@discardableResult
+func blocking(atMost seconds: TimeInterval? = nil, _ work: @escaping @Sendable () async -> Void) -> Bool {
     let done = DispatchSemaphore(value: 0)
     Task.detached {
         await work()
         done.signal()
     }
-    done.wait()
-}
-
-/// The same, giving up after `seconds` (the work goes on, unwaited); returns whether it finished.
-func blocking(atMost seconds: TimeInterval, _ work: @escaping @Sendable () async -> Void) -> Bool {
-    let done = DispatchSemaphore(value: 0)
-    Task.detached {
-        await work()
-        done.signal()
+    guard let seconds else {
+        done.wait()
+        return true
     }
     return done.wait(timeout: .now() + seconds) == .success
 }
