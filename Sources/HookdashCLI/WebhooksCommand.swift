@@ -297,7 +297,7 @@ struct ExportWebhooks: ParsableCommand {
                 return
             }
             try FileOutput.writeSecretFile(Data(text.utf8), to: output)
-            StandardStream.write("Exported \(webhooks.count) webhook(s) to \(output).\n", to: .standardError)
+            StandardStream.write("Exported \(Wording.count(webhooks.count, "webhook", "webhooks")) to \(output).\n", to: .standardError)
         }
     }
 }
@@ -323,7 +323,7 @@ struct ImportWebhooks: ParsableCommand {
             let data = try FileInput.read(file)
             let entries = try WebhookImport.parse(data, options: store.validation).get()
             let summary = try store.openStore().importWebhooks(entries)
-            print("Imported \(entries.count) webhook(s): \(summary.created) created, \(summary.updated) updated, \(summary.unchanged) unchanged.")
+            print("Imported \(Wording.count(entries.count, "webhook", "webhooks")): \(summary.created) created, \(summary.updated) updated, \(summary.unchanged) unchanged.")
         }
     }
 }

@@ -214,13 +214,14 @@ struct WebhookCommandTests {
         let exportPath = source.folder + "/export.json"
         let exported = try source.run(["webhooks", "export", "--output", exportPath])
         #expect(exported.status == 0, "\(exported.stderr)")
+        #expect(exported.stderr.contains("Exported 2 webhooks to"), "\(exported.stderr)")
         let attributes = try FileManager.default.attributesOfItem(atPath: exportPath)
         #expect((attributes[.posixPermissions] as! NSNumber).intValue & 0o777 == 0o600)
 
         let target = try Sandbox()
         let imported = try target.run(["webhooks", "import", exportPath])
         #expect(imported.status == 0, "\(imported.stderr)")
-        #expect(imported.stdout.contains("2 created"))
+        #expect(imported.stdout.contains("Imported 2 webhooks: 2 created"), "\(imported.stdout)")
         let again = try target.run(["webhooks", "export"])
         #expect(again.stdout == String(decoding: FileManager.default.contents(atPath: exportPath)!, as: UTF8.self))
 
