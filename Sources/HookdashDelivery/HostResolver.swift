@@ -2,7 +2,11 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOPosix
 
-/// Resolves host names with getaddrinfo on NIO's thread pool (it blocks), caching briefly.
+/// Resolves host names with getaddrinfo (it blocks) on threads of its own, caching briefly.
+///
+/// One endpoint whose DNS never answers must not hold up the others: each host has at most
+/// one lookup under way (every delivery to it waits for that one), and lookups run on a pool
+/// of their own rather than NIO's shared blocking pool, which has one thread per core.
 final class HostResolver: Sendable {
     private struct Entry {
         let addresses: [IPAddress]
@@ -10,18 +14,48 @@ final class HostResolver: Sendable {
     }
 
     private let cache = NIOLockedValueBox<[String: Entry]>([:])
+    private let lookups = NIOLockedValueBox<[String: Task<[IPAddress], Error>]>([:])
     private let timeToLive: TimeInterval = 30
+    /// Started on the first name to look up: endpoints given as addresses never need it.
+    private let pool = NIOLockedValueBox<NIOThreadPool?>(nil)
+    private let lookUp: @Sendable (String) throws -> [IPAddress]
+
+    static let poolThreads = 8
+
+    init(lookUp: @escaping @Sendable (String) throws -> [IPAddress] = HostResolver.systemLookUp) {
+        self.lookUp = lookUp
+    }
+
+    deinit {
+        pool.withLockedValue { $0?.shutdownGracefully { _ in } }
+    }
+
+    private var startedPool: NIOThreadPool {
+        pool.withLockedValue { pool in
+            if let pool { return pool }
+            let started = NIOThreadPool(numberOfThreads: Self.poolThreads)
+            started.start()
+            pool = started
+            return started
+        }
+    }
 
     func resolve(_ host: String) async throws -> [IPAddress] {
         if let literal = IPAddress(host) { return [literal] }
-        let now = Date()
-        if let entry = cache.withLockedValue({ $0[host] }), entry.expires > now { return entry.addresses }
-        let addresses = try await NIOThreadPool.singleton.runIfActive { try Self.lookUp(host) }
-        cache.withLockedValue { $0[host] = Entry(addresses: addresses, expires: now.addingTimeInterval(self.timeToLive)) }
+        if let entry = cache.withLockedValue({ $0[host] }), entry.expires > Date() { return entry.addresses }
+        let lookup = lookups.withLockedValue { lookups in
+            if let running = lookups[host] { return running }
+            let task = Task { [startedPool, lookUp] in try await startedPool.runIfActive { try lookUp(host) } }
+            lookups[host] = task
+            return task
+        }
+        defer { lookups.withLockedValue { if $0[host] == lookup { $0[host] = nil } } }
+        let addresses = try await lookup.value
+        cache.withLockedValue { $0[host] = Entry(addresses: addresses, expires: Date().addingTimeInterval(self.timeToLive)) }
         return addresses
     }
 
-    private static func lookUp(_ host: String) throws -> [IPAddress] {
+    @Sendable static func systemLookUp(_ host: String) throws -> [IPAddress] {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>?
