@@ -101,7 +101,7 @@ struct AttemptFailure: Equatable {
         return reason.isEmpty ? nil : String(reason)
     }
 
-    private static func seconds(_ duration: Duration) -> String {
+    static func seconds(_ duration: Duration) -> String {
         let (whole, fraction) = duration.components
         return fraction == 0 ? "\(whole) s" : String(format: "%.1f s", Double(whole) + Double(fraction) / 1e18)
     }

@@ -137,7 +137,9 @@ struct DeliverySender: Sendable {
         }
         let addresses: [IPAddress]
         do {
-            addresses = try await resolver.resolve(host)
+            // The connect timeout covers finding the address too: a name server that never
+            // answers must not stretch an attempt past the SPEC's limits.
+            addresses = try await resolver.resolve(host, within: configuration.connectTimeout)
         } catch {
             return .failure(Refusal(errorClass: .dns, message: String(describing: error)))
         }

@@ -40,19 +40,46 @@ final class HostResolver: Sendable {
         }
     }
 
-    func resolve(_ host: String) async throws -> [IPAddress] {
+    /// `within`: how long an attempt waits for the answer (the lookup itself goes on, and its
+    /// answer is kept for the next attempt); nil waits as long as getaddrinfo takes.
+    func resolve(_ host: String, within limit: Duration? = nil) async throws -> [IPAddress] {
         if let literal = IPAddress(host) { return [literal] }
         if let entry = cache.withLockedValue({ $0[host] }), entry.expires > Date() { return entry.addresses }
         let lookup = lookups.withLockedValue { lookups in
             if let running = lookups[host] { return running }
-            let task = Task { [startedPool, lookUp] in try await startedPool.runIfActive { try lookUp(host) } }
+            // The lookup keeps its own answer and leaves the table itself: the attempts that
+            // asked may have stopped waiting long before getaddrinfo returns.
+            let task = Task { [self] in
+                defer { self.lookups.withLockedValue { $0[host] = nil } }
+                let addresses = try await startedPool.runIfActive { [lookUp] in try lookUp(host) }
+                cache.withLockedValue { $0[host] = Entry(addresses: addresses, expires: Date().addingTimeInterval(timeToLive)) }
+                return addresses
+            }
             lookups[host] = task
             return task
         }
-        defer { lookups.withLockedValue { if $0[host] == lookup { $0[host] = nil } } }
-        let addresses = try await lookup.value
-        cache.withLockedValue { $0[host] = Entry(addresses: addresses, expires: Date().addingTimeInterval(self.timeToLive)) }
-        return addresses
+        return try await Self.value(of: lookup, within: limit, host: host)
+    }
+
+    /// The lookup's answer, or a timeout once `limit` has passed. getaddrinfo cannot be
+    /// interrupted, so the answer arrives later for whoever asks next.
+    private static func value(
+        of lookup: Task<[IPAddress], Error>, within limit: Duration?, host: String
+    ) async throws -> [IPAddress] {
+        guard let limit else { return try await lookup.value }
+        let settled = NIOLockedValueBox(false)
+        func settle() -> Bool { settled.withLockedValue { done in defer { done = true }; return !done } }
+        return try await withCheckedThrowingContinuation { continuation in
+            let timer = Task {
+                try? await Task.sleep(for: limit)
+                if settle() { continuation.resume(throwing: ResolutionError(host: host, reason: "no answer from DNS within \(AttemptFailure.seconds(limit))")) }
+            }
+            Task {
+                let result = await lookup.result
+                timer.cancel()
+                if settle() { continuation.resume(with: result) }
+            }
+        }
     }
 
     @Sendable static func systemLookUp(_ host: String) throws -> [IPAddress] {

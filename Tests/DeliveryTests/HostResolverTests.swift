@@ -42,6 +42,30 @@ struct HostResolverTests {
         #expect(calls.withLockedValue { $0["hangs.example"] } == 1, "then the answer is cached")
     }
 
+    @Test("an attempt waits for DNS only so long, and a late answer serves the next one")
+    func aSilentNameServerEndsTheWait() async throws {
+        let release = DispatchSemaphore(value: 0)
+        let calls = NIOLockedValueBox(0)
+        let resolver = HostResolver { _ in
+            calls.withLockedValue { $0 += 1 }
+            release.wait()
+            return [IPAddress("203.0.113.9")!]
+        }
+        await #expect(throws: ResolutionError.self) { try await resolver.resolve("silent.example", within: .milliseconds(200)) }
+        do {
+            _ = try await resolver.resolve("silent.example", within: .milliseconds(200))
+        } catch {
+            #expect("\(error)" == "cannot resolve silent.example: no answer from DNS within 0.2 s")
+        }
+        release.signal()
+        var answer: [IPAddress] = []
+        for _ in 0..<100 where answer.isEmpty {
+            answer = (try? await resolver.resolve("silent.example", within: .milliseconds(200))) ?? []
+        }
+        #expect(answer == [IPAddress("203.0.113.9")!])
+        #expect(calls.withLockedValue { $0 } == 1, "the attempts that gave up waited on the one lookup")
+    }
+
     @Test func localhostResolvesForReal() async throws {
         let addresses = try await HostResolver().resolve("localhost")
         #expect(addresses.contains { AddressPolicy().refusal(for: $0) == "loopback" }, "\(addresses)")
