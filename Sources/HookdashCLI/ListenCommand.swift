@@ -1,4 +1,5 @@
 import ArgumentParser
+import HookdashCrypto
 import Foundation
 import HookdashDomain
 import HookdashReceiver
@@ -48,6 +49,10 @@ struct ListenCommand: AsyncParsableCommand {
         guard delay >= 0 else { throw ValidationError("--delay must not be negative") }
         guard (0...1).contains(failRate) else { throw ValidationError("--fail-rate must be between 0 and 1") }
         guard (cert == nil) == (key == nil) else { throw ValidationError("--cert and --key go together") }
+        // A secret no signature could match would mark every request ✗ for the wrong reason.
+        if let secret, !secret.isEmpty, StandardWebhooksSigner(secret: secret) == nil {
+            throw ValidationError("--secret starting with whsec_ must be base64 after the prefix (copy it from `hookdash webhooks show ID --json`)")
+        }
     }
 
     func run() async throws {

@@ -51,6 +51,16 @@ struct ListenErrorTests {
         #expect(result.stderr.contains("--port"))
     }
 
+    /// It used to start, and then mark every request's signature ✗ as a mismatch.
+    @Test("a whsec_ secret that is not base64 is refused, exit 64")
+    func brokenSecret() throws {
+        let result = try listenFor(["--port", "0", "--secret", "whsec_!!!not-base64"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--secret starting with whsec_ must be base64 after the prefix"), "\(result.stderr)")
+        let plain = try listenFor(seconds: 1, ["--port", "0", "--secret", "any text works as bytes"])
+        #expect(plain.status == 124, "a secret without the prefix is its own bytes, and listen starts: \(plain.stderr)")
+    }
+
     @Test("a missing or broken certificate or key names the file, exit 66")
     func unreadableCertificate() throws {
         let sandbox = try Sandbox()
