@@ -404,13 +404,14 @@ final class EffectRunner: @unchecked Sendable {
                 let engine = engine
                 Task { _ = await engine.processDue(onlyIDs: [id]) }
                 return []
-            case .redeliverFailed(let webhookID):
-                let count = try queue.redeliverFailed(webhookID: webhookID)
+            case .redeliverFailed(let webhookID, let matching):
+                let count = try queue.redeliverFailed(webhookID: webhookID, matching: matching)
                 let name = state.webhooks.first { $0.id == webhookID }?.name ?? webhookID
+                let which = matching.isEmpty ? "" : " matching “\(matching)”"
                 // The engine's next poll (a quarter second) picks them up.
                 return [count == 0
-                    ? .notify(.info, "No failed deliveries to “\(name)”")
-                    : .notify(.success, "Redelivering \(Wording.count(count, "failed delivery", "failed deliveries")) to “\(name)”")]
+                    ? .notify(.info, "No failed deliveries\(which) to “\(name)”")
+                    : .notify(.success, "Redelivering \(Wording.count(count, "failed delivery", "failed deliveries"))\(which) to “\(name)”")]
             case .simulate(let kind):
                 simulate(kind)
                 return []

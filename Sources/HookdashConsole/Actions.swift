@@ -34,7 +34,7 @@ public enum ConsoleEffect: Equatable, Sendable {
     case loadDeliveries(webhookID: String, filter: DeliveryFilter = .all, search: String = "")
     case loadAttempts(deliveryID: String)
     case redeliver(deliveryID: String)
-    case redeliverFailed(webhookID: String)
+    case redeliverFailed(webhookID: String, matching: String = "")
     case simulate(SimulationKind)
     case generateSecret
     /// Put `text` on the operator's clipboard; `what` names it in the confirmation.

@@ -75,8 +75,9 @@ public enum Overlay: Equatable, Sendable {
 public struct Confirmation: Equatable, Sendable {
     public enum Action: Equatable, Sendable {
         case deleteWebhook(id: String, name: String)
-        /// Every failed delivery to the webhook gets a new manual attempt.
-        case redeliverFailed(webhookID: String, name: String)
+        /// Every failed delivery to the webhook (that the details' search matches, when one is
+        /// typed) gets a new manual attempt.
+        case redeliverFailed(webhookID: String, name: String, matching: String = "")
     }
 
     public var action: Action
@@ -107,7 +108,11 @@ public struct Confirmation: Equatable, Sendable {
         case .deleteWebhook(_, let name):
             ["Delete the webhook “\(TextWidth.truncate(name, to: nameWidth))”?", "Its pending deliveries are cancelled.",
              "This cannot be undone."]
-        case .redeliverFailed(_, let name):
+        case .redeliverFailed(_, let name, let matching) where !matching.isEmpty:
+            ["Redeliver the failed deliveries to “\(TextWidth.truncate(name, to: nameWidth))”",
+             "that match “\(TextWidth.truncate(matching, to: nameWidth))”? Each gets one new attempt now,",
+             "with its message id. Receivers deduplicate on webhook-id."]
+        case .redeliverFailed(_, let name, _):
             ["Redeliver every failed delivery to “\(TextWidth.truncate(name, to: nameWidth))”?",
              "Each gets one new attempt now, with its message id.", "Receivers deduplicate on webhook-id."]
         }
@@ -116,7 +121,7 @@ public struct Confirmation: Equatable, Sendable {
     var effect: ConsoleEffect {
         switch action {
         case .deleteWebhook(let id, _): .delete(webhookID: id)
-        case .redeliverFailed(let webhookID, _): .redeliverFailed(webhookID: webhookID)
+        case .redeliverFailed(let webhookID, _, let matching): .redeliverFailed(webhookID: webhookID, matching: matching)
         }
     }
 }

@@ -611,7 +611,8 @@ extension ConsoleState {
                 return [.copy(details.deliveries[details.selectedIndex].messageID, what: "the message id")]
             case .character("R"):
                 if let webhook = webhooks.first(where: { $0.id == details.webhookID }) {
-                    overlay = .confirm(Confirmation(.redeliverFailed(webhookID: webhook.id, name: webhook.name)))
+                    overlay = .confirm(Confirmation(
+                        .redeliverFailed(webhookID: webhook.id, name: webhook.name, matching: details.searchText)))
                 }
             case .enter, .right, .character("l"):
                 guard details.deliveries.indices.contains(details.selectedIndex) else { return [] }

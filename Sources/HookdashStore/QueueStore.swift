@@ -113,19 +113,30 @@ public final class QueueStore: Sendable {
     /// A new manual attempt, due now, of every failed delivery (to one webhook, or to every
     /// webhook that still exists; created at or after `since`, when given); returns how many.
     /// Deliveries to deleted webhooks stay failed: there is no URL to send them to.
+    /// `matching` narrows one webhook's to those its details' search shows — every one of
+    /// them in its window, not only the page on screen.
     @discardableResult
-    public func redeliverFailed(webhookID: String?, since: Date? = nil, now: Date = Date()) throws -> Int {
+    public func redeliverFailed(
+        webhookID: String?, since: Date? = nil, matching text: String = "", window: Int = searchWindow, now: Date = Date()
+    ) throws -> Int {
         try dbPool.write { db in
             if let webhookID, try QueueWebhooks.subscribedEvents(db, webhookID: webhookID) == nil {
                 throw QueueError.webhookNotFound(webhookID)
+            }
+            var arguments: StatementArguments = [now.timeIntervalSince1970, webhookID, webhookID, since?.timeIntervalSince1970 ?? 0]
+            var searched = ""
+            if let webhookID, let search = DeliverySearch(text) {
+                let (condition, searchArguments) = search.condition(webhookID: webhookID, window: window)
+                searched = "AND id IN (SELECT d.id FROM deliveries d JOIN messages m ON m.id = d.messageId WHERE \(condition))"
+                arguments += searchArguments
             }
             try db.execute(
                 sql: """
                     UPDATE deliveries SET \(Self.dueNowAsManualAttempt)
                     WHERE status = 'failed' AND (? IS NULL OR webhookId = ?) AND createdAt >= ?
-                      AND webhookId IN (SELECT id FROM webhooks)
+                      AND webhookId IN (SELECT id FROM webhooks) \(searched)
                     """,
-                arguments: [now.timeIntervalSince1970, webhookID, webhookID, since?.timeIntervalSince1970 ?? 0])
+                arguments: arguments)
             return db.changesCount
         }
     }
@@ -184,35 +195,23 @@ public final class QueueStore: Sendable {
     /// endpoint, few enough to search as the operator types.
     public static let searchWindow = 10_000
 
-    /// One webhook's deliveries, newest first, among its newest `searchWindow`, that match
-    /// `text` the way an operator would look one up: the start of a message id (the
-    /// `webhook-id` a receiver logged) or delivery id, an HTTP status, words of the error,
-    /// the event type, or anything in the payload (a job or order id). Letters match in
-    /// either case.
+    /// One webhook's deliveries, newest first, among its newest `window`, that match `text`
+    /// (`DeliverySearch` says how).
     public func deliveries(
         webhookID: String, status: DeliveryStatus?, matching text: String, window: Int = searchWindow, limit: Int
     ) throws -> [DeliveryRecord] {
-        let needle = text.trimmingCharacters(in: .whitespaces)
-        guard !needle.isEmpty else { return try deliveries(webhookID: webhookID, status: status, limit: limit) }
-        let escaped = needle.replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-        let prefix = escaped + "%", anywhere = "%" + escaped + "%"
+        guard let search = DeliverySearch(text) else { return try deliveries(webhookID: webhookID, status: status, limit: limit) }
+        let (condition, searchArguments) = search.condition(webhookID: webhookID, window: window)
         return try dbPool.read { db in
-            var arguments: StatementArguments = [webhookID, window]
+            var arguments = searchArguments
             var statusCondition = ""
             if let status {
                 statusCondition = "AND d.status = ?"
                 arguments += [status.rawValue]
             }
-            arguments += [prefix, prefix, needle, anywhere, prefix, anywhere, limit]
+            arguments += [limit]
             return try Row.fetchAll(db, sql: """
-                \(Self.deliverySelect)
-                WHERE d.rowid IN (
-                    SELECT rowid FROM deliveries WHERE webhookId = ? ORDER BY createdAt DESC, rowid DESC LIMIT ?
-                ) \(statusCondition)
-                AND (d.messageId LIKE ? ESCAPE '\\' OR d.id LIKE ? ESCAPE '\\'
-                     OR CAST(d.lastStatusCode AS TEXT) = ? OR d.lastError LIKE ? ESCAPE '\\'
-                     OR m.eventType LIKE ? ESCAPE '\\' OR CAST(m.body AS TEXT) LIKE ? ESCAPE '\\')
+                \(Self.deliverySelect) WHERE \(condition) \(statusCondition)
                 ORDER BY d.createdAt DESC, d.rowid DESC LIMIT ?
                 """, arguments: arguments).map(Self.delivery(from:))
         }

@@ -140,6 +140,8 @@ import HookdashUI
         state = update(state, .deliveriesLoaded(webhookID: Fixtures.webhooks[0].id, Fixtures.deliveries)).0
         state = Fixtures.apply(state, Fixtures.keys(.character("R"))).0
         try check(state, "redeliver-failed-80x24")
+        state = Fixtures.apply(state, Fixtures.keys(.escape, .character("/")) + Fixtures.type("job_7") + Fixtures.keys(.enter, .character("R"))).0
+        try check(state, "redeliver-failed-matching-80x24")
     }
 
     @Test(arguments: sizes) func help(size: (Int, Int)) throws {

@@ -267,6 +267,13 @@ import HookdashUI
         #expect(effects == [.redeliverFailed(webhookID: Fixtures.webhooks[0].id)])
         #expect(state.overlay == nil)
         if case .details = state.topScreen {} else { Issue.record("still on the details screen") }
+
+        // With a search typed, R redelivers the failed ones it matches (all of them, not the page).
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("/")) + Fixtures.type(" job_7 ") + Fixtures.keys(.enter))
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("R")))
+        #expect(state.overlay == .confirm(Confirmation(.redeliverFailed(webhookID: Fixtures.webhooks[0].id, name: "Billing", matching: "job_7"))))
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.tab, .enter))
+        #expect(effects == [.redeliverFailed(webhookID: Fixtures.webhooks[0].id, matching: "job_7")])
     }
 
     /// The first webhook's details with the fixture deliveries listed.

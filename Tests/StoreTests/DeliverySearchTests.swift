@@ -60,4 +60,32 @@ struct DeliverySearchTests {
         let otherDeliveries = try queue.deliveries(webhookID: other.id, status: nil, matching: "job_beta", limit: 50)
         #expect(otherDeliveries.map(\.webhookID) == [other.id], "one webhook's deliveries only")
     }
+
+    @Test("redelivering the failed deliveries a search matches moves those and no others")
+    func redeliverWhatTheSearchMatches() async throws {
+        let folder = try TemporaryFolder()
+        let store = try WebhookStore.open(path: folder.file("db.sqlite"))
+        let queue = QueueStore(store.dbPool)
+        let billing = try store.create(try validFields(name: "Billing"))
+        let other = try store.create(try validFields(name: "Other"))
+        for job in ["job_a", "job_b", "job_b2"] {
+            try queue.enqueue(NewMessage(eventType: "job.status", liveMode: true, body: Data(#"{"jobId":"\#(job)"}"#.utf8), createdAt: start))
+        }
+        let claimed = try await queue.claimDue(owner: owner, now: start, leaseDuration: 60, limit: 100)
+        try await queue.record(claimed.map { delivery in
+            (AttemptDraft(
+                deliveryID: delivery.deliveryID, trigger: .scheduled, startedAt: start, durationMilliseconds: 3,
+                requestURL: delivery.url, requestHeaders: [], responseStatus: 500, responseHeaders: [],
+                responseBody: nil, errorClass: nil, errorText: nil), DeliveryTransition.failed)
+        }, owner: owner)
+
+        let later = start.addingTimeInterval(60)
+        #expect(try queue.redeliverFailed(webhookID: billing.id, matching: "JOB_B", now: later) == 2)
+        let moved = try queue.deliveries(webhookID: billing.id, status: .pending, limit: 10)
+        #expect(moved.count == 2 && moved.allSatisfy { $0.trigger == .manual })
+        #expect(try queue.deliveries(webhookID: billing.id, status: .failed, limit: 10).count == 1, "job_a stays failed")
+        #expect(try queue.deliveries(webhookID: other.id, status: .failed, limit: 10).count == 3, "another webhook's stay failed")
+        #expect(try queue.redeliverFailed(webhookID: billing.id, matching: "nothing like it", now: later) == 0)
+        #expect(try queue.redeliverFailed(webhookID: billing.id, matching: "  ", now: later) == 1, "no search: every failed one")
+    }
 }
