@@ -59,6 +59,17 @@ public enum ConsoleApp {
         let environment = ProcessInfo.processInfo.environment
         var theme = try ThemeLoader.load(name: options.themeName, environment: environment)
         let store = try WebhookStore.open(path: options.databasePath)
+        var engineStopped = false
+        defer {
+            // As every command leaves it: the write-ahead log checkpointed into the database
+            // file and removed, so a copy of the .sqlite file alone holds everything. Idle
+            // readers go first — the last connection to close must be the writer, or SQLite
+            // keeps the log. Skipped when the engine may still be writing.
+            if engineStopped {
+                store.dbPool.releaseMemory()
+                try? store.dbPool.close()
+            }
+        }
         let queue = QueueStore(store.dbPool)
         let engineNotices = Mutex<[ConsoleAction]>([])
         let notifier = options.notifyCommand.map {
@@ -87,9 +98,8 @@ public enum ConsoleApp {
             // Quitting waits for attempts in flight to be recorded and leases given back, but
             // not for long: a slow endpoint or a database another process holds could make
             // `q` take 15–30 s.
-            if !blocking(atMost: Self.stopWait, { await engine.stop() }) {
-                StandardStream.write(Self.stopNotice, to: .standardError)
-            }
+            engineStopped = blocking(atMost: Self.stopWait, { await engine.stop() })
+            if !engineStopped { StandardStream.write(Self.stopNotice, to: .standardError) }
         }
 
         TerminationSignals.install()

@@ -193,6 +193,8 @@ struct ConsoleEndToEndTests {
         let sttyAfter = try String(contentsOfFile: after, encoding: .utf8)
         #expect(!sttyBefore.isEmpty)
         #expect(sttyBefore == sttyAfter)
+        // Closed as every command closes it: the write-ahead log is in the file, and gone.
+        #expect(!FileManager.default.fileExists(atPath: sandbox.db + "-wal"), "a copy of the .sqlite file alone would miss changes")
     }
 
     /// Mouse input through a real terminal: tmux hands the bytes of an xterm (X10-encoded)
