@@ -110,7 +110,9 @@ public enum ConsoleApp {
         }
         var state = ConsoleState(width: terminal.width, height: terminal.height, databasePath: options.databasePath)
         state.devMode = options.devMode
-        let effects = EffectRunner(store: store, queue: queue, engine: engine, devMode: options.devMode)
+        let effects = EffectRunner(
+            store: store, queue: queue, engine: engine, devMode: options.devMode,
+            fileWatch: DatabaseFileWatch(path: options.databasePath))
         state = effects.loadFirstScreenful(state, queueRunning: true)
         if let substitution = terminalType.substitution {
             state = update(state, .notify(.info, Self.substitutionNotice(substitution))).0
@@ -243,11 +245,15 @@ final class EffectRunner: @unchecked Sendable {
     /// By delivery id.
     private var watchedAttempts: [String: WatchedAttempt] = [:]
 
-    init(store: WebhookStore, queue: QueueStore, engine: DeliveryEngine, devMode: Bool) {
+    /// The database file as opened: each refresh checks the path still names it.
+    let fileWatch: DatabaseFileWatch?
+
+    init(store: WebhookStore, queue: QueueStore, engine: DeliveryEngine, devMode: Bool, fileWatch: DatabaseFileWatch? = nil) {
         self.store = store
         self.queue = queue
         self.engine = engine
         self.devMode = devMode
+        self.fileWatch = fileWatch
     }
 
     func drainResults() -> [ConsoleAction] {
@@ -277,6 +283,7 @@ final class EffectRunner: @unchecked Sendable {
     /// Re-reads everything visible so changes from other processes show up.
     func refresh(_ state: ConsoleState, queueRunning: Bool) -> ConsoleState {
         var next = state
+        if let lost = fileWatch?.problem() { next = update(next, .databaseFileLost(lost.word)).0 }
         do {
             // Re-reading every webhook each tick is costly with thousands of them, so the full
             // read happens only when the table or the latest outcomes changed.

@@ -59,35 +59,73 @@ struct ServeCommand: AsyncParsableCommand {
                 return
             }
             let stopSignal = ServeStopSignal()
+            // A serve left on a removed or replaced file would never see the events emitted
+            // to the file now at its path: it stops, so a supervisor restarts it on that one.
+            let watch = DatabaseFileWatch(path: store.databasePath)
+            let watcher = Task {
+                while !Task.isCancelled, let watch {
+                    try await Task.sleep(for: ServeStopSignal.fileCheckInterval)
+                    if let problem = watch.problem() {
+                        stopSignal.stop(.databaseFileLost("the database file \(watch.path) was \(problem.word) while serve had it open"))
+                        return
+                    }
+                }
+            }
+            defer { watcher.cancel() }
             await engine.start()
             say("delivering from \(store.databasePath) (log: \(store.deliveryLogPath)); Ctrl-C stops")
             let received = await stopSignal.wait()
             say("\(received), finishing in-flight deliveries…")
             await engine.stop()
             say(report.summary)
+            if case .databaseFileLost = received {
+                ErrorReporter.printError("stopped so that a restart opens the file now at \(store.databasePath)")
+                throw ReportedFailure(code: ExitStatus.ioError)
+            }
+        }
+    }
+}
+
+/// Why `serve` stops; its description starts the line it prints.
+enum ServeStop: CustomStringConvertible {
+    case signal(String)
+    case databaseFileLost(String)
+
+    var description: String {
+        switch self {
+        case .signal(let name): name
+        case .databaseFileLost(let text): text
         }
     }
 }
 
 /// Turns SIGTERM/SIGINT into an awaitable event instead of killing the process mid-attempt.
 final class ServeStopSignal: @unchecked Sendable {
+    static let fileCheckInterval: Duration = .seconds(2)
     private let sources: [DispatchSourceSignal]
-    private let stream: AsyncStream<String>
+    private let stream: AsyncStream<ServeStop>
+    private let continuation: AsyncStream<ServeStop>.Continuation
 
     init() {
-        let (stream, continuation) = AsyncStream<String>.makeStream()
+        let (stream, continuation) = AsyncStream<ServeStop>.makeStream()
         self.stream = stream
+        self.continuation = continuation
         sources = [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")].map { signalNumber, name in
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { continuation.yield(name) }
+            source.setEventHandler { continuation.yield(.signal(name)) }
             source.resume()
             return source
         }
     }
 
-    func wait() async -> String {
-        for await name in stream { return name }
-        return "stopped"
+    /// Stops `serve` as a signal would.
+    func stop(_ reason: ServeStop) {
+        continuation.yield(reason)
+    }
+
+    func wait() async -> ServeStop {
+        for await reason in stream { return reason }
+        return .signal("stopped")
     }
 }

@@ -12,6 +12,8 @@ public enum ConsoleAction: Equatable, Sendable {
     case queueUpdated(QueueSummary)
     /// The delivery engine cannot write to the database (why, in words), or can again (nil).
     case queuePaused(String?)
+    /// The database file was "removed" or "replaced" under this console.
+    case databaseFileLost(String)
     case saved(WebhookRow)
     case saveRejected([FormField: String])
     case saveFailed(String)

@@ -9,6 +9,9 @@ public struct ConsoleState: Equatable, Sendable {
     public var queue = QueueSummary()
     /// Why this console's deliveries are paused (the database takes no writes), until they resume.
     public var queuePausedBecause: String?
+    /// "removed" or "replaced": the database path no longer names the file this console has
+    /// open, so what it shows and saves is not what any other process sees.
+    public var databaseFileLost: String?
     public var now: Date
     public var eventChoices = EventChoice.standard
     /// Times are shown in this zone (tests pin UTC so screens are reproducible).

@@ -82,7 +82,8 @@ struct Painter {
         let style = theme[.header]
         grid.fill(Rect(x: 0, y: 0, width: width, height: 1), style: style)
         let queue = state.queue
-        let queueText = Self.queueText(queue, paused: state.queuePausedBecause != nil, width: width)
+        let queueText = state.databaseFileLost.map { "▲ database file \($0): quit and start again " }
+            ?? Self.queueText(queue, paused: state.queuePausedBecause != nil, width: width)
         let queueWidth = TextWidth.of(queueText)
         let left = " hookdash │ "
         grid.put(left, x: 0, y: 0, style: style)

@@ -38,6 +38,11 @@ extension ConsoleState {
         case .queueUpdated(let summary):
             queue = summary
             return []
+        case .databaseFileLost(let how):
+            guard databaseFileLost != how else { return [] }
+            databaseFileLost = how
+            toast(.failure, "Database file \(how) under this console: changes here are lost at quit. Quit and restart.")
+            return []
         case .queuePaused(let trouble):
             queuePausedBecause = trouble
             if let trouble {

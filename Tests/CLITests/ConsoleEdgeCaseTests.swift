@@ -204,3 +204,42 @@ struct RedeliverToastTests {
         #expect(!screen.contains("→ Slow: connection refused"), "the earlier result was announced:\n\(screen)")
     }
 }
+
+/// A database file removed or replaced under a running process: SQLite goes on with the open
+/// file, which nobody else sees. The console says so; `serve` stops so a restart takes the new one.
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux"), "needs tmux"))
+struct DatabaseFileLostTests {
+    @Test func theConsoleSaysItsFileWasRemoved() throws {
+        let sandbox = try Sandbox()
+        _ = try sandbox.createWebhook(name: "Kept", url: "https://example.com/hooks")
+        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db); sleep 30")
+        try session.waitFor("Kept")
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: sandbox.db + suffix) }
+        try session.waitFor("▲ database file removed: quit and start again")
+        #expect(try session.screen().contains("Database file removed under this console"))
+    }
+
+    @Test func serveStopsWhenItsFileIsReplaced() throws {
+        let sandbox = try Sandbox()
+        _ = try sandbox.createWebhook(name: "Kept", url: "https://example.com/hooks")
+        try FileManager.default.copyItem(atPath: sandbox.db, toPath: sandbox.db + ".restored")
+        let serve = Process()
+        serve.executableURL = URL(fileURLWithPath: CLIHarness.binary)
+        serve.arguments = ["serve", "--db", sandbox.db]
+        let errors = Pipe()
+        serve.standardError = errors
+        serve.standardOutput = FileHandle.nullDevice
+        try serve.run()
+        defer { if serve.isRunning { kill(serve.processIdentifier, SIGKILL) } }
+        Thread.sleep(forTimeInterval: 0.5)
+        try FileManager.default.removeItem(atPath: sandbox.db)
+        try FileManager.default.moveItem(atPath: sandbox.db + ".restored", toPath: sandbox.db)
+        let deadline = Date().addingTimeInterval(20)
+        while serve.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(!serve.isRunning, "serve went on with the replaced file")
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(serve.terminationStatus == 74, "\(text)")
+        #expect(text.contains("was replaced while serve had it open"), "\(text)")
+        #expect(text.contains("stopped so that a restart opens the file now at"), "\(text)")
+    }
+}

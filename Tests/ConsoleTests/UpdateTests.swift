@@ -430,6 +430,17 @@ import HookdashUI
         #expect(state.topScreen == nil)
     }
 
+    @Test func aLostDatabaseFileIsSaidOnceAndStaysInTheHeader() {
+        var state = update(Fixtures.loaded(), .databaseFileLost("removed")).0
+        state = update(state, .databaseFileLost("removed")).0
+        #expect(state.toasts.count == 1)
+        #expect(state.databaseFileLost == "removed")
+        state = update(state, .tick(Fixtures.now.addingTimeInterval(60))).0
+        var grid = Grid(width: 100, height: 30)
+        render(state, into: &grid, theme: .dark)
+        #expect(grid.text.split(separator: "\n")[0].contains("▲ database file removed: quit and start again"))
+    }
+
     @Test func toastsExpire() {
         var state = update(Fixtures.loaded(), .notify(.info, "hello")).0
         state = update(state, .tick(Fixtures.now.addingTimeInterval(3))).0
