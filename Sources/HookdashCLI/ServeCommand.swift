@@ -99,7 +99,7 @@ enum ServeStop: CustomStringConvertible {
     }
 }
 
-/// Turns SIGTERM/SIGINT into an awaitable event instead of killing the process mid-attempt.
+/// Turns SIGTERM/SIGINT/SIGHUP into an awaitable event instead of killing the process mid-attempt.
 final class ServeStopSignal: @unchecked Sendable {
     static let fileCheckInterval: Duration = .seconds(2)
     private let sources: [DispatchSourceSignal]
@@ -110,7 +110,9 @@ final class ServeStopSignal: @unchecked Sendable {
         let (stream, continuation) = AsyncStream<ServeStop>.makeStream()
         self.stream = stream
         self.continuation = continuation
-        sources = [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")].map { signalNumber, name in
+        // SIGHUP too: a `serve` left in the foreground of an SSH session that drops would
+        // otherwise die mid-attempt, its leases held until they run out.
+        sources = [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT"), (SIGHUP, "SIGHUP")].map { signalNumber, name in
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler { continuation.yield(.signal(name)) }

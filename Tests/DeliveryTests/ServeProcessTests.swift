@@ -106,7 +106,9 @@ private final class HookdashProcess: @unchecked Sendable {
         #expect(stats.pending == 0 && stats.failed == 0)
     }
 
-    @Test func sigtermFinishesInFlightAttemptsAndReleasesLeases() async throws {
+    /// SIGHUP as well: an SSH session that drops hangs up a `serve` left in its foreground.
+    @Test(arguments: [SIGTERM, SIGHUP])
+    func aStopSignalFinishesInFlightAttemptsAndReleasesLeases(_ stop: Int32) async throws {
         let database = try TestDatabase()
         defer { database.remove() }
         let receiver = try await Receiver.start(
@@ -115,7 +117,7 @@ private final class HookdashProcess: @unchecked Sendable {
         for _ in 0..<40 { try database.emit() }
         let serve = try HookdashProcess(["--db", database.path, "--dev", "serve", "--concurrency", "4"])
         #expect(await receiver.waitForRequests(count: 1, timeout: .seconds(30)))
-        serve.signal(SIGTERM)
+        serve.signal(stop)
         #expect(await serve.exitStatus(within: .seconds(20)) == 0)
         await receiver.stop()
 
