@@ -111,14 +111,23 @@ final class ServeStopSignal: @unchecked Sendable {
         self.stream = stream
         self.continuation = continuation
         // SIGHUP too: a `serve` left in the foreground of an SSH session that drops would
-        // otherwise die mid-attempt, its leases held until they run out.
-        sources = [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT"), (SIGHUP, "SIGHUP")].map { signalNumber, name in
+        // otherwise die mid-attempt, its leases held until they run out. Unless it was
+        // ignored from the start: `nohup hookdash serve &` asks to outlive the session.
+        let hangUp = Self.isIgnored(SIGHUP) ? [] : [(SIGHUP, "SIGHUP")]
+        sources = ([(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] + hangUp).map { signalNumber, name in
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler { continuation.yield(.signal(name)) }
             source.resume()
             return source
         }
+    }
+
+    /// Whether `number` was set to be ignored before this process started (by `nohup`).
+    static func isIgnored(_ number: Int32) -> Bool {
+        var current = sigaction()
+        sigaction(number, nil, &current)
+        return unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self) == 1  // SIG_IGN
     }
 
     /// Stops `serve` as a signal would.

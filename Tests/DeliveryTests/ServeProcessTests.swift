@@ -25,9 +25,10 @@ private final class HookdashProcess: @unchecked Sendable {
 
     private let output = Pipe()
 
-    init(_ arguments: [String], input: String? = nil, environment overrides: [String: String] = [:]) throws {
-        process.executableURL = URL(fileURLWithPath: hookdashBinary)
-        process.arguments = arguments
+    /// `program`: a wrapper that runs hookdash (`nohup`), given hookdash's path first.
+    init(program: String? = nil, _ arguments: [String], input: String? = nil, environment overrides: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: program ?? hookdashBinary)
+        process.arguments = program == nil ? arguments : [hookdashBinary] + arguments
         process.standardOutput = output
         let inputPipe = Pipe()
         process.standardInput = inputPipe
@@ -127,6 +128,24 @@ private final class HookdashProcess: @unchecked Sendable {
         // Every request the receiver answered was recorded before the process exited.
         #expect(attempts == receiver.requestCount)
         #expect(stats.pending == 40 - receiver.requestCount)
+    }
+
+    /// `nohup hookdash serve &` asks to outlive the session: a hang-up leaves it running.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/nohup"), "needs nohup"))
+    func underNohupAHangUpLeavesItRunning() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start()
+        try database.addWebhook(url: receiver.url())
+        let serve = try HookdashProcess(program: "/usr/bin/nohup", ["--db", database.path, "--dev", "serve"])
+        try database.emit()
+        #expect(await receiver.waitForRequests(count: 1, timeout: .seconds(30)))
+        serve.signal(SIGHUP)
+        try database.emit()
+        #expect(await receiver.waitForRequests(count: 2, timeout: .seconds(30)), "serve stopped on the hang-up")
+        serve.signal(SIGTERM)
+        #expect(await serve.exitStatus(within: .seconds(20)) == 0)
+        await receiver.stop()
     }
 
     @Test func twoServeProcessesShareOneDatabase() async throws {
