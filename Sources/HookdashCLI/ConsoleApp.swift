@@ -157,6 +157,12 @@ public enum ConsoleApp {
                 let (next, requested) = update(state, action)
                 state = next
                 for effect in requested {
+                    if effect == .redraw {
+                        terminal.invalidate()
+                        lastDrawn = nil
+                        state = effects.refresh(state, queueRunning: true)
+                        continue
+                    }
                     if effect == .suspend {
                         guard Terminal.canSuspend else {
                             state = update(state, .notify(.info, "Ctrl-Z: no shell started hookdash here to resume it; q quits")).0
@@ -432,7 +438,7 @@ final class EffectRunner: @unchecked Sendable {
             case .simulate(let kind):
                 simulate(kind)
                 return []
-            case .copy, .suspend:
+            case .copy, .suspend, .redraw:
                 return [] // The loop copies and suspends: the terminal belongs to its thread.
             case .generateSecret:
                 return [.secretGenerated(SecretGenerator.generate())]

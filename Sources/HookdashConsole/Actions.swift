@@ -43,6 +43,9 @@ public enum ConsoleEffect: Equatable, Sendable {
     case copy(String, what: String)
     /// Ctrl-Z: give the terminal back to the shell until `fg`, as any terminal program does.
     case suspend
+    /// Ctrl-L: paint the whole screen again (something else wrote on the terminal: an ssh
+    /// debug line, a `wall` message) and re-read the store.
+    case redraw
 
     /// The work a progress toast stands for while this effect runs, if it shows one.
     public var progress: String? {

@@ -731,6 +731,7 @@ enum HelpText {
         Line(section: "", keys: "Ctrl-L reloads a webhook changed elsewhere"),
         Line(section: "Text", keys: "← → Home End Backspace Delete Ctrl-A Ctrl-E Ctrl-U"),
         Line(section: "Help", keys: "? or F1 opens and closes this help"),
+        Line(section: "Screen", keys: "Ctrl-L paints it again (outside a form)"),
         Line(section: "Suspend", keys: "Ctrl-Z back to the shell · fg returns"),
         Line(section: "Quit", keys: "q (Esc backs out first) · Ctrl-C anywhere (a changed form asks first)"),
     ]

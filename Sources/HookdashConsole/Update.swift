@@ -196,6 +196,8 @@ extension ConsoleState {
             return []
         }
         if case .key(.control("z")) = event { return [.suspend] }
+        // In a form Ctrl-L reloads a webhook changed elsewhere.
+        if case .key(.control("l")) = event, overlay != nil || !isShowingForm { return [.redraw] }
         if case .key(.control("c")) = event {
             // Typed changes are not thrown away by one keystroke: the form asks first, and a
             // second Ctrl-C is the answer.
@@ -224,6 +226,10 @@ extension ConsoleState {
         case .attempt(let view): return handleAttemptView(view, event)
         case nil: return handleDashboard(event)
         }
+    }
+
+    var isShowingForm: Bool {
+        if case .form = topScreen { true } else { false }
     }
 
     var isTypingText: Bool {
@@ -271,7 +277,7 @@ extension ConsoleState {
             case .character("s"): overlay = .simulate(selected: 0)
             case .character("/"): isEditingFilter = true
             case .character("?"), .function(1): overlay = .help(scroll: 0)
-            case .character("r"), .control("l"): return [.reloadWebhooks]
+            case .character("r"): return [.reloadWebhooks]
             default: break
             }
         case .mouse(let mouse):

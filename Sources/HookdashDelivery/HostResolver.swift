@@ -71,13 +71,14 @@ final class HostResolver: Sendable {
         func settle() -> Bool { settled.withLockedValue { done in defer { done = true }; return !done } }
         return try await withCheckedThrowingContinuation { continuation in
             let timer = Task {
-                try? await Task.sleep(for: limit)
+                // Cancelled means the answer came first: a cancelled sleep returns at once.
+                guard (try? await Task.sleep(for: limit)) != nil else { return }
                 if settle() { continuation.resume(throwing: ResolutionError(host: host, reason: "no answer from DNS within \(AttemptFailure.seconds(limit))")) }
             }
             Task {
                 let result = await lookup.result
-                timer.cancel()
                 if settle() { continuation.resume(with: result) }
+                timer.cancel()
             }
         }
     }

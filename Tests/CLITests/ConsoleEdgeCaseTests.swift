@@ -243,3 +243,25 @@ struct DatabaseFileLostTests {
         #expect(text.contains("stopped so that a restart opens the file now at"), "\(text)")
     }
 }
+
+/// Something else writing on the terminal (an `ssh -v` debug line, a `wall` message) leaves
+/// garbage only until Ctrl-L, as in any full-screen program.
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux"), "needs tmux"))
+struct RedrawTests {
+    @Test func ctrlLPaintsOverWhatElseWroteOnTheTerminal() throws {
+        let sandbox = try Sandbox()
+        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db); sleep 30")
+        try session.waitFor("The webhooks dashboard is empty.")
+        let tty = try session.tmux(["display-message", "-p", "#{pane_tty}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let garbage = try #require(FileHandle(forWritingAtPath: tty))
+        try garbage.write(contentsOf: Data("\u{1B}[12;10Hdebug1: stray line from elsewhere".utf8))
+        try garbage.close()
+        try session.waitFor("stray line from elsewhere")
+        try session.keys("C-l")
+        let deadline = Date().addingTimeInterval(5)
+        while try session.screen().contains("stray line"), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        let screen = try session.screen()
+        #expect(!screen.contains("stray line"), "\(screen)")
+        #expect(screen.contains("The webhooks dashboard is empty."))
+    }
+}

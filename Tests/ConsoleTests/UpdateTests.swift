@@ -188,6 +188,15 @@ import HookdashUI
         #expect(state.webhooks.contains { $0.name == "Billing!" })
     }
 
+    /// Ctrl-L paints the screen again anywhere but in a form, where it reloads a stale webhook.
+    @Test func ctrlLRedrawsOutsideForms() {
+        let loaded = Fixtures.loaded()
+        #expect(Fixtures.apply(loaded, Fixtures.keys(.control("l"))).1 == [.redraw])
+        #expect(Fixtures.apply(loaded, Fixtures.keys(.enter, .control("l"))).1.last == .redraw)
+        #expect(Fixtures.apply(loaded, Fixtures.keys(.character("?"), .control("l"))).1 == [.redraw])
+        #expect(!Fixtures.apply(loaded, Fixtures.keys(.character("e"), .control("l"))).1.contains(.redraw))
+    }
+
     @Test func staleEditOffersReload() throws {
         var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("e")) + Fixtures.type("X")).0
         var changed = Fixtures.webhooks[0]

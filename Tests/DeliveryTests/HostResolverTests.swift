@@ -66,6 +66,24 @@ struct HostResolverTests {
         #expect(calls.withLockedValue { $0 } == 1, "the attempts that gave up waited on the one lookup")
     }
 
+    /// The answer and the time limit race; an answer that came first must win, however the
+    /// threads interleave (a cancelled timer once claimed the result for itself).
+    @Test func anAnswerInTimeIsNeverReportedAsLate() async throws {
+        let resolver = HostResolver { _ in [IPAddress("203.0.113.5")!] }
+        let late = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<20_000 {
+                group.addTask {
+                    do {
+                        _ = try await resolver.resolve("host\(index).example", within: .seconds(30))
+                        return false
+                    } catch { return true }
+                }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(late == 0, "\(late) answers that came at once were reported as no answer")
+    }
+
     @Test func localhostResolvesForReal() async throws {
         let addresses = try await HostResolver().resolve("localhost")
         #expect(addresses.contains { AddressPolicy().refusal(for: $0) == "loopback" }, "\(addresses)")
