@@ -67,7 +67,10 @@ public enum ConsoleApp {
             // keeps the log. Skipped when the engine may still be writing.
             if engineStopped {
                 store.dbPool.releaseMemory()
-                try? store.dbPool.close()
+                // Not for long: a save still waiting for a database another process holds
+                // would hold the close up to the busy timeout.
+                let pool = store.dbPool
+                blocking(atMost: Self.stopWait) { try? pool.close() }
             }
         }
         let queue = QueueStore(store.dbPool)
