@@ -54,12 +54,7 @@ enum DatabaseOpener {
     private static func createEmptyFile(path: String) throws {
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
-            do {
-                try FileManager.default.createDirectory(
-                    atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw StoreError.cannotCreateFolder(path: folder, reason: describe(error))
-            }
+            try makeFolders(folder)
         }
         // Created 0600 before SQLite sees it; SQLite gives its -wal and -shm files the same mode.
         let descriptor = Foundation.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
@@ -76,6 +71,12 @@ enum DatabaseOpener {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw StoreError.cannotOpen(path: path, reason: "it is a folder")
+        }
+        // /dev/null or a pipe reads as empty, which would pass for a new database and then
+        // fail as "disk I/O error".
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            throw StoreError.cannotOpen(path: path, reason: "it is not a regular file (a device, a pipe or a socket)")
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw StoreError.cannotOpen(path: path, reason: "permission denied")
@@ -118,7 +119,15 @@ enum DatabaseOpener {
         }
     }
 
-    static func describe(_ error: Error) -> String {
-        (error as NSError).localizedDescription
+    /// `mkdir -p` with mode 0700 (the database holds signing secrets), failing in the system's
+    /// own words ("No such file or directory", "Permission denied").
+    private static func makeFolders(_ folder: String) throws {
+        var built = folder.hasPrefix("/") ? "" : "."
+        for component in folder.split(separator: "/") {
+            built += "/" + component
+            if mkdir(built, 0o700) != 0, errno != EEXIST {
+                throw StoreError.cannotCreateFolder(path: folder, reason: String(cString: strerror(errno)))
+            }
+        }
     }
 }

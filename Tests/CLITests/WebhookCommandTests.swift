@@ -269,7 +269,11 @@ struct WebhookCommandTests {
     }
 
     @Test("a database path that cannot be used gives a clear error and exit 74", arguments: [
-        ("/", "it is a folder"), ("/proc/hookdash-nope/db.sqlite", "cannot create the folder /proc/hookdash-nope"),
+        ("/", "it is a folder"),
+        // The system's words, not Foundation's "The operation could not be completed".
+        ("/proc/hookdash-nope/db.sqlite", "cannot create the folder /proc/hookdash-nope: No such file or directory"),
+        // It reads as empty, so it passed for a new database and failed as "disk I/O error".
+        ("/dev/null", "cannot open the database /dev/null: it is not a regular file"),
     ])
     func unusablePath(_ path: String, _ message: String) throws {
         let result = try CLIHarness.run(["webhooks", "list", "--db", path])
