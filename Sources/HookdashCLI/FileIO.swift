@@ -21,7 +21,7 @@ enum FileInput {
             let data = try limit.map { try handle.read(upToCount: $0) } ?? handle.readToEnd()
             return data ?? Data()
         } catch {
-            throw IOFailure(message: "\(name): cannot read (\(error.localizedDescription))")
+            throw IOFailure(message: "\(name): cannot read (\(SystemWords.describe(error)))")
         }
     }
 }
@@ -48,12 +48,24 @@ enum FileOutput {
             try handle.close()
         } catch {
             unlink(temporary)
-            throw IOFailure(message: "\(path): cannot write (\(error.localizedDescription))")
+            throw IOFailure(message: "\(path): cannot write (\(SystemWords.describe(error)))")
         }
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
             throw IOFailure(message: "\(path): cannot write (\(reason))")
         }
+    }
+}
+
+/// A file error in the system's own words ("Input/output error", "No space left on device")
+/// rather than Foundation's "The operation could not be completed. (NSCocoaErrorDomain
+/// error 256.)".
+enum SystemWords {
+    static func describe(_ error: Error) -> String {
+        let nsError = error as NSError
+        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError { return describe(underlying) }
+        return nsError.localizedDescription
     }
 }

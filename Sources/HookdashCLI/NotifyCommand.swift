@@ -108,7 +108,7 @@ final class NotifyCommand: Sendable {
         do {
             try process.run()
         } catch {
-            onFailure("the notify command could not start (\(error.localizedDescription)); \(notice.event) was not sent")
+            onFailure("the notify command could not start (\(SystemWords.describe(error))); \(notice.event) was not sent")
             return
         }
         if exited.wait(timeout: .now() + timeout) == .timedOut {

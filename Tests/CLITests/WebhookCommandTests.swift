@@ -281,6 +281,16 @@ struct WebhookCommandTests {
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
+    /// Foundation said "The operation could not be completed. (NSCocoaErrorDomain error 256.)".
+    @Test("a file that cannot be read is explained in the system's words, exit 74")
+    func unreadableFile() throws {
+        let sandbox = try Sandbox()
+        let result = try sandbox.run(["emit", "job.status", "--file", "/proc/self/mem"])
+        #expect(result.status == 74)
+        #expect(result.stderr.contains("/proc/self/mem: cannot read ("), "\(result.stderr)")
+        #expect(!result.stderr.contains("NSCocoaErrorDomain"), "\(result.stderr)")
+    }
+
     @Test("events prints the catalogue")
     func events() throws {
         let result = try CLIHarness.run(["events", "--json"])
