@@ -93,7 +93,12 @@ public final class Receiver: Sendable {
         }
         let configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
-        return try NIOSSLContext(configuration: configuration)
+        do {
+            return try NIOSSLContext(configuration: configuration)
+        } catch NIOSSLError.failedToLoadPrivateKey {
+            // Both files read; OpenSSL refuses a key whose public half is not the certificate's.
+            throw ReceiverStartError.mismatchedKey(certificate: files.certificatePath, key: files.privateKeyPath)
+        }
     }
 
     /// `http(s)://host:port` + path.
@@ -133,6 +138,7 @@ public enum ReceiverStartError: Error, Equatable, CustomStringConvertible {
     case portNeedsPrivileges(Int)
     case unreadableCertificate(path: String, reason: String)
     case unreadablePrivateKey(path: String, reason: String)
+    case mismatchedKey(certificate: String, key: String)
 
     public var description: String {
         switch self {
@@ -144,13 +150,15 @@ public enum ReceiverStartError: Error, Equatable, CustomStringConvertible {
             "cannot read the certificate \(path) (a PEM file is expected): \(reason)"
         case .unreadablePrivateKey(let path, let reason):
             "cannot read the private key \(path) (a PEM file is expected): \(reason)"
+        case .mismatchedKey(let certificate, let key):
+            "the private key \(key) does not belong to the certificate \(certificate); give the key made with it"
         }
     }
 
     /// A named file could not be used (as opposed to the port).
     public var isMissingInput: Bool {
         switch self {
-        case .unreadableCertificate, .unreadablePrivateKey: true
+        case .unreadableCertificate, .unreadablePrivateKey, .mismatchedKey: true
         case .portInUse, .portNeedsPrivileges: false
         }
     }

@@ -61,6 +61,24 @@ struct ListenErrorTests {
         #expect(plain.status == 124, "a secret without the prefix is its own bytes, and listen starts: \(plain.stderr)")
     }
 
+    /// It said "cannot listen on 127.0.0.1:0: failedToLoadPrivateKey".
+    @Test("a key that is not the certificate's is named as such, exit 66",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"), "needs openssl"))
+    func keyOfAnotherCertificate() throws {
+        let sandbox = try Sandbox()
+        for name in ["one", "two"] {
+            let made = try CLIHarness.runProgram("/usr/bin/openssl", [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                "-keyout", sandbox.folder + "/\(name).key", "-out", sandbox.folder + "/\(name).pem",
+            ])
+            #expect(made.status == 0, "\(made.stderr)")
+        }
+        let result = try listenFor(["--port", "0", "--cert", sandbox.folder + "/one.pem", "--key", sandbox.folder + "/two.key"])
+        #expect(result.status == 66)
+        #expect(result.stderr.contains("the private key \(sandbox.folder)/two.key does not belong to the certificate \(sandbox.folder)/one.pem"),
+                "\(result.stderr)")
+    }
+
     @Test("a missing or broken certificate or key names the file, exit 66")
     func unreadableCertificate() throws {
         let sandbox = try Sandbox()
