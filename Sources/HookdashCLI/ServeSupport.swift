@@ -39,8 +39,8 @@ struct DeliveryEngineOptions: ParsableArguments {
         for range in allowPrivate where CIDRRange(range) == nil {
             throw ValidationError("--allow-private: '\(range)' is not a CIDR range such as 10.0.0.0/8")
         }
-        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
-            throw ValidationError("--ca-file: cannot read \(caFile)")
+        if let caFile, let problem = TrustedCAFile.problem(at: caFile) {
+            throw ValidationError("--ca-file: \(problem)")
         }
     }
 
@@ -59,8 +59,8 @@ struct DeliveryEngineOptions: ParsableArguments {
                 disableAfter = parsed.seconds
             }
             if caFilePath == nil, let setting = config["ca-file"] {
-                guard FileManager.default.isReadableFile(atPath: setting.value) else {
-                    throw config.problem("ca-file", "cannot read \(setting.value)")
+                if let problem = TrustedCAFile.problem(at: setting.value) {
+                    throw config.problem("ca-file", problem)
                 }
                 caFilePath = setting.value
             }

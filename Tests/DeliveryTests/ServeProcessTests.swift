@@ -264,9 +264,16 @@ private final class HookdashProcess: @unchecked Sendable {
         try writeConfig("ca-file = /nonexistent/ca.pem\n")
         let flagWins = try test(["--ca-file", certificate.certificatePath])
         #expect(await flagWins.exitStatus() == 0)
+        let keyForCA = try test(["--ca-file", certificate.receiverFiles.privateKeyPath])
+        #expect(await keyForCA.exitStatus() == 64)
+        #expect(keyForCA.standardError.contains("--ca-file: \(certificate.receiverFiles.privateKeyPath) holds no certificate"),
+                "\(keyForCA.standardError)")
 
         let mistakes: [(config: String, message: String)] = [
             ("\n\nca-file = /nonexistent/ca.pem\n", "line 3: ca-file: cannot read /nonexistent/ca.pem"),
+            // A key given for the CA was taken, and every HTTPS delivery then failed as TLS.
+            ("ca-file = \(certificate.receiverFiles.privateKeyPath)\n", "line 1: ca-file: \(certificate.receiverFiles.privateKeyPath) holds no certificate"),
+            ("ca-file = \(database.folder.path)\n", "line 1: ca-file: \(database.folder.path) is a folder"),
             ("theme = dark\ncafile = x.pem\n", "line 2: unknown setting “cafile”"),
             ("ca-file\n", "line 1: expected `key = value`"),
             ("theme = dark\ntheme = light\n", "line 2: “theme” is already set on line 1"),
