@@ -52,14 +52,21 @@ struct DeliveriesListCommand: ParsableCommand {
         if let status, DeliveryStatus(rawValue: status) == nil {
             throw ValidationError("--status must be one of pending, succeeded, failed, cancelled")
         }
+        guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
     }
 
     func run() throws {
         try ErrorReporter.guarded {
             let queue = try store.openQueue()
+            let resolved = try webhook.map(resolveWebhookID)
             let deliveries = try queue.deliveries(
-                webhookID: try webhook.map(resolveWebhookID), status: status.flatMap(DeliveryStatus.init),
-                since: since?.start(Date()), messageID: message, limit: max(1, limit))
+                webhookID: resolved?.id, status: status.flatMap(DeliveryStatus.init),
+                since: since?.start(Date()), messageID: message, limit: limit)
+            // A mistyped id would otherwise read as "this webhook has no deliveries".
+            if let webhook, resolved?.exists == false, deliveries.isEmpty,
+               try queue.deliveries(webhookID: resolved?.id, status: nil, limit: 1).isEmpty {
+                throw MissingInput(message: "no webhook has the id \(webhook), and no delivery names it")
+            }
             if json {
                 printJSON(deliveries.map(deliveryJSON))
                 return
@@ -84,11 +91,13 @@ struct DeliveriesListCommand: ParsableCommand {
 
     /// A unique prefix names a webhook as everywhere else; an id no webhook has any more
     /// still finds that deleted webhook's history.
-    private func resolveWebhookID(_ text: String) throws -> String {
+    /// A deleted webhook's deliveries stay listed, so an id that names no webhook is still
+    /// looked for among them.
+    private func resolveWebhookID(_ text: String) throws -> (id: String, exists: Bool) {
         do {
-            return try store.openStoreForReading().webhook(idOrPrefix: text).id
+            return (try store.openStoreForReading().webhook(idOrPrefix: text).id, true)
         } catch StoreError.notFound {
-            return text
+            return (text, false)
         }
     }
 }

@@ -37,4 +37,22 @@ struct DeliveryLookupTests {
         #expect(unknown.status == 66)
         #expect(unknown.stderr.contains("no delivery or message with id no-such-id"))
     }
+
+    /// A mistyped webhook id read as "No deliveries." for a webhook that has some.
+    @Test func aWebhookIdThatNamesNothingIsSaidSo() throws {
+        let sandbox = try Sandbox()
+        let id = try sandbox.createWebhook(name: "One", url: "https://one.example.com/in")
+        #expect(try sandbox.run(["emit", "job.status"], stdin: Data(#"{"id":"j1"}"#.utf8)).status == 0)
+        let typo = try sandbox.run(["deliveries", "--webhook", "zz" + id.dropFirst(2)])
+        #expect(typo.status == 66)
+        #expect(typo.stderr.contains("no webhook has the id zz"), "\(typo.stderr)")
+        // A deleted webhook's deliveries stay listed by its id.
+        #expect(try sandbox.run(["webhooks", "delete", id, "--yes"]).status == 0)
+        let gone = try sandbox.run(["deliveries", "--webhook", id])
+        #expect(gone.status == 0, "\(gone.stderr)")
+        #expect(gone.stdout.contains("cancelled"))
+        // Its filter finding nothing is still an answer, not an error.
+        #expect(try sandbox.run(["deliveries", "--webhook", id, "--status", "succeeded"]).stdout.contains("No deliveries."))
+        #expect(try sandbox.run(["deliveries", "--limit", "0"]).status == 64)
+    }
 }
