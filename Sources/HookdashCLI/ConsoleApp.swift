@@ -351,7 +351,15 @@ final class EffectRunner: @unchecked Sendable {
     private func announceFinishedTests() {
         let watched = lock.withLock { watchedAttempts }
         for (deliveryID, watch) in watched {
-            guard let delivery = try? queue.delivery(id: deliveryID), delivery.attemptCount > watch.attemptsBefore else { continue }
+            guard let delivery = try? queue.delivery(id: deliveryID) else { continue }
+            // Deleting the webhook cancels the delivery, whose count then never moves: without
+            // this the watch, and a read on every refresh, would stay for good.
+            if delivery.status == .cancelled {
+                post(.notify(.info, "\(delivery.eventType) → \(watch.webhookName): cancelled with its webhook", settles: watch.settles))
+                _ = lock.withLock { watchedAttempts.removeValue(forKey: deliveryID) }
+                continue
+            }
+            guard delivery.attemptCount > watch.attemptsBefore else { continue }
             let attempt = (try? queue.attempts(deliveryID: deliveryID))?.last
             let duration = attempt.map { " in \($0.durationMilliseconds) ms" } ?? ""
             let name = watch.webhookName

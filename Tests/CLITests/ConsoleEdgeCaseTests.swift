@@ -265,3 +265,23 @@ struct RedrawTests {
         #expect(screen.contains("The webhooks dashboard is empty."))
     }
 }
+
+/// A test event whose webhook is deleted before it is answered: its note settles, instead of
+/// "Sending…" waiting on a delivery that was cancelled (and read on every refresh for good).
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux"), "needs tmux"))
+struct CancelledTestEventTests {
+    @Test func deletingTheWebhookSettlesItsTestEvent() throws {
+        let sandbox = try Sandbox()
+        let slow = try Listener(folder: sandbox.folder, extra: ["--delay", "3000"])
+        _ = try sandbox.createWebhook(name: "Slow", url: "http://127.0.0.1:\(slow.port)/hooks")
+        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db) --dev; sleep 30")
+        try session.waitFor("Slow")
+        try session.keys("t")
+        try session.waitFor("Sending test event to “Slow”…")
+        try session.keys("d")
+        try session.waitFor("Delete the webhook “Slow”?")
+        try session.keys("Tab", "Enter")
+        try session.waitFor("job.status → Slow: cancelled with its webhook")
+        #expect(!(try session.screen().contains("Sending test event")))
+    }
+}
