@@ -50,7 +50,10 @@ public struct ConsoleState: Equatable, Sendable {
     public var visibleWebhooks: [WebhookRow] {
         let needle = filter.text.trimmingCharacters(in: .whitespaces).lowercased()
         guard !needle.isEmpty else { return webhooks }
-        return webhooks.filter { $0.name.lowercased().contains(needle) || $0.url.lowercased().contains(needle) }
+        // The id's start too: the CLI prints ids (`webhooks list` shows the first 8 characters).
+        return webhooks.filter {
+            $0.id.hasPrefix(needle) || $0.name.lowercased().contains(needle) || $0.url.lowercased().contains(needle)
+        }
     }
 
     public var selectedWebhook: WebhookRow? {

@@ -249,6 +249,9 @@ import HookdashUI
         state = Fixtures.apply(state, Fixtures.keys(.escape)).0
         #expect(state.visibleWebhooks.count == 4)
         #expect(!state.shouldQuit)
+        // The start of an id, as `hookdash webhooks list` prints it.
+        state = Fixtures.apply(state, Fixtures.keys(.character("/")) + Fixtures.type("33333333")).0
+        #expect(state.visibleWebhooks.map(\.name) == ["Staging"])
     }
 
     @Test func deleteAsksWithCancelFocused() {
