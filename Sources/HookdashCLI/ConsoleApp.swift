@@ -160,30 +160,26 @@ public enum ConsoleApp {
                 let (next, requested) = update(state, action)
                 state = next
                 for effect in requested {
-                    if effect == .redraw {
+                    // These touch the terminal, so they run here, not in the runner: the
+                    // terminal belongs to this thread.
+                    switch effect {
+                    case .redraw:
                         terminal.invalidate()
                         lastDrawn = nil
                         state = effects.refresh(state, queueRunning: true)
-                        continue
-                    }
-                    if effect == .suspend {
-                        guard Terminal.canSuspend else {
-                            state = update(state, .notify(.info, "Ctrl-Z: no shell started hookdash here to resume it; q quits")).0
-                            continue
-                        }
+                    case .suspend where !Terminal.canSuspend:
+                        state = update(state, .notify(.info, "Ctrl-Z: no shell started hookdash here to resume it; q quits")).0
+                    case .suspend:
                         terminal.suspend(saying: Self.suspendNotice)
                         lastDrawn = nil
                         state = update(state, .input(.resize(width: terminal.width, height: terminal.height))).0
-                        continue
-                    }
-                    if case .copy(let text, let what) = effect {
-                        // Here, not in the runner: the terminal belongs to this thread.
+                    case .copy(let text, let what):
                         terminal.copyToClipboard(base64: Base64.encode(Array(text.utf8)))
                         state = update(state, .notify(.success, "Copied \(what) to the clipboard")).0
-                        continue
-                    }
-                    for result in effects.perform(effect, state: state) {
-                        state = update(state, result).0
+                    default:
+                        for result in effects.perform(effect, state: state) {
+                            state = update(state, result).0
+                        }
                     }
                 }
             }

@@ -63,7 +63,8 @@ struct ServeCommand: AsyncParsableCommand {
             // to the file now at its path: it stops, so a supervisor restarts it on that one.
             let watch = DatabaseFileWatch(path: store.databasePath)
             let watcher = Task {
-                while !Task.isCancelled, let watch {
+                guard let watch else { return }
+                while !Task.isCancelled {
                     try await Task.sleep(for: ServeStopSignal.fileCheckInterval)
                     if let problem = watch.problem() {
                         stopSignal.stop(.databaseFileLost("the database file \(watch.path) was \(problem.word) while serve had it open"))

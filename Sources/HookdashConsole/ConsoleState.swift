@@ -170,12 +170,14 @@ public struct FormState: Equatable, Sendable {
     public var errors: [FormField: String] = [:]
     /// A form-wide problem (store failure, stale edit).
     public var banner: String?
-    public var isConfirmingDiscard = false
+    /// What leaving with unsaved changes asks, while it asks: Esc discards, Ctrl-C also quits.
+    public enum DiscardQuestion: Equatable, Sendable { case discard, quit }
+    public var discardQuestion: DiscardQuestion?
+    public var isConfirmingDiscard: Bool { discardQuestion != nil }
+    public var discardQuits: Bool { discardQuestion == .quit }
     /// Submitted, and the store has not answered yet (it waits for a database another
     /// process holds): a second Ctrl-S must not save twice.
     public var isSaving = false
-    /// The question came from Ctrl-C: discarding also quits.
-    public var discardQuits = false
     /// Set when the webhook changed elsewhere since the form opened; Ctrl-L reloads it.
     public var staleCurrent: WebhookRow?
     private var original: Snapshot

@@ -201,9 +201,8 @@ extension ConsoleState {
         if case .key(.control("c")) = event {
             // Typed changes are not thrown away by one keystroke: the form asks first, and a
             // second Ctrl-C is the answer.
-            if overlay == nil, case .form(var form) = topScreen, form.isDirty, !(form.isConfirmingDiscard && form.discardQuits) {
-                form.isConfirmingDiscard = true
-                form.discardQuits = true
+            if overlay == nil, case .form(var form) = topScreen, form.isDirty, !form.discardQuits {
+                form.discardQuestion = .quit
                 screens[screens.count - 1] = .form(form)
                 return []
             }
@@ -431,8 +430,7 @@ extension ConsoleState {
                     if form.discardQuits { shouldQuit = true }
                     return []
                 case .character("n"), .character("N"), .escape:
-                    form.isConfirmingDiscard = false
-                    form.discardQuits = false
+                    form.discardQuestion = nil
                 default: break
                 }
             }
@@ -537,8 +535,7 @@ extension ConsoleState {
 
     mutating func cancelForm(_ form: inout FormState) -> [ConsoleEffect] {
         if form.isDirty {
-            form.isConfirmingDiscard = true
-            form.discardQuits = false
+            form.discardQuestion = .discard
             return []
         }
         screens.removeLast()
