@@ -42,6 +42,7 @@ public actor DeliveryEngine {
     private var claimsWithRecords = false
     private var loop: Task<Void, Never>?
     private var waiter: CheckedContinuation<Void, Never>?
+    private var pollTimer: Task<Void, Never>?
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     private var reclaimedDeadLeases = false
 
@@ -83,6 +84,7 @@ public actor DeliveryEngine {
         wake()
         await loop?.value
         loop = nil
+        pollTimer?.cancel()
         await waitForOutstanding()
         try? await queue.releaseLeases(owner: owner)
         await clients.shutdown()
@@ -93,6 +95,7 @@ public actor DeliveryEngine {
     /// closes connections. Deliveries waiting for a later retry do not keep it running.
     public func runUntilIdle() async {
         await run(untilIdle: true)
+        pollTimer?.cancel()
         await waitForOutstanding()
         await clients.shutdown()
     }
@@ -263,8 +266,10 @@ public actor DeliveryEngine {
     private func decide(_ delivery: ClaimedDelivery, _ result: AttemptResult) -> DeliveryTransition {
         if result.succeeded { return .succeeded }
         if result.endpointGone { return .failed }
-        // Manual redeliveries and test events are single attempts the operator watches.
-        guard delivery.trigger == .scheduled else { return .failed }
+        // A test event is one attempt the operator watches. A redelivery that fails goes on
+        // along the ladder from where the delivery was, so redelivering one that was still
+        // retrying never costs it its remaining attempts; one whose ladder is spent fails again.
+        guard delivery.trigger != .test, delivery.liveMode else { return .failed }
         let failures = delivery.attemptCount + 1
         guard let delay = configuration.retrySchedule.delay(afterFailures: failures, retryAfter: result.retryAfter)
         else { return .failed }
@@ -273,21 +278,26 @@ public actor DeliveryEngine {
 
     // MARK: Waiting
 
-    /// Sleeps until an attempt is recorded or, when idle, until the next poll for work other
-    /// processes may have queued. No timer while busy: completions wake the loop anyway.
+    /// Sleeps until an attempt is recorded or the next poll for work that other processes
+    /// queued, or that fell due (a retry). The poll runs while busy too: one slow attempt in
+    /// flight must not hold back work for other endpoints until it ends. One timer serves
+    /// many waits — under load the loop waits after every group commit.
     private func waitForWork() async {
-        var timer: Task<Void, Never>?
-        if outstanding == 0 {
+        if pollTimer == nil {
             let interval = configuration.idlePollInterval
-            timer = Task { [weak self] in
+            pollTimer = Task { [weak self] in
                 try? await Task.sleep(for: interval)
-                await self?.wake()
+                await self?.pollTimerFired()
             }
         }
         await withCheckedContinuation { continuation in
             if Task.isCancelled { continuation.resume() } else { waiter = continuation }
         }
-        timer?.cancel()
+    }
+
+    private func pollTimerFired() {
+        pollTimer = nil
+        wake()
     }
 
     private func wake() {

@@ -16,6 +16,8 @@ public struct ClaimedDelivery: Sendable, Equatable {
     /// Attempts made before this one.
     public let attemptCount: Int
     public let trigger: DeliveryTrigger
+    /// False for a test event's message.
+    public let liveMode: Bool
 }
 
 /// What happens to a delivery after an attempt.
@@ -146,7 +148,7 @@ extension QueueStore {
             // concurrency), and compiling this join each time cost more than running it.
             let candidates = try Row.fetchCursor(db.cachedStatement(sql: """
                 SELECT d.id, d.messageId, d.webhookId, d.attemptCount, d.trigger, w.url, w.secret, m.eventType, m.body,
-                    CASE WHEN w.previousSecretUntil > ? THEN w.previousSecret END
+                    CASE WHEN w.previousSecretUntil > ? THEN w.previousSecret END, m.liveMode
                 FROM deliveries d
                 JOIN webhooks w ON w.id = d.webhookId
                 JOIN messages m ON m.id = d.messageId
@@ -167,7 +169,7 @@ extension QueueStore {
                     secret: (secret?.isEmpty ?? true) ? nil : secret,
                     previousSecret: (previousSecret?.isEmpty ?? true) ? nil : previousSecret,
                     eventType: row[7], body: row[8],
-                    attemptCount: row[3], trigger: DeliveryTrigger(rawValue: row[4]) ?? .scheduled))
+                    attemptCount: row[3], trigger: DeliveryTrigger(rawValue: row[4]) ?? .scheduled, liveMode: row[10]))
             }
             return claimed
         }()

@@ -155,6 +155,32 @@ import Testing
         #expect(Set(receiver.requests.compactMap { $0.header("webhook-id") }) == [emitted.messageID])
     }
 
+    @Test func aFailedRedeliveryOfARetryingDeliveryKeepsItsRemainingAttempts() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start(policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 500)))
+        try database.addWebhook(url: receiver.url())
+        let clock = ManualDeliveryClock(start: Date(timeIntervalSince1970: 1_800_000_000))
+        let deliveryID = try database.emit(at: clock.now()).deliveryIDs[0]
+        let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration(), clock: clock)
+        #expect(await engine.processDue() == 1)  // attempt 1 fails: retry in 5 s
+
+        try database.queue.redeliver(deliveryID: deliveryID, now: clock.now())
+        #expect(await engine.processDue() == 1)  // the manual attempt fails too
+        let afterManual = try #require(try database.queue.delivery(id: deliveryID))
+        #expect(afterManual.status == .pending && afterManual.attemptCount == 2)
+        #expect(afterManual.nextAttemptAt == clock.now().addingTimeInterval(RetrySchedule.standardDelays[1]))
+
+        receiver.setPolicy(ReceiverPolicy())
+        clock.advance(by: RetrySchedule.standardDelays[1])
+        #expect(await engine.processDue() == 1)
+        await engine.shutdown()
+        await receiver.stop()
+        let attempts = try database.queue.attempts(deliveryID: deliveryID)
+        #expect(attempts.map(\.trigger) == [.scheduled, .manual, .scheduled])
+        #expect(try database.queue.delivery(id: deliveryID)?.status == .succeeded)
+    }
+
     @Test func redirectIsNotFollowedAndRecorded() async throws {
         let database = try TestDatabase()
         defer { database.remove() }
@@ -409,6 +435,30 @@ import Testing
 }
 
 @Suite struct FairnessTests {
+    /// Work queued (by another process, or by a retry falling due) while an attempt is in
+    /// flight is claimed at the next poll, not when that attempt ends.
+    @Test func workQueuedWhileASlowAttemptIsInFlightIsSentAtOnce() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let slow = try await Receiver.start(
+            policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 200, delayMilliseconds: 6_000)))
+        let fast = try await Receiver.start()
+        try database.addWebhook(url: slow.url(), events: ["job.status"])
+        try database.addWebhook(url: fast.url(), events: ["order.status"])
+        try database.emit("job.status")
+        let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration())
+        await engine.start()
+        #expect(await slow.waitForRequests(count: 1, timeout: .seconds(10)))
+        let queuedAt = ContinuousClock.now
+        try database.emit("order.status")
+        #expect(await fast.waitForRequests(count: 1, timeout: .seconds(4)))
+        let waited = ContinuousClock.now - queuedAt
+        await engine.stop()
+        await slow.stop()
+        await fast.stop()
+        #expect(waited < .seconds(4), "the fast endpoint waited for the slow attempt: \(waited)")
+    }
+
     @Test func aSlowEndpointsBacklogDoesNotStarveAnother() async throws {
         let database = try TestDatabase()
         defer { database.remove() }
