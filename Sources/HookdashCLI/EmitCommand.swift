@@ -41,10 +41,13 @@ struct EmitCommand: ParsableCommand {
                     "hookdash: type the JSON body, then Ctrl-D on a line of its own (or pass --file BODY.json)\n",
                     to: .standardError)
             }
-            // One byte past the limit tells a body that is too large without reading all of it.
-            let raw = try FileInput.read(file ?? "-", atMost: DeliveryEnvelope.maxBodyBytes + 1)
+            // Room for a byte order mark and surrounding whitespace, which do not count, and one
+            // byte past that tells a body that is too large without reading all of it.
+            let readLimit = DeliveryEnvelope.maxBodyBytes + 64 * 1024
+            let raw = try FileInput.read(file ?? "-", atMost: readLimit + 1)
             let body: Data
             do throws(DeliveryEnvelope.BodyProblem) {
+                guard raw.count <= readLimit else { throw .tooLarge(bytes: nil) }
                 body = try DeliveryEnvelope.checkedBody(raw)
             } catch .tooLarge {
                 // Only the first bytes were read: the size is the file's, and unknown for stdin.
@@ -57,7 +60,10 @@ struct EmitCommand: ParsableCommand {
             let result = try queue.enqueue(NewMessage(eventType: eventType.rawValue, liveMode: true, body: body, createdAt: Date()))
             if result.deliveryIDs.isEmpty { noteNobodySubscribes(event) }
             if json {
-                printJSON(["messageId": result.messageID, "event": event, "deliveries": result.deliveryIDs])
+                JSONOutput.print(.object([
+                    ("messageId", .string(result.messageID)), ("event", .string(event)),
+                    ("deliveries", .array(result.deliveryIDs.map(JSONValue.string))),
+                ]))
             } else {
                 print("Queued message \(result.messageID) (\(event)): \(Wording.deliveries(result.deliveryIDs.count))")
             }

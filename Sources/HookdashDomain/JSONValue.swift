@@ -335,6 +335,10 @@ struct JSONParser {
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isInteger, let value = Int(text) { return .integer(value) }
         guard let value = Double(text) else { throw fail("invalid number") }
+        guard value.isFinite else {
+            index = start
+            throw fail("a number beyond a 64-bit float's range")
+        }
         return .number(value)
     }
 }

@@ -36,7 +36,17 @@ public enum DeliveryEnvelope {
     /// `data` trimmed of surrounding whitespace when it is one JSON object of at most
     /// `maxBodyBytes`; otherwise what is wrong with it, worded for the person who sent it.
     public static func checkedBody(_ data: Data) throws(BodyProblem) -> Data {
-        guard data.count <= maxBodyBytes else { throw .tooLarge(bytes: data.count) }
+        // An editor's byte order mark and the file's surrounding whitespace are not part of
+        // the object: kept, the BOM would land inside the envelope and make it invalid JSON.
+        let bytes = Array(data)
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let whitespace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
+        var body = Data()
+        if let first = bytes[start...].firstIndex(where: { !whitespace.contains($0) }),
+           let last = bytes.lastIndex(where: { !whitespace.contains($0) }) {
+            body = Data(bytes[first...last])
+        }
+        guard body.count <= maxBodyBytes else { throw .tooLarge(bytes: body.count) }
         let value: JSONValue
         do {
             value = try JSONValue.parse(data)
@@ -47,15 +57,10 @@ public enum DeliveryEnvelope {
         }
         guard case .object = value else { throw .notObject(found: value.kindName) }
         // The ordered parser explains mistakes; JSONSerialization stays the final word on validity.
-        guard (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
+        guard (try? JSONSerialization.jsonObject(with: body)) is [String: Any] else {
             throw .notJSON(offset: nil, reason: "Foundation's JSON reader refuses it")
         }
-        let whitespace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
-        let bytes = Array(data)
-        guard let first = bytes.firstIndex(where: { !whitespace.contains($0) }),
-              let last = bytes.lastIndex(where: { !whitespace.contains($0) })
-        else { throw .notJSON(offset: nil, reason: "it is empty") }
-        return Data(bytes[first...last])
+        return body
     }
 
     public enum BodyProblem: Error, CustomStringConvertible, Equatable {

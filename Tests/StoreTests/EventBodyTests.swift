@@ -9,12 +9,23 @@ import Testing
         #expect(String(decoding: body, as: UTF8.self) == "{\"z\":1, \"a\":[true,null]}")
     }
 
+    @Test func aByteOrderMarkIsNotPartOfTheBody() throws {
+        let body = try DeliveryEnvelope.checkedBody(Data([0xEF, 0xBB, 0xBF] + Array("{\"bom\":1}\r\n".utf8)))
+        #expect(String(decoding: body, as: UTF8.self) == "{\"bom\":1}")
+        let envelope = DeliveryEnvelope.encode(
+            eventType: "order.status", liveMode: true, messageID: "01a233e1-6246-7de4-ad4d-92f05dba1b93",
+            timestamp: Date(), body: body)
+        #expect((try? JSONSerialization.jsonObject(with: envelope)) is [String: Any])
+    }
+
     @Test func theLimitIsOneMegabyteInclusive() throws {
         func object(ofSize size: Int) -> Data {
             // {"x":"aaa…"} is 8 bytes plus the a's.
             Data((#"{"x":""# + String(repeating: "a", count: size - 8) + #""}"#).utf8)
         }
         #expect(try DeliveryEnvelope.checkedBody(object(ofSize: 1_000_000)).count == 1_000_000)
+        // The file's last newline is not the body's.
+        #expect(try DeliveryEnvelope.checkedBody(object(ofSize: 1_000_000) + Data("\n".utf8)).count == 1_000_000)
         #expect(throws: DeliveryEnvelope.BodyProblem.tooLarge(bytes: 1_000_001)) {
             try DeliveryEnvelope.checkedBody(object(ofSize: 1_000_001))
         }
@@ -34,6 +45,7 @@ import Testing
             (#""text""#, "the body must be a JSON object ({…}), not a string"),
             ("42", "the body must be a JSON object ({…}), not a number"),
             ("null", "the body must be a JSON object ({…}), not null"),
+            (#"{"e":1E400}"#, "the body is not valid JSON: a number beyond a 64-bit float's range at byte 5"),
         ]
         for (input, message) in cases {
             do {
