@@ -67,7 +67,9 @@ public enum WebhookValidator {
 
     static func validateName(_ raw: String, into errors: inout [FieldError]) -> String? {
         let name = raw.trimmingWhitespace()
-        if name.isEmpty {
+        // A name of zero-width characters only (U+200B, U+2060, U+FEFF) would show as nothing.
+        let isInvisible = !name.unicodeScalars.contains { !$0.properties.isWhitespace && $0.properties.generalCategory != .format }
+        if name.isEmpty || isInvisible {
             errors.append(FieldError(field: .name, message: "Name is required"))
             return nil
         }
@@ -140,6 +142,13 @@ extension String {
 extension Unicode.Scalar {
     /// C0, DEL, C1 and the line/paragraph separators: all break a one-line table cell.
     var isControlCharacter: Bool {
-        properties.generalCategory == .control || value == 0x2028 || value == 0x2029
+        properties.generalCategory == .control || value == 0x2028 || value == 0x2029 || isBidiControl
+    }
+
+    /// Direction marks, embeddings, overrides and isolates: invisible, yet they reorder the
+    /// text after them — a name could make a table row read backwards.
+    var isBidiControl: Bool {
+        (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value) || value == 0x200E || value == 0x200F
+            || value == 0x061C
     }
 }

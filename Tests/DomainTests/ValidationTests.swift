@@ -293,6 +293,13 @@ let badNames: [ValidationTests.BadNameCase] = [
     .init(name: "Bill\u{9B}ing", expected: "Name contains control characters"),
     .init(name: "Bill\u{2028}ing", expected: "Name contains control characters"),
     .init(name: "Bill\u{7}ing", expected: "Name contains control characters"),
+    // Invisible, yet they reorder what follows on the row.
+    .init(name: "Bill\u{202E}gni", expected: "Name contains control characters"),
+    .init(name: "Bill\u{2067}ing", expected: "Name contains control characters"),
+    .init(name: "Bill\u{200F}ing", expected: "Name contains control characters"),
+    // Nothing anyone could see.
+    .init(name: "\u{200B}", expected: "Name is required"),
+    .init(name: "\u{200B}\u{2060}\u{FEFF}", expected: "Name is required"),
 ]
 
 let badSecrets: [ValidationTests.BadSecretCase] = [
