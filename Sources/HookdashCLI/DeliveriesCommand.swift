@@ -42,7 +42,7 @@ struct DeliveriesListCommand: ParsableCommand {
     @Option(name: .long, help: "Only the deliveries of this message (the webhook-id header a receiver saw).")
     var message: String?
 
-    @Option(name: .long, help: "At most this many.")
+    @Option(name: .long, help: "At most this many (the text table says when more match).")
     var limit: Int = 50
 
     @Flag(name: .long, help: "Print JSON.")
@@ -57,18 +57,21 @@ struct DeliveriesListCommand: ParsableCommand {
 
     func run() throws {
         try ErrorReporter.guarded {
-            let queue = try store.openQueue()
+            let queue = try store.openQueueForReading()
             let resolved = try webhook.map(resolveWebhookID)
-            let deliveries = try queue.deliveries(
+            // One more than asked tells whether the list was cut.
+            var deliveries = try queue.deliveries(
                 webhookID: resolved?.id, status: status.flatMap(DeliveryStatus.init),
-                since: since?.start(Date()), messageID: message, limit: limit)
+                since: since?.start(Date()), messageID: message, limit: min(limit, Int.max - 1) + 1)
+            let isCut = deliveries.count > limit
+            if isCut { deliveries.removeLast() }
             // A mistyped id would otherwise read as "this webhook has no deliveries".
             if let webhook, resolved?.exists == false, deliveries.isEmpty,
                try queue.deliveries(webhookID: resolved?.id, status: nil, limit: 1).isEmpty {
                 throw MissingInput(message: "no webhook has the id \(webhook), and no delivery names it")
             }
             if json {
-                printJSON(deliveries.map(deliveryJSON))
+                JSONOutput.print(.array(deliveries.map(deliveryJSON)))
                 return
             }
             guard !deliveries.isEmpty else {
@@ -86,6 +89,10 @@ struct DeliveriesListCommand: ParsableCommand {
                 ]
             }
             print(table.render())
+            if isCut {
+                StandardStream.write(
+                    "hookdash: the newest \(limit) shown; more match (--limit N shows more)\n", to: .standardError)
+            }
         }
     }
 
@@ -106,7 +113,6 @@ struct DeliveriesShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Show a delivery with every attempt's request and response.",
         discussion: """
-        Examples:
         ID is a delivery id, or a message id (the webhook-id header a receiver saw)
         that went to one webhook.
 
@@ -125,27 +131,26 @@ struct DeliveriesShowCommand: ParsableCommand {
 
     func run() throws {
         try ErrorReporter.guarded {
-            let queue = try store.openQueue()
+            let queue = try store.openQueueForReading()
             let delivery = try Self.find(id, in: queue)
             let attempts = try queue.attempts(deliveryID: delivery.id)
             let body = try queue.message(id: delivery.messageID).map { String(decoding: $0.body, as: UTF8.self) } ?? ""
             if json {
-                var object = deliveryJSON(delivery)
-                object["requestBody"] = body
-                object["attemptLog"] = attempts.map { attempt -> [String: Any] in
-                    [
-                        "number": attempt.number, "trigger": attempt.trigger.rawValue,
-                        "startedAt": DeliveryEnvelope.iso8601(attempt.startedAt),
-                        "durationMs": attempt.durationMilliseconds, "url": attempt.requestURL,
-                        "requestHeaders": attempt.requestHeaders.map { [$0.name, $0.value] },
-                        "responseStatus": attempt.responseStatus ?? NSNull(),
-                        "responseHeaders": attempt.responseHeaders.map { [$0.name, $0.value] },
-                        "responseBody": attempt.responseBody.map { String(decoding: $0, as: UTF8.self) } ?? NSNull(),
-                        "errorClass": attempt.errorClass?.rawValue ?? NSNull(),
-                        "error": attempt.errorText ?? NSNull(),
-                    ]
+                let attemptLog = attempts.map { attempt -> JSONValue in
+                    .object([
+                        ("number", .integer(attempt.number)), ("trigger", .string(attempt.trigger.rawValue)),
+                        ("startedAt", .string(DeliveryEnvelope.iso8601(attempt.startedAt))),
+                        ("durationMs", .integer(attempt.durationMilliseconds)), ("url", .string(attempt.requestURL)),
+                        ("requestHeaders", .array(attempt.requestHeaders.map { .array([.string($0.name), .string($0.value)]) })),
+                        ("responseStatus", attempt.responseStatus.map(JSONValue.integer) ?? .null),
+                        ("responseHeaders", .array(attempt.responseHeaders.map { .array([.string($0.name), .string($0.value)]) })),
+                        ("responseBody", attempt.responseBody.map { .string(String(decoding: $0, as: UTF8.self)) } ?? .null),
+                        ("errorClass", attempt.errorClass.map { .string($0.rawValue) } ?? .null),
+                        ("error", attempt.errorText.map(JSONValue.string) ?? .null),
+                    ])
                 }
-                printJSON(object)
+                guard case .object(let fields) = deliveryJSON(delivery) else { return }
+                JSONOutput.print(.object(fields + [("requestBody", .string(body)), ("attemptLog", .array(attemptLog))]))
                 return
             }
             print("Delivery \(delivery.id)")

@@ -10,6 +10,8 @@ public enum ExitStatus {
     public static let invalidData: Int32 = 65
     public static let missingInput: Int32 = 66
     public static let ioError: Int32 = 74
+    /// Someone else got there first (an edit raced another, a delivery is in flight): run it again.
+    public static let tryAgain: Int32 = 75
 }
 
 /// An error already explained to the person; carries only the exit code.
@@ -35,7 +37,12 @@ enum ErrorReporter {
             return ExitStatus.invalidData
         case let storeError as StoreError:
             printError(storeError.description)
-            return storeError.isNotFound ? ExitStatus.missingInput : ExitStatus.ioError
+            switch storeError {
+            case .notFound: return ExitStatus.missingInput
+            case .ambiguous: return ExitStatus.usage
+            case .stale: return ExitStatus.tryAgain
+            default: return ExitStatus.ioError
+            }
         case let usage as UsageError:
             printError(usage.message)
             return ExitStatus.usage

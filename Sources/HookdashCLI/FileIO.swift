@@ -35,6 +35,20 @@ enum StandardStream {
 }
 
 enum FileOutput {
+    /// Whether two paths name one file: the same inode when both exist, else the same
+    /// absolute path once the folder's links are resolved (`./x.sqlite` and `x.sqlite`).
+    static func isSameFile(_ a: String, _ b: String) -> Bool {
+        var first = stat(), second = stat()
+        if stat(a, &first) == 0, stat(b, &second) == 0 {
+            return first.st_dev == second.st_dev && first.st_ino == second.st_ino
+        }
+        func resolved(_ path: String) -> String {
+            let url = URL(fileURLWithPath: path)
+            return url.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent).path
+        }
+        return resolved(a) == resolved(b)
+    }
+
     /// Writes through a temporary file and a rename so a crash never leaves half a file,
     /// with mode 0600 because the content holds secrets.
     static func writeSecretFile(_ data: Data, to path: String) throws {

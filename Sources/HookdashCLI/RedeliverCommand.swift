@@ -57,7 +57,7 @@ struct RedeliverCommand: ParsableCommand {
                 throw MissingInput(message: "webhook \(webhookID) was deleted; nothing to redeliver to")
             } catch let error as QueueError {
                 ErrorReporter.printError(error.description)
-                throw ExitCode(75)
+                throw ExitCode(ExitStatus.tryAgain)
             }
             print("Redelivery of \(id) queued; a running console or `hookdash serve` sends it now.")
         }

@@ -19,8 +19,10 @@ public struct Hookdash: ParsableCommand {
           hookdash webhooks create --name Billing \\
               --url https://example.com/hooks --event job.status
 
-        Exit codes: 0 success, 64 usage, 65 invalid data, 66 missing input file or
-        unknown id, 74 I/O or database error.
+        Exit codes: 0 success, 1 a test delivery failed (webhooks test), 64 usage,
+        65 invalid data, 66 missing input file or unknown id, 74 I/O or database
+        error, 75 try again (another process changed the webhook meanwhile, or the
+        delivery is in flight).
         """,
         version: version,
         subcommands: [
@@ -40,7 +42,12 @@ public enum CLIEntry {
     public static func main(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
         AllocatorTuning.keepFreedMemoryForReuse()
         do {
-            var command = try Hookdash.parseAsRoot(GlobalOptions.hoisted(arguments))
+            let arguments = GlobalOptions.hoisted(arguments)
+            if let problem = CommandWords.problem(in: arguments) {
+                ErrorReporter.printError(problem)
+                exit(ExitStatus.usage)
+            }
+            var command = try Hookdash.parseAsRoot(arguments)
             if let asyncCommand = command as? AsyncParsableCommand {
                 try runBlocking(asyncCommand)
             } else {

@@ -1,12 +1,18 @@
 import ArgumentParser
 import Foundation
 import HookdashDelivery
+import HookdashDomain
 import HookdashStore
 
 extension StoreOptions {
     /// The queue on the database these options name.
     func openQueue() throws -> QueueStore {
         QueueStore(try openStore().dbPool)
+    }
+
+    /// The queue for commands that only read it (`deliveries`), leaving the file as it was.
+    func openQueueForReading() throws -> QueueStore {
+        QueueStore(try openStoreForReading().dbPool)
     }
 
     /// The delivery log lives beside the database: the terminal belongs to the console.
@@ -74,20 +80,16 @@ struct DeliveryEngineOptions: ParsableArguments {
 }
 
 /// The JSON shape of a delivery for `--json`.
-func deliveryJSON(_ delivery: DeliveryRecord) -> [String: Any] {
-    var object: [String: Any] = [
-        "id": delivery.id, "messageId": delivery.messageID, "webhookId": delivery.webhookID,
-        "event": delivery.eventType, "liveMode": delivery.liveMode, "status": delivery.status.rawValue,
-        "attempts": delivery.attemptCount, "createdAt": DeliveryEnvelope.iso8601(delivery.createdAt),
-    ]
-    object["nextAttemptAt"] = delivery.nextAttemptAt.map(DeliveryEnvelope.iso8601) ?? NSNull()
-    object["lastAttemptAt"] = delivery.lastAttemptAt.map(DeliveryEnvelope.iso8601) ?? NSNull()
-    object["lastStatusCode"] = delivery.lastStatusCode ?? NSNull()
-    object["lastError"] = delivery.lastError ?? NSNull()
-    return object
-}
-
-func printJSON(_ value: Any) {
-    let data = (try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys])) ?? Data()
-    print(String(decoding: data, as: UTF8.self))
+/// A delivery in `deliveries --json`, keys in a fixed order as every --json output has.
+func deliveryJSON(_ delivery: DeliveryRecord) -> JSONValue {
+    func time(_ date: Date?) -> JSONValue { date.map { .string(DeliveryEnvelope.iso8601($0)) } ?? .null }
+    return .object([
+        ("id", .string(delivery.id)), ("messageId", .string(delivery.messageID)), ("webhookId", .string(delivery.webhookID)),
+        ("event", .string(delivery.eventType)), ("liveMode", .bool(delivery.liveMode)),
+        ("status", .string(delivery.status.rawValue)), ("attempts", .integer(delivery.attemptCount)),
+        ("createdAt", time(delivery.createdAt)), ("nextAttemptAt", time(delivery.nextAttemptAt)),
+        ("lastAttemptAt", time(delivery.lastAttemptAt)),
+        ("lastStatusCode", delivery.lastStatusCode.map(JSONValue.integer) ?? .null),
+        ("lastError", delivery.lastError.map(JSONValue.string) ?? .null),
+    ])
 }

@@ -16,7 +16,14 @@ public struct StoreOptions: ParsableArguments, Sendable {
 
     public init() {}
 
-    public var devMode: Bool { dev || ProcessInfo.processInfo.environment["HOOKDASH_DEV"] == "1" }
+    public func validate() throws {
+        // An unset shell variable (`--db "$DB"`) must not quietly mean the default database.
+        if db?.isEmpty == true { throw ValidationError("--db needs a file path; it was given an empty one") }
+    }
+
+    public var devMode: Bool {
+        dev || ["1", "true", "yes", "on"].contains(ProcessInfo.processInfo.environment["HOOKDASH_DEV"]?.lowercased() ?? "")
+    }
     public var validation: ValidationOptions { ValidationOptions(devMode: devMode) }
     public var databasePath: String { DatabaseLocation.resolve(explicit: db) }
 
@@ -25,8 +32,18 @@ public struct StoreOptions: ParsableArguments, Sendable {
     }
 
     /// For commands that only read, so that they (and refused commands) never change the file.
+    /// A database named by `--db` or `HOOKDASH_DB` that does not exist is a mistyped path, not
+    /// a new database: reading it says so instead of creating an empty one.
     public func openStoreForReading() throws -> WebhookStore {
-        try WebhookStore.openForReading(path: databasePath)
+        let path = databasePath
+        if isExplicitPath, !FileManager.default.fileExists(atPath: path) {
+            throw MissingInput(message: "no database at \(path) (a command that writes, such as webhooks create, or the console creates one)")
+        }
+        return try WebhookStore.openForReading(path: path)
+    }
+
+    private var isExplicitPath: Bool {
+        db != nil || !(ProcessInfo.processInfo.environment["HOOKDASH_DB"] ?? "").isEmpty
     }
 }
 

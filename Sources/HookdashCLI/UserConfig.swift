@@ -1,7 +1,8 @@
 import Foundation
 
 /// The optional settings file, `$XDG_CONFIG_HOME/hookdash/config` (else
-/// `~/.config/hookdash/config`): one `key = value` per line, `#` starts a comment.
+/// `~/.config/hookdash/config`): one `key = value` per line; `#` at the start of a line or
+/// after a space, outside quotes, starts a comment (so `notify` commands may quote a `#`).
 ///
 ///     theme = light
 ///     ca-file = /etc/hookdash/private-ca.pem
@@ -29,7 +30,13 @@ struct UserConfig {
     /// An empty configuration when the file does not exist.
     static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> UserConfig {
         let path = folder(environment) + "/config"
-        guard FileManager.default.fileExists(atPath: path) else { return UserConfig(path: path, settings: [:]) }
+        guard FileManager.default.fileExists(atPath: path) else {
+            // A link to a file that is gone would otherwise drop every setting without a word.
+            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
+                throw MissingInput(message: "config file \(path) links to \(target), which does not exist")
+            }
+            return UserConfig(path: path, settings: [:])
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw IOFailure(message: "cannot read the config file \(path)")
         }
@@ -41,10 +48,11 @@ struct UserConfig {
 
     static func parse(_ text: String, path: String) throws -> UserConfig {
         var settings: [String: Setting] = [:]
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift: a file saved on Windows splits as well.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        for (index, rawLine) in lines.enumerated() {
             let number = index + 1
-            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = withoutComment(rawLine).trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { continue }
             let parts = trimmed.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
@@ -59,6 +67,24 @@ struct UserConfig {
             settings[parts[0]] = Setting(value: parts[1], line: number)
         }
         return UserConfig(path: path, settings: settings)
+    }
+
+    /// The line up to a `#` that starts it or follows a space or tab, outside quotes.
+    static func withoutComment(_ line: Substring) -> Substring {
+        var quote: Character?
+        var previous: Character = " "
+        for index in line.indices {
+            let character = line[index]
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "\"" || character == "'" {
+                quote = character
+            } else if character == "#", previous == " " || previous == "\t" {
+                return line[..<index]
+            }
+            previous = character
+        }
+        return line
     }
 
     subscript(key: String) -> Setting? { settings[key] }

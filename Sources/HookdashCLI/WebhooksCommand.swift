@@ -149,15 +149,20 @@ struct CreateWebhook: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Option(help: "A name, 1 to 100 characters.") var name: String
     @Option(help: "An absolute https:// URL.") var url: String
-    @Option(help: "A signing secret (whsec_<base64> or any printable text).") var secret: String?
+    @Option(help: "A signing secret: whsec_<base64>, or other printable ASCII without spaces.") var secret: String?
     @Flag(help: "Generate a whsec_ signing secret.") var generateSecret = false
-    @Option(name: .customLong("event"), help: "An event to subscribe to (repeat for more): job.status, order.status.")
+    @Option(name: .customLong("event"), help: ArgumentHelp(
+        "An event to subscribe to (repeat for more): job.status, order.status. At least one is required.",
+        valueName: "event"))
     var events: [String] = []
     @Flag(help: "Create the webhook inactive (it receives nothing).") var inactive = false
     @Flag(help: "Print the created webhook as JSON.") var json = false
 
     func validate() throws {
         if secret != nil && generateSecret { throw ValidationError("use either --secret or --generate-secret, not both") }
+        if events.isEmpty {
+            throw ValidationError("missing --event: job.status or order.status (repeat --event for both)")
+        }
     }
 
     func run() throws {
@@ -286,15 +291,20 @@ struct ExportWebhooks: ParsableCommand {
         """)
 
     @OptionGroup var store: StoreOptions
-    @Option(name: [.short, .long], help: "Write to this file instead of standard output.") var output: String?
+    @Option(name: [.short, .long], help: "Write to this file instead of standard output (- is standard output).") var output: String?
 
     func run() throws {
         try ErrorReporter.guarded {
             let webhooks = try store.openStoreForReading().list()
             let text = JSONValue.array(webhooks.map(\.json)).pretty() + "\n"
-            guard let output else {
+            guard let output, output != "-" else {
                 print(text, terminator: "")
                 return
+            }
+            let database = store.databasePath
+            for companion in ["", "-wal", "-shm", "-journal", ".delivery.log", ".delivery.log.1"]
+            where FileOutput.isSameFile(output, database + companion) {
+                throw UsageError(message: "\(output) is the database's own file (\(database + companion)); writing the export there would destroy the database. Choose another file.")
             }
             try FileOutput.writeSecretFile(Data(text.utf8), to: output)
             StandardStream.write("Exported \(Wording.count(webhooks.count, "webhook", "webhooks")) to \(output).\n", to: .standardError)

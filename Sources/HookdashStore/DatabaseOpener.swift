@@ -7,6 +7,10 @@ enum DatabaseOpener {
         let fileManager = FileManager.default
         if fileManager.fileExists(atPath: path) {
             try inspectExisting(path: path)
+            // An empty file someone made (`touch`) is about to hold signing secrets.
+            if let size = (try? fileManager.attributesOfItem(atPath: path))?[.size] as? Int, size == 0 {
+                chmod(path, 0o600)
+            }
         } else {
             try createEmptyFile(path: path)
         }

@@ -8,6 +8,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case foreignDatabase(path: String)
     case newerSchema(path: String)
     case notFound(id: String)
+    /// A prefix that starts more than one webhook's id (the first few shown).
+    case ambiguous(prefix: String, matches: [String])
     case stale(id: String)
     case database(reason: String)
 
@@ -23,19 +25,19 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(path) is a SQLite database of another application, not a hookdash database; hookdash left it untouched. Pick another file with --db or HOOKDASH_DB."
         case let .newerSchema(path):
             "\(path) was written by a newer hookdash; upgrade hookdash to use it (the file was left untouched)."
+        case let .notFound(id) where id.isEmpty:
+            "no webhook id given"
+        case let .notFound(id) where id.count < WebhookStore.shortestPrefix:
+            "no webhook with id \(id) (a prefix of an id needs at least \(WebhookStore.shortestPrefix) characters)"
         case let .notFound(id):
             "no webhook with id \(id)"
+        case let .ambiguous(prefix, matches):
+            "\(prefix) starts the id of more than one webhook (\(matches.joined(separator: ", ")), …); give more of the id"
         case let .stale(id):
-            "webhook \(id) was changed by someone else since you opened it; reload it and make your change again"
+            "webhook \(id) was changed by someone else meanwhile, so nothing was saved; look at it again and repeat the change"
         case let .database(reason):
             "database error: \(reason)"
         }
-    }
-
-    /// Unknown ids are "missing input" rather than I/O failures for exit codes.
-    public var isNotFound: Bool {
-        if case .notFound = self { return true }
-        return false
     }
 }
 

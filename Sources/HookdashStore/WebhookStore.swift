@@ -90,19 +90,24 @@ public final class WebhookStore: Sendable {
 
     /// The webhook whose id is `id` or, when unambiguous, starts with `id` (as tables show
     /// shortened ids).
+    public static let shortestPrefix = 4
+
     public func webhook(idOrPrefix id: String) throws -> Webhook {
         if let exact = try webhook(id: id) { return exact }
         let lowered = id.lowercased()
-        guard lowered.count >= 4 else { throw StoreError.notFound(id: id) }
+        guard lowered.count >= Self.shortestPrefix else { throw StoreError.notFound(id: id) }
         let matches = try run {
             try dbPool.read { db in
                 try Self.webhooks(
-                    db, sql: "SELECT * FROM webhooks WHERE substr(id, 1, ?) = ? LIMIT 2", arguments: [lowered.count, lowered],
-                    now: Date())
+                    db, sql: "SELECT * FROM webhooks WHERE substr(id, 1, ?) = ? ORDER BY id LIMIT 3",
+                    arguments: [lowered.count, lowered], now: Date())
             }
         }
-        guard matches.count == 1 else { throw StoreError.notFound(id: id) }
-        return matches[0]
+        switch matches.count {
+        case 0: throw StoreError.notFound(id: id)
+        case 1: return matches[0]
+        default: throw StoreError.ambiguous(prefix: id, matches: matches.prefix(2).map(\.id))
+        }
     }
 
     @discardableResult

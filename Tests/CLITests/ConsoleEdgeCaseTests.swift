@@ -113,7 +113,7 @@ struct EmojiNameTests {
 struct BusyDatabaseTests {
     @Test func aSaveWaitingForTheDatabaseKeepsTheScreenAliveAndSavesOnce() throws {
         let sandbox = try Sandbox()
-        #expect(try sandbox.run(["webhooks", "list"]).status == 0, "creates the database")
+        #expect(try sandbox.run(["webhooks", "import", sandbox.write("none.json", "[]")]).status == 0, "creates the database")
         let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db); sleep 30")
         try session.waitFor("The webhooks dashboard is empty.")
         try session.keys("n")
@@ -136,7 +136,7 @@ struct BusyDatabaseTests {
 
     @Test func quittingDoesNotWaitOutAHeldDatabase() throws {
         let sandbox = try Sandbox()
-        #expect(try sandbox.run(["webhooks", "list"]).status == 0, "creates the database")
+        #expect(try sandbox.run(["webhooks", "import", sandbox.write("none.json", "[]")]).status == 0, "creates the database")
         let session = try TmuxSession(
             width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db); echo \"EXITED $?\"; sleep 30")
         try session.waitFor("The webhooks dashboard is empty.")

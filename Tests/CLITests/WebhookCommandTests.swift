@@ -34,7 +34,7 @@ let refusedCases: [RefusedCase] = [
     .init(arguments: create + ["--name", "   ", "--url", "https://example.com/", "--event", "job.status"], status: 65, stderrMentions: "name: Name is required"),
     .init(arguments: create + ["--name", "a\u{1B}b", "--url", "https://example.com/", "--event", "job.status"], status: 65, stderrMentions: "name: Name contains control characters"),
     .init(arguments: create + ["--name", "x", "--url", "https://example.com/", "--event", "invoice.paid"], status: 65, stderrMentions: "events: Unknown event \"invoice.paid\""),
-    .init(arguments: create + ["--name", "x", "--url", "https://example.com/"], status: 65, stderrMentions: "events: Select at least one event"),
+    .init(arguments: create + ["--name", "x", "--url", "https://example.com/"], status: 64, stderrMentions: "missing --event"),
     .init(arguments: create + ["--name", "x", "--url", "https://example.com/", "--event", "job.status", "--secret", "two words"], status: 65, stderrMentions: "secret: Secret may contain only printable ASCII"),
     .init(arguments: create + ["--url", "https://example.com/", "--event", "job.status"], status: 64, stderrMentions: "--name"),
     .init(arguments: create + good + ["--colour", "red"], status: 64, stderrMentions: "--colour"),
@@ -276,7 +276,7 @@ struct WebhookCommandTests {
         ("/dev/null", "cannot open the database /dev/null: it is not a regular file"),
     ])
     func unusablePath(_ path: String, _ message: String) throws {
-        let result = try CLIHarness.run(["webhooks", "list", "--db", path])
+        let result = try CLIHarness.run(create + good + ["--db", path])
         #expect(result.status == 74)
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }

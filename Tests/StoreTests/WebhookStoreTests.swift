@@ -80,7 +80,7 @@ struct WebhookStoreTests {
             try alice.update(id: original.id, expectedVersion: aliceView.version, try validFields(name: "Alice's name"))
         }
         #expect(try alice.webhook(id: original.id)?.name == "Bob's name")
-        #expect(StoreError.stale(id: "x").description.contains("changed by someone else since you opened it"))
+        #expect(StoreError.stale(id: "x").description.contains("changed by someone else meanwhile, so nothing was saved"))
     }
 
     @Test("two connections write at once without 'database is locked'")

@@ -1,0 +1,54 @@
+import ArgumentParser
+
+/// Mistyped command words, caught before ArgumentParser, whose messages for them mislead:
+/// an unknown command reads as "2 unexpected arguments" with the console's usage (the
+/// console is the default command), and `--db` before a bare `simulate` as "Unknown option".
+enum CommandWords {
+    /// What is wrong with the command words of `arguments` (already hoisted), or nil.
+    static func problem(in arguments: [String]) -> String? {
+        guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
+        let commands: [CommandConfiguration] = Hookdash.configuration.subcommands.map { $0.configuration }
+        let names = commands.map { $0.commandName ?? "" } + ["help"]
+        guard let command = commands.first(where: { $0.commandName == first }) else {
+            guard !names.contains(first) else { return nil }
+            return "unknown command '\(first)'\(suggestion(for: first, among: names)); hookdash --help lists them"
+        }
+        let subcommands: [String] = command.subcommands.map { $0.configuration.commandName ?? "" }
+        guard !subcommands.isEmpty else { return nil }
+        let choices = subcommands.joined(separator: ", ")
+        let next = arguments.dropFirst().first
+        if let next, !next.hasPrefix("-") {
+            guard !subcommands.contains(next), next != "help" else { return nil }
+            // With a default subcommand the word may be that subcommand's argument.
+            let hint = suggestion(for: next, among: subcommands)
+            guard command.defaultSubcommand == nil || !hint.isEmpty else { return nil }
+            return "hookdash \(first) has no command '\(next)'\(hint); it takes one of: \(choices)"
+        }
+        guard command.defaultSubcommand == nil, let next,
+              !["-h", "--help", "--version"].contains(next) else { return nil }
+        return "hookdash \(first) needs one of: \(choices) (for example hookdash \(first) \(subcommands[0]))"
+    }
+
+    /// " (did you mean 'webhooks'?)" for a word one or two edits away from a name, else "".
+    static func suggestion(for word: String, among names: [String]) -> String {
+        let close = names.filter { distance(word.lowercased(), $0) <= min(2, max(1, $0.count / 3)) }
+        guard let best = close.min(by: { distance(word, $0) < distance(word, $1) }) else { return "" }
+        return " (did you mean '\(best)'?)"
+    }
+
+    /// Levenshtein distance.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+@testable import HookdashCLI
+
+/// Mistakes people make on the command line, and the words and exit codes they get back.
+@Suite struct CommandLineMistakeTests {
+    @Test(arguments: [
+        (["webhook", "list"], "unknown command 'webhook' (did you mean 'webhooks'?)"),
+        (["servr"], "unknown command 'servr' (did you mean 'serve'?)"),
+        (["webhooks", "delet", "1234"], "hookdash webhooks has no command 'delet' (did you mean 'delete'?)"),
+        (["simulate", "jobs"], "hookdash simulate has no command 'jobs' (did you mean 'job'?); it takes one of: job, order"),
+        (["--db", "/nonexistent/x.sqlite", "simulate"], "hookdash simulate needs one of: job, order"),
+    ])
+    func mistypedCommandWordsAreNamed(arguments: [String], message: String) throws {
+        let result = try CLIHarness.run(arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(!result.stderr.contains("console"), "the console's usage is not the answer: \(result.stderr)")
+    }
+
+    @Test func anEmptyDatabasePathIsRefusedInsteadOfMeaningTheDefault() throws {
+        let sandbox = try Sandbox()
+        let dataHome = sandbox.folder + "/data"
+        let result = try CLIHarness.run(
+            ["--db", "", "webhooks", "create", "--name", "x", "--url", "https://example.com/", "--event", "job.status"],
+            environment: ["XDG_DATA_HOME": dataHome])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--db needs a file path"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dataHome + "/hookdash/hookdash.sqlite"))
+    }
+
+    @Test func readingAMistypedDatabasePathCreatesNothing() throws {
+        let sandbox = try Sandbox()
+        let typo = sandbox.folder + "/typo/hookdash.sqlite"
+        for arguments in [["webhooks", "list"], ["deliveries"], ["webhooks", "export"]] {
+            let result = try CLIHarness.run(arguments + ["--db", typo])
+            #expect(result.status == 66, "\(arguments)")
+            #expect(result.stderr.contains("no database at \(typo)"), "\(result.stderr)")
+        }
+        let fromEnvironment = try CLIHarness.run(["webhooks", "list"], environment: ["HOOKDASH_DB": typo])
+        #expect(fromEnvironment.status == 66)
+        #expect(!FileManager.default.fileExists(atPath: sandbox.folder + "/typo"))
+    }
+
+    @Test func anEmptyFileAdoptedAsTheDatabaseBecomesPrivate() throws {
+        let sandbox = try Sandbox()
+        #expect(FileManager.default.createFile(atPath: sandbox.db, contents: nil, attributes: [.posixPermissions: 0o644]))
+        #expect(try sandbox.run(["webhooks", "create", "--name", "x", "--url", "https://example.com/", "--event", "job.status"]).status == 0)
+        let mode = try FileManager.default.attributesOfItem(atPath: sandbox.db)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test func anIdPrefixThatStartsTwoWebhooksIsCalledAmbiguous() throws {
+        let sandbox = try Sandbox()
+        let entries = ["abcd1234-0000-4000-8000-000000000001", "abcd1234-0000-4000-8000-000000000002"].map { id in
+            #"{"id":"\#(id)","name":"n","url":"https://example.com/","events":["job.status"],"active":true}"#
+        }
+        let file = sandbox.write("two.json", "[" + entries.joined(separator: ",") + "]")
+        #expect(try sandbox.run(["webhooks", "import", file]).status == 0)
+        let ambiguous = try sandbox.run(["webhooks", "show", "abcd1234"])
+        #expect(ambiguous.status == 64)
+        #expect(ambiguous.stderr.contains("abcd1234 starts the id of more than one webhook"), "\(ambiguous.stderr)")
+        #expect(ambiguous.stderr.contains("give more of the id"))
+        let short = try sandbox.run(["webhooks", "show", "abc"])
+        #expect(short.status == 66)
+        #expect(short.stderr.contains("needs at least 4 characters"), "\(short.stderr)")
+        #expect(try sandbox.run(["webhooks", "show", "abcd1234-0000-4000-8000-000000000002"]).status == 0)
+    }
+
+    @Test func theExportIsNeverWrittenOverTheDatabase() throws {
+        let sandbox = try Sandbox()
+        #expect(try sandbox.run(["webhooks", "create", "--name", "x", "--url", "https://example.com/", "--event", "job.status"]).status == 0)
+        let before = sandbox.snapshot()
+        for target in [sandbox.db, sandbox.folder + "/./hookdash.sqlite", sandbox.db + "-wal"] {
+            let result = try sandbox.run(["webhooks", "export", "--output", target])
+            #expect(result.status == 64, "\(target)")
+            #expect(result.stderr.contains("is the database's own file"), "\(result.stderr)")
+        }
+        #expect(sandbox.snapshot() == before)
+        let dash = try sandbox.run(["webhooks", "export", "--output", "-"])
+        #expect(dash.status == 0 && dash.stdout.hasPrefix("["))
+    }
+
+    @Test func deliveriesSaysWhenTheListWasCut() throws {
+        let sandbox = try Sandbox()
+        _ = try sandbox.createWebhook(name: "x", url: "http://127.0.0.1:9/x")
+        for _ in 0..<3 { #expect(try sandbox.run(["emit", "job.status"], stdin: Data("{}".utf8)).status == 0) }
+        let cut = try sandbox.run(["deliveries", "--limit", "2"])
+        #expect(cut.stdout.split(separator: "\n").count == 3)  // heading and 2 rows
+        #expect(cut.stderr.contains("the newest 2 shown; more match"), "\(cut.stderr)")
+        let whole = try sandbox.run(["deliveries", "--limit", "3"])
+        #expect(whole.stderr.isEmpty, "\(whole.stderr)")
+        let json = try sandbox.run(["deliveries", "--json"])
+        #expect(json.stdout.contains(#""id": ""#) && json.stdout.hasPrefix("[\n  {\n    \"id\""), "\(json.stdout)")
+    }
+
+    @Test(arguments: ["2026-12-01", "2026-12-01T09:30", "2026-12-01T09:30:00", "2026-12-01T09:30+01:00"])
+    func sinceTakesADateOrATimeWithoutSeconds(text: String) throws {
+        let since = try #require(SinceOption(argument: text))
+        let utc = ISO8601DateFormatter()
+        let expected: [String: String] = [
+            "2026-12-01": "2026-12-01T00:00:00Z", "2026-12-01T09:30": "2026-12-01T09:30:00Z",
+            "2026-12-01T09:30:00": "2026-12-01T09:30:00Z", "2026-12-01T09:30+01:00": "2026-12-01T08:30:00Z",
+        ]
+        #expect(utc.string(from: since.start(Date())) == expected[text])
+    }
+
+    @Test func aConfigCommentNeedsASpaceBeforeItAndIsNotInsideQuotes() throws {
+        let text = "notify = echo \"a # b\" 'c # d' x#y # a comment\r\ntheme = light\r\n# whole line\r\n"
+        let config = try UserConfig.parse(text, path: "config")
+        #expect(config["notify"]?.value == "echo \"a # b\" 'c # d' x#y")
+        #expect(config["theme"]?.value == "light")
+        #expect(config["theme"]?.line == 2)
+    }
+
+    @Test func aConfigLinkToAMissingFileIsReported() throws {
+        let sandbox = try Sandbox()
+        try FileManager.default.createDirectory(atPath: sandbox.folder + "/hookdash", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: sandbox.folder + "/hookdash/config", withDestinationPath: "/nonexistent/config")
+        let result = try sandbox.run(["serve", "--until-idle"], environment: ["XDG_CONFIG_HOME": sandbox.folder])
+        #expect(result.status == 66, "\(result.stderr)")
+        #expect(result.stderr.contains("links to /nonexistent/config, which does not exist"), "\(result.stderr)")
+    }
+}
