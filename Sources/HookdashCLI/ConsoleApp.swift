@@ -357,13 +357,17 @@ final class EffectRunner: @unchecked Sendable {
             }
             guard delivery.attemptCount > watch.attemptsBefore else { continue }
             let attempt = (try? queue.attempts(deliveryID: deliveryID))?.last
+            // How long an answer took; an error without one says its own time ("within 15 s").
             let duration = attempt.map { " in \($0.durationMilliseconds) ms" } ?? ""
             let name = watch.webhookName
             if let status = delivery.lastStatusCode, (200..<300).contains(status) {
                 post(.notify(.success, "\(delivery.eventType) → \(name): \(status)\(duration)", settles: watch.settles))
             } else {
-                let reason = delivery.lastStatusCode.map { "HTTP \($0)" } ?? delivery.lastError ?? "failed"
-                post(.notify(.failure, "\(delivery.eventType) → \(name): \(reason)\(duration)", settles: watch.settles))
+                var reason = delivery.lastStatusCode.map { "HTTP \($0)\(duration)" } ?? delivery.lastError ?? "failed"
+                if delivery.status == .pending, let next = delivery.nextAttemptAt {
+                    reason += " · retry " + RelativeTime.describeFuture(next, from: Date())
+                }
+                post(.notify(.failure, "\(delivery.eventType) → \(name): \(reason)", settles: watch.settles))
             }
             _ = lock.withLock { watchedAttempts.removeValue(forKey: deliveryID) }
         }
@@ -442,6 +446,9 @@ final class EffectRunner: @unchecked Sendable {
                 return [count == 0
                     ? .notify(.info, "No failed deliveries\(which) to “\(name)”")
                     : .notify(.success, "Redelivering \(Wording.count(count, "failed delivery", "failed deliveries"))\(which) to “\(name)”")]
+            case .countFailed(let webhookID, let matching):
+                return [.failedCounted(
+                    webhookID: webhookID, matching: matching, count: try queue.failedCount(webhookID: webhookID, matching: matching))]
             case .simulate(let kind):
                 simulate(kind)
                 return []

@@ -174,6 +174,9 @@ struct DeliveriesShowCommand: ParsableCommand {
                     }
                     if let responseBody = attempt.responseBody, !responseBody.isEmpty {
                         print("  < \(TerminalSafe.text(String(decoding: responseBody, as: UTF8.self), keepingLineBreaks: true))")
+                        if responseBody.count >= AttemptRecord.keptResponseBytes {
+                            print("  < (cut here: hookdash keeps the first \(AttemptRecord.keptResponseBytes / 1024) KiB of a response)")
+                        }
                     }
                 }
                 if let errorClass = attempt.errorClass {

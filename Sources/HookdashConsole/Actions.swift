@@ -23,6 +23,8 @@ public enum ConsoleAction: Equatable, Sendable {
     case healthLoaded(webhookID: String, HealthSummary)
     case attemptsLoaded(deliveryID: String, [AttemptRow])
     case secretGenerated(String)
+    /// How many failed deliveries `R` would redeliver (those the search matches, if typed).
+    case failedCounted(webhookID: String, matching: String, count: Int)
     /// `settles` names the work whose progress toast ("Sending…") this outcome replaces.
     case notify(Toast.Kind, String, settles: String? = nil)
 }
@@ -37,6 +39,8 @@ public enum ConsoleEffect: Equatable, Sendable {
     case loadAttempts(deliveryID: String)
     case redeliver(deliveryID: String)
     case redeliverFailed(webhookID: String, matching: String = "")
+    /// Counted before `R` asks, so the question names a number, or is not asked for none.
+    case countFailed(webhookID: String, matching: String = "")
     case simulate(SimulationKind)
     case generateSecret
     /// Put `text` on the operator's clipboard; `what` names it in the confirmation.

@@ -83,7 +83,7 @@ public struct Confirmation: Equatable, Sendable {
         case deleteWebhook(id: String, name: String)
         /// Every failed delivery to the webhook (that the details' search matches, when one is
         /// typed) gets a new manual attempt.
-        case redeliverFailed(webhookID: String, name: String, matching: String = "")
+        case redeliverFailed(webhookID: String, name: String, matching: String = "", count: Int)
     }
 
     public var action: Action
@@ -114,20 +114,24 @@ public struct Confirmation: Equatable, Sendable {
         case .deleteWebhook(_, let name):
             ["Delete the webhook “\(TextWidth.truncate(name, to: nameWidth))”?", "Its pending deliveries are cancelled.",
              "This cannot be undone."]
-        case .redeliverFailed(_, let name, let matching) where !matching.isEmpty:
-            ["Redeliver the failed deliveries to “\(TextWidth.truncate(name, to: nameWidth))”",
+        case .redeliverFailed(_, let name, let matching, let count) where !matching.isEmpty:
+            ["Redeliver \(Self.failed(count)) to “\(TextWidth.truncate(name, to: nameWidth))”",
              "that match “\(TextWidth.truncate(matching, to: nameWidth))”? Each gets one new attempt now,",
              "with its message id. Receivers deduplicate on webhook-id."]
-        case .redeliverFailed(_, let name, _):
-            ["Redeliver every failed delivery to “\(TextWidth.truncate(name, to: nameWidth))”?",
+        case .redeliverFailed(_, let name, _, let count):
+            ["Redeliver \(count == 1 ? "the" : "all \(count)") failed \(count == 1 ? "delivery" : "deliveries") to “\(TextWidth.truncate(name, to: nameWidth))”?",
              "Each gets one new attempt now, with its message id.", "Receivers deduplicate on webhook-id."]
         }
+    }
+
+    private static func failed(_ count: Int) -> String {
+        count == 1 ? "the 1 failed delivery" : "the \(count) failed deliveries"
     }
 
     var effect: ConsoleEffect {
         switch action {
         case .deleteWebhook(let id, _): .delete(webhookID: id)
-        case .redeliverFailed(let webhookID, _, let matching): .redeliverFailed(webhookID: webhookID, matching: matching)
+        case .redeliverFailed(let webhookID, _, let matching, _): .redeliverFailed(webhookID: webhookID, matching: matching)
         }
     }
 }
@@ -298,4 +302,10 @@ public struct AttemptViewState: Equatable, Sendable {
     public var messageID = ""
     public var sentBody = ""
     public var curl = ""
+
+    /// The lines as drawn `columns` wide: long ones (a URL in the payload, a long header)
+    /// wrap instead of running off the edge unseen.
+    public func rows(columns: Int) -> [String] {
+        lines.flatMap { TextWidth.wrap($0, columns: columns) }
+    }
 }

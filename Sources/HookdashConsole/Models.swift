@@ -171,6 +171,8 @@ public struct AttemptRow: Equatable, Sendable {
     /// The body exactly as sent (`requestBody` is pretty-printed for reading); the signature
     /// covers these bytes, so copies and replays use them.
     public var sentBody: String
+    /// The response body reached the size hookdash keeps: the endpoint probably sent more.
+    public var responseBodyCut = false
 
     public init(
         number: Int, startedAt: Date, durationMilliseconds: Int, statusCode: Int?, error: String? = nil,
@@ -254,13 +256,14 @@ extension DeliveryRow {
     /// The "Result" column: the last status code, when it retries, and why it failed.
     public func result(now: Date) -> String {
         var parts: [String] = []
-        if let code = lastStatusCode { parts.append("HTTP \(code)") }
+        // "HTTP 410 Gone: …" says its code itself, and takes the code's place.
+        if let code = lastStatusCode { parts.append(lastError.flatMap { $0.hasPrefix("HTTP \(code)") ? $0 : nil } ?? "HTTP \(code)") }
         // Before the error, which is often longer than the column: when it tries again is
         // what a person watching a failing endpoint wants to see.
         if status == .pending, let next = nextAttemptAt, attemptCount > 0 {
             parts.append("retry " + RelativeTime.describeFuture(next, from: now))
         }
-        if let error = lastError, status != .delivered, error != parts.first {
+        if let error = lastError, status != .delivered, !parts.contains(error) {
             parts.append(error)
         }
         if parts.isEmpty { return status == .delivered ? "ok" : "—" }

@@ -605,12 +605,13 @@ struct Painter {
         grid.put(TextWidth.truncate(" " + view.title, to: width - 2), x: 0, y: 2, style: theme[.title])
         let top = 3
         let rows = max(1, height - top - 1)
-        for (offset, line) in view.lines.dropFirst(view.scroll).prefix(rows).enumerated() {
+        let lines = view.rows(columns: width - 2)
+        for (offset, line) in lines.dropFirst(view.scroll).prefix(rows).enumerated() {
             let style = line.hasPrefix("── ") ? theme[.title] : theme[.normal]
             grid.put(line, x: 1, y: top + offset, style: style, maxWidth: width - 2)
         }
-        if view.lines.count > rows {
-            let position = " \(view.scroll + 1)–\(min(view.lines.count, view.scroll + rows)) of \(view.lines.count) "
+        if lines.count > rows {
+            let position = " \(view.scroll + 1)–\(min(lines.count, view.scroll + rows)) of \(lines.count) "
             grid.put(position, x: width - TextWidth.of(position) - 1, y: 2, style: theme[.muted])
         }
     }

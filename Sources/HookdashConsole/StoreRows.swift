@@ -66,7 +66,7 @@ public enum StoreRows {
 
     /// `message` is the stored envelope; the attempt shows it pretty-printed and keeps it as sent.
     public static func attempt(_ attempt: AttemptRecord, message: Data) -> AttemptRow {
-        AttemptRow(
+        var row = AttemptRow(
             number: attempt.number, startedAt: attempt.startedAt, durationMilliseconds: attempt.durationMilliseconds,
             statusCode: attempt.responseStatus, error: attempt.errorText,
             requestHeaders: attempt.requestHeaders.map { ($0.name, $0.value) },
@@ -74,6 +74,8 @@ public enum StoreRows {
             responseHeaders: attempt.responseHeaders.map { ($0.name, $0.value) },
             responseBody: attempt.responseBody.map { String(decoding: $0, as: UTF8.self) } ?? "",
             requestURL: attempt.requestURL, sentBody: String(decoding: message, as: UTF8.self))
+        row.responseBodyCut = (attempt.responseBody?.count ?? 0) >= AttemptRecord.keptResponseBytes
+        return row
     }
 }
 

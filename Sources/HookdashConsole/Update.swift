@@ -1,5 +1,6 @@
 import Foundation
 import HookdashDomain
+import HookdashStore
 import HookdashUI
 
 /// The console's only way to change: a pure function from state and action to the next state and
@@ -151,6 +152,20 @@ extension ConsoleState {
                 form.secret.replace(with: secret)
                 form.secretRevealed = true
                 form.errors[.secret] = nil
+            }
+            return []
+        case .failedCounted(let webhookID, let matching, let count):
+            // Only if the question still fits what is on screen (no key moved on meanwhile).
+            guard overlay == nil, case .details(let details) = topScreen, details.webhookID == webhookID,
+                  details.searchText == matching, let webhook = webhooks.first(where: { $0.id == webhookID })
+            else { return [] }
+            if count == 0 {
+                toast(.info, matching.isEmpty
+                    ? "No failed deliveries to “\(webhook.name)” to redeliver"
+                    : "No failed delivery to “\(webhook.name)” matches “\(matching)”")
+            } else {
+                overlay = .confirm(Confirmation(
+                    .redeliverFailed(webhookID: webhookID, name: webhook.name, matching: matching, count: count)))
             }
             return []
         case .notify(let kind, let text, let settles):
@@ -373,7 +388,7 @@ extension ConsoleState {
             let last = max(0, HelpText.wrapped(width: width).count - page)
             func to(_ line: Int) { overlay = .help(scroll: max(0, min(line, last))) }
             switch key {
-            case .escape, .character("q"), .character("?"), .enter: overlay = nil
+            case .escape, .character("q"), .character("?"), .function(1), .enter: overlay = nil
             case .down, .character("j"): to(scroll + 1)
             case .up, .character("k"): to(scroll - 1)
             case .pageDown, .character(" "): to(scroll + page)
@@ -618,10 +633,7 @@ extension ConsoleState {
                 guard details.deliveries.indices.contains(details.selectedIndex) else { return [] }
                 return [.copy(details.deliveries[details.selectedIndex].messageID, what: "the message id")]
             case .character("R"):
-                if let webhook = webhooks.first(where: { $0.id == details.webhookID }) {
-                    overlay = .confirm(Confirmation(
-                        .redeliverFailed(webhookID: webhook.id, name: webhook.name, matching: details.searchText)))
-                }
+                return [.countFailed(webhookID: details.webhookID, matching: details.searchText)]
             case .enter, .right, .character("l"):
                 guard details.deliveries.indices.contains(details.selectedIndex) else { return [] }
                 let delivery = details.deliveries[details.selectedIndex]
@@ -697,7 +709,7 @@ extension ConsoleState {
     mutating func handleAttemptView(_ original: AttemptViewState, _ event: InputEvent) -> [ConsoleEffect] {
         var view = original
         let page = max(1, height - 4)
-        let maxScroll = max(0, view.lines.count - page)
+        let maxScroll = max(0, view.rows(columns: width - 2).count - page)
         switch event {
         case .key(let key):
             switch key {
@@ -736,6 +748,7 @@ enum AttemptText {
             + (attempt.error.map { " — \(TerminalSafe.text($0))" } ?? ""))
         lines.append("")
         lines.append("── Request ──")
+        if !attempt.requestURL.isEmpty { lines.append("POST \(attempt.requestURL)") }
         lines += attempt.requestHeaders.map { "\($0.0): \($0.1)" }
         lines.append("")
         lines += bodyLines(attempt.requestBody)
@@ -746,7 +759,17 @@ enum AttemptText {
         lines += attempt.responseHeaders.map { "\(TerminalSafe.text($0.0)): \(TerminalSafe.text($0.1))" }
         lines.append("")
         lines += attempt.responseBody.isEmpty ? ["(empty body)"] : bodyLines(attempt.responseBody)
+        if attempt.responseBodyCut {
+            lines += ["", "(cut here: hookdash keeps the first \(AttemptRecord.keptResponseBytes / 1024) KiB of a response\(declaredLength(attempt)))"]
+        }
         return lines
+    }
+
+    /// ", which was 1,532,118 bytes" from the response's content-length, when it said.
+    static func declaredLength(_ attempt: AttemptRow) -> String {
+        guard let header = attempt.responseHeaders.first(where: { $0.0.lowercased() == "content-length" }),
+              let bytes = Int(header.1.trimmingCharacters(in: .whitespaces)) else { return "" }
+        return ", which was \(bytes.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))) bytes"
     }
 
     /// CRLF, CR and LF all end a line (a Swift Character holds "\r\n" whole, so splitting on

@@ -21,7 +21,7 @@ struct AttemptResult: Sendable {
 
 /// Signs and POSTs one claimed delivery, classifying whatever goes wrong.
 struct DeliverySender: Sendable {
-    static let responseBodyLimit = 4096
+    static let responseBodyLimit = AttemptRecord.keptResponseBytes
 
     let configuration: DeliveryConfiguration
     let clients: EndpointClients

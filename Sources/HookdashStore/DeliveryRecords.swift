@@ -61,6 +61,9 @@ public struct RecordedHeader: Sendable, Equatable, Codable {
 
 /// One HTTP attempt of a delivery. The request body is the message body (byte-identical).
 public struct AttemptRecord: Sendable, Equatable, Identifiable {
+    /// How much of a response body is kept (SPEC §4); a body this long was probably cut.
+    public static let keptResponseBytes = 4096
+
     public let id: Int64
     public let deliveryID: String
     public let number: Int

@@ -141,6 +141,22 @@ public final class QueueStore: Sendable {
         }
     }
 
+    /// How many deliveries `redeliverFailed(webhookID:matching:window:)` would try again now.
+    public func failedCount(webhookID: String, matching text: String = "", window: Int = searchWindow) throws -> Int {
+        try dbPool.read { db in
+            guard let search = DeliverySearch(text) else {
+                return try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM deliveries WHERE webhookId = ? AND status = 'failed'",
+                    arguments: [webhookID]) ?? 0
+            }
+            let (condition, arguments) = search.condition(webhookID: webhookID, window: window)
+            return try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM deliveries d JOIN messages m ON m.id = d.messageId
+                WHERE d.status = 'failed' AND \(condition)
+                """, arguments: arguments) ?? 0
+        }
+    }
+
     /// Cancels what is still pending for a webhook; the webhook delete path calls this in its transaction.
     public static func cancelPendingDeliveries(_ db: Database, webhookID: String) throws {
         try db.execute(

@@ -126,6 +126,24 @@ public enum TextWidth {
         return String(result.reversed())
     }
 
+    /// `text` cut into rows of at most `columns`; rows after the first start with the line's
+    /// own indentation plus two spaces, so a wrapped JSON value still reads as part of its key.
+    public static func wrap(_ text: String, columns: Int) -> [String] {
+        guard columns > 0, of(text) > columns else { return [text] }
+        let indent = String(repeating: " ", count: min(text.prefix { $0 == " " }.count + 2, columns / 2))
+        var rows: [String] = []
+        var rest = Substring(text)
+        var available = columns
+        while !rest.isEmpty {
+            var row = prefix(String(rest), columns: available)
+            if row.isEmpty { row = String(rest.prefix(1)) }  // a wide character in a 1-column row
+            rows.append((rows.isEmpty ? "" : indent) + row)
+            rest = rest.dropFirst(row.count)
+            available = columns - indent.count
+        }
+        return rows
+    }
+
     /// Pads with spaces on the right up to `width` columns (after truncating if longer).
     public static func pad(_ text: String, to width: Int) -> String {
         let fitted = truncate(text, to: width)

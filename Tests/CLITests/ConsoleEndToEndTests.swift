@@ -371,7 +371,7 @@ struct ConsoleEndToEndTests {
         try session.keys("Enter")
         try session.waitFor("Deliveries (newest first")
         try session.keys("R")
-        try session.waitFor("Redeliver every failed delivery to “Flaky”?")
+        try session.waitFor("Redeliver all 2 failed deliveries to “Flaky”?")
         try session.keys("Tab", "Enter")
         try session.waitFor("Redelivering 2 failed deliveries to “Flaky”")
         let deadline = Date().addingTimeInterval(10)

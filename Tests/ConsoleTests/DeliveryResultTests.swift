@@ -26,6 +26,8 @@ import Testing
         // The store keeps "HTTP 503" as the last error of an answered attempt.
         let delivery = row(.pending, code: 503, error: "HTTP 503", retryIn: 5)
         #expect(delivery.result(now: now) == "HTTP 503 · retry in 5s")
+        let gone = row(.failed, code: 410, error: "HTTP 410 Gone: the endpoint wants no more webhooks")
+        #expect(gone.result(now: now) == "HTTP 410 Gone: the endpoint wants no more webhooks")
     }
 
     @Test func finishedDeliveries() {

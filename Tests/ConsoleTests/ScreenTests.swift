@@ -139,8 +139,10 @@ import HookdashUI
         var (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter))
         state = update(state, .deliveriesLoaded(webhookID: Fixtures.webhooks[0].id, Fixtures.deliveries)).0
         state = Fixtures.apply(state, Fixtures.keys(.character("R"))).0
+        state = update(state, .failedCounted(webhookID: Fixtures.webhooks[0].id, matching: "", count: 12)).0
         try check(state, "redeliver-failed-80x24")
         state = Fixtures.apply(state, Fixtures.keys(.escape, .character("/")) + Fixtures.type("job_7") + Fixtures.keys(.enter, .character("R"))).0
+        state = update(state, .failedCounted(webhookID: Fixtures.webhooks[0].id, matching: "job_7", count: 1)).0
         try check(state, "redeliver-failed-matching-80x24")
     }
 

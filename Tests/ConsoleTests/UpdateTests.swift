@@ -267,25 +267,38 @@ import HookdashUI
         #expect(state.toasts.last?.text == "Deleted “Billing”")
     }
 
-    @Test func shiftRInDetailsAsksBeforeRedeliveringEveryFailedDelivery() {
+    @Test func shiftRInDetailsCountsThenAsksBeforeRedeliveringEveryFailedDelivery() {
+        let id = Fixtures.webhooks[0].id
         var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter)).0
         var effects: [ConsoleEffect]
         (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("R")))
-        #expect(effects.isEmpty)
-        #expect(state.overlay == .confirm(Confirmation(.redeliverFailed(webhookID: Fixtures.webhooks[0].id, name: "Billing"))))
+        #expect(effects == [.countFailed(webhookID: id)])
+        #expect(state.overlay == nil, "nothing is asked before the count is known")
+        state = update(state, .failedCounted(webhookID: id, matching: "", count: 3)).0
+        #expect(state.overlay == .confirm(Confirmation(.redeliverFailed(webhookID: id, name: "Billing", count: 3))))
         (state, effects) = Fixtures.apply(state, Fixtures.keys(.enter))
         #expect(effects.isEmpty, "Enter on the default button cancels")
-        (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("R"), .tab, .enter))
-        #expect(effects == [.redeliverFailed(webhookID: Fixtures.webhooks[0].id)])
+        state = update(Fixtures.apply(state, Fixtures.keys(.character("R"))).0, .failedCounted(webhookID: id, matching: "", count: 3)).0
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.tab, .enter))
+        #expect(effects == [.redeliverFailed(webhookID: id)])
         #expect(state.overlay == nil)
         if case .details = state.topScreen {} else { Issue.record("still on the details screen") }
+
+        // None failed: nothing to ask, a note says so.
+        state = update(Fixtures.apply(state, Fixtures.keys(.character("R"))).0, .failedCounted(webhookID: id, matching: "", count: 0)).0
+        #expect(state.overlay == nil)
+        #expect(state.toasts.last?.text == "No failed deliveries to “Billing” to redeliver")
 
         // With a search typed, R redelivers the failed ones it matches (all of them, not the page).
         (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("/")) + Fixtures.type(" job_7 ") + Fixtures.keys(.enter))
         (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("R")))
-        #expect(state.overlay == .confirm(Confirmation(.redeliverFailed(webhookID: Fixtures.webhooks[0].id, name: "Billing", matching: "job_7"))))
+        #expect(effects == [.countFailed(webhookID: id, matching: "job_7")])
+        // A count for an earlier search is not an answer to this one.
+        #expect(update(state, .failedCounted(webhookID: id, matching: "job", count: 9)).0.overlay == nil)
+        state = update(state, .failedCounted(webhookID: id, matching: "job_7", count: 2)).0
+        #expect(state.overlay == .confirm(Confirmation(.redeliverFailed(webhookID: id, name: "Billing", matching: "job_7", count: 2))))
         (state, effects) = Fixtures.apply(state, Fixtures.keys(.tab, .enter))
-        #expect(effects == [.redeliverFailed(webhookID: Fixtures.webhooks[0].id, matching: "job_7")])
+        #expect(effects == [.redeliverFailed(webhookID: id, matching: "job_7")])
     }
 
     /// The first webhook's details with the fixture deliveries listed.

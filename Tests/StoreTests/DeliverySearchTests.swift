@@ -80,7 +80,9 @@ struct DeliverySearchTests {
         }, owner: owner)
 
         let later = start.addingTimeInterval(60)
+        #expect(try queue.failedCount(webhookID: billing.id, matching: "JOB_B") == 2, "what R's question counts")
         #expect(try queue.redeliverFailed(webhookID: billing.id, matching: "JOB_B", now: later) == 2)
+        #expect(try queue.failedCount(webhookID: billing.id, matching: "JOB_B") == 0)
         let moved = try queue.deliveries(webhookID: billing.id, status: .pending, limit: 10)
         #expect(moved.count == 2 && moved.allSatisfy { $0.trigger == .manual })
         #expect(try queue.deliveries(webhookID: billing.id, status: .failed, limit: 10).count == 1, "job_a stays failed")

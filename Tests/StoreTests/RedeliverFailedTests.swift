@@ -46,6 +46,7 @@ struct RedeliverFailedTests {
         #expect(try statuses(billing.id) == [.failed, .failed, .succeeded])
 
         let later = start.addingTimeInterval(3600)
+        #expect(try queue.failedCount(webhookID: billing.id) == 2)
         #expect(try queue.redeliverFailed(webhookID: billing.id, now: later) == 2)
         let moved = try queue.deliveries(webhookID: billing.id, status: .pending, limit: 10)
         #expect(moved.count == 2)
