@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HookdashDomain
+import Synchronization
 
 /// Something the operator should hear about even when nobody watches the terminal: a webhook
 /// hookdash switched off, deliveries paused by a database that takes no writes, and their
@@ -63,6 +64,9 @@ final class NotifyCommand: Sendable {
     private let onFailure: @Sendable (String) -> Void
     private let queue = DispatchQueue(label: "hookdash.notify")
     private let pending = DispatchGroup()
+    /// The command running now, and whether the process is exiting (notices not yet started
+    /// are then dropped, and reported, instead of outliving it).
+    private let state = Mutex<(running: pid_t?, exiting: Bool)>((nil, false))
 
     init(command: String, outputPath: String, timeout: TimeInterval = 30, onFailure: @escaping @Sendable (String) -> Void) {
         self.command = command
@@ -80,12 +84,30 @@ final class NotifyCommand: Sendable {
     }
 
     /// Waits, at most `limit`, for the notices already sent: `serve --until-idle` must not
-    /// exit before its notice went out.
+    /// exit before its notice went out. Past the limit the running command is stopped with
+    /// everything it started and the rest are dropped, each reported: nothing outlives hookdash.
     func finish(within limit: TimeInterval) {
-        _ = pending.wait(timeout: .now() + limit)
+        if pending.wait(timeout: .now() + limit) == .success { return }
+        let running = state.withLock { state in
+            state.exiting = true
+            return state.running
+        }
+        if let running { Self.stop(running) }
+        _ = pending.wait(timeout: .now() + 5)
+    }
+
+    /// Foundation starts the command as the leader of a process group of its own: the whole
+    /// group goes, with everything the command started, whatever it ignores.
+    private static func stop(_ pid: pid_t) {
+        kill(-pid, SIGKILL)
+        kill(pid, SIGKILL)
     }
 
     private func run(_ notice: OperatorNotice) {
+        if state.withLock({ $0.exiting }) {
+            onFailure("\(notice.event) was not sent: hookdash was exiting, and earlier notices had used the time it waits")
+            return
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
@@ -111,13 +133,16 @@ final class NotifyCommand: Sendable {
             onFailure("the notify command could not start (\(SystemWords.describe(error))); \(notice.event) was not sent")
             return
         }
+        state.withLock { $0.running = process.processIdentifier }
+        defer { state.withLock { $0.running = nil } }
         if exited.wait(timeout: .now() + timeout) == .timedOut {
-            // Foundation starts the command as the leader of a process group of its own: the
-            // whole group goes, with everything the command started, whatever it ignores.
-            kill(-process.processIdentifier, SIGKILL)
-            kill(process.processIdentifier, SIGKILL)
+            Self.stop(process.processIdentifier)
             _ = exited.wait(timeout: .now() + 2)
             onFailure("the notify command did not finish within \(Self.seconds(timeout)) and was stopped (\(notice.event))")
+            return
+        }
+        if state.withLock({ $0.exiting }), process.terminationReason == .uncaughtSignal {
+            onFailure("the notify command was stopped because hookdash was exiting (\(notice.event))")
             return
         }
         if process.terminationReason == .exit, process.terminationStatus == 0 { return }

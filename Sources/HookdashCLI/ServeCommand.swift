@@ -53,11 +53,8 @@ struct ServeCommand: AsyncParsableCommand {
                 })
             // Exiting must not cut off a notice that is still going out.
             defer { notifier.map { $0.finish(within: $0.timeout + 5) } }
-            if untilIdle {
-                await engine.runUntilIdle()
-                say(report.summary)
-                return
-            }
+            // --until-idle too: a script's `timeout` or Ctrl-C must not cut off attempts whose
+            // requests already went out, leaving them to be sent again.
             let stopSignal = ServeStopSignal()
             // A serve left on a removed or replaced file would never see the events emitted
             // to the file now at its path: it stops, so a supervisor restarts it on that one.
@@ -73,9 +70,20 @@ struct ServeCommand: AsyncParsableCommand {
                 }
             }
             defer { watcher.cancel() }
-            await engine.start()
-            say("delivering from \(store.databasePath) (log: \(store.deliveryLogPath)); Ctrl-C stops")
+            if untilIdle {
+                Task {
+                    await engine.runUntilIdle()
+                    stopSignal.stop(.idle)
+                }
+            } else {
+                await engine.start()
+                say("delivering from \(store.databasePath) (log: \(store.deliveryLogPath)); Ctrl-C stops")
+            }
             let received = await stopSignal.wait()
+            if case .idle = received {
+                say(report.summary)
+                return
+            }
             say("\(received), finishing in-flight deliveries…")
             await engine.stop()
             say(report.summary)
@@ -91,11 +99,14 @@ struct ServeCommand: AsyncParsableCommand {
 enum ServeStop: CustomStringConvertible {
     case signal(String)
     case databaseFileLost(String)
+    /// `--until-idle` found nothing more due or in flight.
+    case idle
 
     var description: String {
         switch self {
         case .signal(let name): name
         case .databaseFileLost(let text): text
+        case .idle: "idle"
         }
     }
 }

@@ -18,7 +18,7 @@ struct AttemptFailure: Equatable {
     init(_ error: Error, endpoint: String, configuration: DeliveryConfiguration, answerStarted: Bool = false) {
         if answerStarted, let clientError = error as? HTTPClientError,
            [.readTimeout, .deadlineExceeded].contains(clientError) {
-            self = Self(.timeout, "the answer from \(endpoint) stopped halfway and did not end within \(Self.seconds(configuration.requestTimeout))")
+            self = Self.unfinishedAnswer(from: endpoint, configuration: configuration)
         } else if let clientError = error as? HTTPClientError {
             self = Self.describe(clientError, endpoint: endpoint, configuration: configuration)
         } else if let ioError = error as? IOError {
@@ -36,6 +36,11 @@ struct AttemptFailure: Equatable {
         } else {
             self = Self(.other, String(describing: error))
         }
+    }
+
+    /// The head came in time, the end of the body did not (it stalled, or trickled on).
+    static func unfinishedAnswer(from endpoint: String, configuration: DeliveryConfiguration) -> AttemptFailure {
+        Self(.timeout, "the answer from \(endpoint) started but did not end within \(seconds(configuration.requestTimeout))")
     }
 
     private init(_ errorClass: AttemptErrorClass, _ text: String) {

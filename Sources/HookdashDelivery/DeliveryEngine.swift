@@ -43,6 +43,7 @@ public actor DeliveryEngine {
     private var loop: Task<Void, Never>?
     private var waiter: CheckedContinuation<Void, Never>?
     private var pollTimer: Task<Void, Never>?
+    private var foundNothingLastTime = false
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     private var reclaimedDeadLeases = false
 
@@ -93,8 +94,13 @@ public actor DeliveryEngine {
 
     /// Works until nothing is due or in flight (`serve --until-idle`, scripts, tests), then
     /// closes connections. Deliveries waiting for a later retry do not keep it running.
+    /// `stop()` ends it early as it ends `start()`'s loop.
     public func runUntilIdle() async {
-        await run(untilIdle: true)
+        guard loop == nil else { return }
+        let task = Task { await self.run(untilIdle: true) }
+        loop = task
+        await task.value
+        if loop == task { loop = nil }
         pollTimer?.cancel()
         await waitForOutstanding()
         await clients.shutdown()
@@ -157,6 +163,11 @@ public actor DeliveryEngine {
         }
         claiming = true
         defer { endClaim() }
+        // After a claim that found nothing, polls read before they write (see hasDueWork).
+        if foundNothingLastTime, onlyIDs == nil, !storeTroubled,
+           let due = try? await queue.hasDueWork(now: request.now), !due {
+            return 0
+        }
         let claimed: [ClaimedDelivery]
         do {
             claimed = try await queue.claimDue(request)
@@ -165,6 +176,7 @@ public actor DeliveryEngine {
             storeFailed(error, doing: .claim)
             return 0
         }
+        foundNothingLastTime = claimed.isEmpty
         dispatch(claimed)
         return claimed.count
     }
@@ -423,7 +435,9 @@ enum Endpoint {
         guard let components = URLComponents(string: url) else { return url }
         let scheme = components.scheme?.lowercased() ?? ""
         let port = components.port ?? (scheme == "http" ? 80 : 443)
-        let host = components.host?.lowercased() ?? ""
+        // Foundation keeps an IPv6 literal's brackets on some platforms and not on others.
+        var host = components.host?.lowercased() ?? ""
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         return "\(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port)"
     }
 }

@@ -67,7 +67,14 @@ struct DeliverySender: Sendable {
             let status = Int(response.status.code)
             let body: Data
             do {
-                body = try await Self.readCapped(response.body)
+                // The head came within the limit; the whole answer must too. AsyncHTTPClient's
+                // deadline covers only the head, and its read timeout each read: an endpoint
+                // trickling a byte a second would otherwise hold the attempt, its lease and a
+                // slot for good.
+                body = try await Self.readCapped(response.body, within: configuration.requestTimeout - (ContinuousClock.now - began))
+            } catch is AnswerOverran {
+                let failure = AttemptFailure.unfinishedAnswer(from: Endpoint.authority(delivery.url), configuration: configuration)
+                return finish(status: status, responseHeaders: responseHeaders, error: (failure.errorClass, failure.text))
             } catch {
                 let failure = AttemptFailure(
                     error, endpoint: Endpoint.authority(delivery.url), configuration: configuration, answerStarted: true)
@@ -162,9 +169,28 @@ struct DeliverySender: Sendable {
         var ways: [String] = []
         if refused.contains(where: { $0.reason == "loopback" }) { ways.append("--dev (loopback)") }
         if let first = refused.first {
-            ways.append("--allow-private \(first.address)/\(first.address.bytes.count * 8)")
+            // ::ffff:127.0.0.1 is judged as the IPv4 address it carries, and allowed as one.
+            let address = first.address.unmappedIPv4 ?? first.address
+            ways.append("--allow-private \(address)/\(address.bytes.count * 8)")
         }
         return "refused: \(subject); to allow it: \(ways.joined(separator: " or "))"
+    }
+
+    /// The answer did not end within the request timeout.
+    struct AnswerOverran: Error {}
+
+    private static func readCapped(_ body: HTTPClientResponse.Body, within remaining: Duration) async throws -> Data {
+        try await withThrowingTaskGroup(of: Data?.self) { group in
+            group.addTask { try await readCapped(body) }
+            group.addTask {
+                try await Task.sleep(for: max(.zero, remaining))
+                return nil
+            }
+            // Cancelling the read makes AsyncHTTPClient drop the connection.
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let data = first else { throw AnswerOverran() }
+            return data
+        }
     }
 
     private static func readCapped(_ body: HTTPClientResponse.Body) async throws -> Data {

@@ -28,12 +28,13 @@ public struct RetrySchedule: Sendable {
         return base * (1 + jitter * (2 * random() - 1))
     }
 
-    /// A 429's or 503's `Retry-After` is honoured but capped at twice the ladder's next step,
-    /// so one endpoint cannot park a delivery for days.
+    /// A 429's or 503's `Retry-After` can lengthen the ladder's next step, up to twice it (so
+    /// one endpoint cannot park a delivery for days), but never shorten it: `Retry-After: 0`
+    /// from an endpoint in a restart loop would spend all 8 attempts in a second.
     public func delay(afterFailures failedAttempts: Int, retryAfter: TimeInterval?) -> TimeInterval? {
         guard let laddered = delay(afterFailures: failedAttempts) else { return nil }
         guard let retryAfter, retryAfter >= 0 else { return laddered }
-        return min(retryAfter, delays[failedAttempts - 1] * 2)
+        return max(laddered, min(retryAfter, delays[failedAttempts - 1] * 2))
     }
 
     /// Parses `Retry-After` as delay-seconds or an HTTP date.

@@ -299,6 +299,22 @@ extension QueueStore {
         }
     }
 
+    /// Whether a claim now would find anything, read without the write lock: an idle engine
+    /// asks this on every poll, and a write transaction four times a second got in the way
+    /// of other programs on the file (a `sqlite3` shell without a busy timeout: "locked").
+    public func hasDueWork(now: Date) async throws -> Bool {
+        let time = now.timeIntervalSince1970
+        return try await dbPool.read { db in
+            try Bool.fetchOne(db.cachedStatement(sql: """
+                SELECT EXISTS (
+                    SELECT 1 FROM deliveries d JOIN webhooks w ON w.id = d.webhookId
+                    WHERE d.status = 'pending' AND d.nextAttemptAt <= ?
+                      AND (d.leaseExpiresAt IS NULL OR d.leaseExpiresAt < ?)
+                      AND (w.active = 1 OR d.trigger <> 'scheduled'))
+                """), arguments: [time, time]) ?? false
+        }
+    }
+
     /// When the next pending, sendable delivery becomes due or its lease runs out
     /// (nil when nothing is pending).
     public func nextDueDate() async throws -> Date? {

@@ -24,7 +24,10 @@ struct SuspendTests {
         try session.waitFor("The webhooks dashboard is empty.")
         try session.keys("n")
         try session.waitFor("Create Webhook", timeout: 5)
-        try session.keys("Escape", "q")
+        // Esc and q sent at once read as Alt-q (an escape sequence) when the terminal is slow.
+        try session.keys("Escape")
+        try session.waitFor("The webhooks dashboard is empty.")
+        try session.keys("q")
         // fg's status is the console's own.
         try session.type("echo \"EXITED $?\"")
         try session.keys("Enter")

@@ -51,7 +51,9 @@ struct ConsoleTerminalTypeTests {
         try session.waitFor("TERM=hookdash-test-nonesuch is unknown here; drawing as xterm-256color")
         try session.keys("n")
         try session.waitFor("Create Webhook")
-        try session.keys("Escape", "q")
+        try session.keys("Escape")
+        try session.waitFor("The webhooks dashboard is empty.")
+        try session.keys("q")
         try session.waitFor("EXITED 0")
     }
 }

@@ -90,4 +90,29 @@ import Testing
         }
         #expect(lingering.isEmpty, "still running: \(lingering)")
     }
+
+    /// `serve` waits a limited time for its notices; whatever is left then is stopped or
+    /// dropped, and said so, instead of running on after hookdash has exited.
+    @Test func nothingOutlivesTheWaitAtExit() {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let failures = Mutex<[String]>([])
+        let seconds = "30.\(Int.random(in: 100_000...999_999))"
+        let notifier = NotifyCommand(
+            command: "sleep \(seconds)", outputPath: folder + "/log", timeout: 0.6,
+            onFailure: { failure in failures.withLock { $0.append(failure) } })
+        notifier.send(.deliveriesPaused(trouble: "full", database: "db"))
+        notifier.send(.deliveriesResumed(database: "db"))
+        notifier.send(.deliveriesPaused(trouble: "full again", database: "db"))
+        notifier.finish(within: 0.9)  // the first runs out its 0.6 s; the second is cut short
+        #expect(failures.withLock { $0 } == [
+            "the notify command did not finish within 0.6 s and was stopped (deliveries.paused)",
+            "the notify command was stopped because hookdash was exiting (deliveries.resumed)",
+            "deliveries.paused was not sent: hookdash was exiting, and earlier notices had used the time it waits",
+        ])
+        let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        let lingering = processes.filter { Int($0) != nil }.filter { pid in
+            ((try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? "").contains(seconds)
+        }
+        #expect(lingering.isEmpty, "still running: \(lingering)")
+    }
 }

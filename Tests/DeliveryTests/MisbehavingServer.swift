@@ -3,10 +3,10 @@ import NIOPosix
 
 /// A loopback TCP server that meets every request with one kind of bad behaviour real
 /// endpoints show: hanging up, answering in another protocol, resetting, cutting the answer
-/// short, stalling halfway through the answer, or never answering.
+/// short, stalling halfway through the answer, trickling it a byte at a time, or never answering.
 final class MisbehavingServer: Sendable {
     enum Behaviour: Sendable {
-        case closeWithoutAnswer, notHTTP, reset, cutOffBody, silent, stallBody
+        case closeWithoutAnswer, notHTTP, reset, cutOffBody, silent, stallBody, trickleBody
     }
 
     let port: Int
@@ -67,6 +67,14 @@ private final class MisbehavingHandler: ChannelInboundHandler {
             // The head and a part of the body, then nothing, with the connection left open.
             context.writeAndFlush(NIOAny(context.channel.allocator.buffer(
                 string: "HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nonly ten b")), promise: nil)
+        case .trickleBody:
+            // A chunked answer that never ends, one byte every 50 ms: no read ever times out.
+            let channel = context.channel
+            channel.writeAndFlush(channel.allocator.buffer(string: "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n"), promise: nil)
+            channel.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(50), delay: .milliseconds(50)) { task in
+                guard channel.isActive else { return task.cancel() }
+                channel.writeAndFlush(channel.allocator.buffer(string: "1\r\nx\r\n"), promise: nil)
+            }
         }
     }
 

@@ -62,10 +62,12 @@ import Testing
         #expect(low.maximumAttempts == 8)
     }
 
-    @Test func retryAfterIsCappedAtTwiceTheNextStep() {
+    @Test func retryAfterLengthensTheNextStepUpToTwiceItButNeverShortensIt() {
         let schedule = RetrySchedule(random: { 0.5 })
-        #expect(schedule.delay(afterFailures: 2, retryAfter: 60) == 60)
+        #expect(schedule.delay(afterFailures: 2, retryAfter: 400) == 400)
         #expect(schedule.delay(afterFailures: 2, retryAfter: 100_000) == 600)
+        #expect(schedule.delay(afterFailures: 2, retryAfter: 60) == 300)
+        #expect(schedule.delay(afterFailures: 2, retryAfter: 0) == 300)
         #expect(RetrySchedule.parseRetryAfter("120", now: Date()) == 120)
         let now = Date(timeIntervalSince1970: 1_700_000_000)
         #expect(RetrySchedule.parseRetryAfter("Tue, 14 Nov 2023 22:15:00 GMT", now: now) == 100)

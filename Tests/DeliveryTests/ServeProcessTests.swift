@@ -25,10 +25,14 @@ private final class HookdashProcess: @unchecked Sendable {
 
     private let output = Pipe()
 
-    /// `program`: a wrapper that runs hookdash (`nohup`), given hookdash's path first.
-    init(program: String? = nil, _ arguments: [String], input: String? = nil, environment overrides: [String: String] = [:]) throws {
+    /// `program`: a wrapper that runs hookdash (`nohup`), given hookdash's path first, or
+    /// another program altogether when `wrapsHookdash` is false.
+    init(
+        program: String? = nil, wrapsHookdash: Bool = true, _ arguments: [String], input: String? = nil,
+        environment overrides: [String: String] = [:]
+    ) throws {
         process.executableURL = URL(fileURLWithPath: program ?? hookdashBinary)
-        process.arguments = program == nil ? arguments : [hookdashBinary] + arguments
+        process.arguments = program == nil || !wrapsHookdash ? arguments : [hookdashBinary] + arguments
         process.standardOutput = output
         let inputPipe = Pipe()
         process.standardInput = inputPipe
@@ -108,15 +112,17 @@ private final class HookdashProcess: @unchecked Sendable {
     }
 
     /// SIGHUP as well: an SSH session that drops hangs up a `serve` left in its foreground.
-    @Test(arguments: [SIGTERM, SIGHUP])
-    func aStopSignalFinishesInFlightAttemptsAndReleasesLeases(_ stop: Int32) async throws {
+    /// With `--until-idle` too (a script's `timeout`, a Ctrl-C), which used to die at once.
+    @Test(arguments: [(SIGTERM, false), (SIGHUP, false), (SIGTERM, true)])
+    func aStopSignalFinishesInFlightAttemptsAndReleasesLeases(_ stop: Int32, untilIdle: Bool) async throws {
         let database = try TestDatabase()
         defer { database.remove() }
         let receiver = try await Receiver.start(
             policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 200, delayMilliseconds: 400)))
         try database.addWebhook(url: receiver.url())
         for _ in 0..<40 { try database.emit() }
-        let serve = try HookdashProcess(["--db", database.path, "--dev", "serve", "--concurrency", "4"])
+        let serve = try HookdashProcess(
+            ["--db", database.path, "--dev", "serve", "--concurrency", "4"] + (untilIdle ? ["--until-idle"] : []))
         #expect(await receiver.waitForRequests(count: 1, timeout: .seconds(30)))
         serve.signal(stop)
         #expect(await serve.exitStatus(within: .seconds(20)) == 0)
@@ -128,6 +134,38 @@ private final class HookdashProcess: @unchecked Sendable {
         // Every request the receiver answered was recorded before the process exited.
         #expect(attempts == receiver.requestCount)
         #expect(stats.pending == 40 - receiver.requestCount)
+    }
+
+    /// An idle `serve` looks for work four times a second by reading; it took the write lock
+    /// each time, and another program on the file without a busy timeout (a `sqlite3` shell)
+    /// got "database is locked" (108 times in 2.5 s of trying before the change).
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "needs python3"))
+    func anIdleServeLeavesTheWriteLockToOthers() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        try database.addWebhook(url: "http://127.0.0.1:9/never-called")
+        let serve = try HookdashProcess(["--db", database.path, "--dev", "serve"])
+        try await Task.sleep(for: .seconds(1))
+        let script = """
+            import sqlite3, sys, time
+            c = sqlite3.connect(sys.argv[1], timeout=0, isolation_level=None)
+            locked = tries = 0
+            end = time.time() + 2.5
+            while time.time() < end:
+                tries += 1
+                try:
+                    c.execute("BEGIN IMMEDIATE"); c.execute("COMMIT")
+                except sqlite3.OperationalError:
+                    locked += 1
+            print(locked, tries)
+            """
+        let probe = try HookdashProcess(program: "/usr/bin/python3", wrapsHookdash: false, ["-c", script, database.path])
+        let status = await probe.exitStatus(within: .seconds(30))
+        let counts = probe.standardOutput.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        serve.signal(SIGTERM)
+        #expect(await serve.exitStatus(within: .seconds(20)) == 0)
+        #expect(status == 0 && counts.count == 2)
+        #expect(counts.first == 0, "locked \(counts.first ?? -1) times in \(counts.last ?? 0) tries")
     }
 
     /// `nohup hookdash serve &` asks to outlive the session: a hang-up leaves it running.
