@@ -19,6 +19,10 @@ struct ListenCommand: AsyncParsableCommand {
           hookdash listen --body                        print each payload too
         """)
 
+    // Accepted so `hookdash --db x listen` works like every other command; the receiver
+    // keeps nothing.
+    @OptionGroup(visibility: .hidden) var store: StoreOptions
+
     @Option(name: .long, help: "Port (0 picks a free one).")
     var port: Int = 8787
 

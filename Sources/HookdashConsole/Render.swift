@@ -174,6 +174,7 @@ struct Painter {
             if form.staleCurrent != nil { items.append(("^L", "reload")) }
             return items + [("Esc", "cancel"), ("?", "help")]
         case .details(let details):
+            if !state.webhooks.contains(where: { $0.id == details.webhookID }) { return [("Esc", "back"), ("q", "quit")] }
             if details.isEditingSearch { return [("Enter", "keep search"), ("Esc", "clear"), ("↑↓", "move")] }
             return [("↑↓", "move"), ("⏎", "attempts"), ("/", "find"), ("t", "test"), ("r", "redeliver"), ("e", "edit"),
                     ("d", "delete"), ("R", "redeliver failed"), ("s", "simulate"), ("Esc", "back"), ("?", "help"),
@@ -211,18 +212,36 @@ struct Painter {
         var name: Int, url: Int, events: Int, status: Int, last: Int
     }
 
+    /// "https://" is what every URL starts with: when the column cannot hold the whole URL,
+    /// the host and path matter more. "http://" stays, as the exception it is.
+    static func tableURL(_ url: String, columns: Int) -> String {
+        guard TextWidth.of(url) > columns, url.lowercased().hasPrefix("https://") else { return url }
+        return String(url.dropFirst("https://".count))
+    }
+
     func dashboardColumns() -> Columns {
-        let available = width - 2 - 4 * 2
+        let available = width - 2 - (width >= 72 ? 4 : 3) * 2
         // "✗ refused just now" needs 18; narrow screens shorten it instead.
-        let events = 10, status = 8
+        // Below 72 cells the events column goes (the details show them): name and URL need it more.
+        let events = width >= 72 ? 10 : 0, status = 8
         var last = width >= 100 ? 18 : 15
-        let name = max(10, min(30, available / 5))
+        // Names are what people read the table by: up to 30 % of the row, and no wider than
+        // the longest one on screen, so short names leave the room to the URL. (On screen, not
+        // in the whole list: start-up draws the first screenful before the rest is read.)
+        let onScreen = state.visibleWebhooks.dropFirst(state.dashboardScroll).prefix(state.tableRows)
+        let longest = onScreen.map { TextWidth.of($0.name) }.max() ?? 0
+        var name = max(10, min(longest, available * 30 / 100))
         var url = available - name - events - status - last
-        // At the narrowest sizes the URL keeps 10 cells and "Last delivery" gives way, so the
-        // row never runs off the screen.
+        // At the narrowest sizes the URL keeps 10 cells and "Last delivery", then the name,
+        // give way, so the row never runs off the screen.
         if url < 10 {
             let given = min(10 - url, last - 12)
             last -= given
+            url += given
+        }
+        if url < 10 {
+            let given = min(10 - url, name - 10)
+            name -= given
             url += given
         }
         return Columns(name: name, url: max(6, url), events: events, status: status, last: last)
@@ -239,11 +258,11 @@ struct Painter {
         paintFilterIndicator(y: titleY)
         let columns = dashboardColumns()
         let headerY = titleY + 1
-        let headers = ["NAME", "URL", "EVENTS", "STATUS", "LAST DELIVERY"]
+        let headers = ["NAME", "URL", "EVENTS", "STATUS", columns.last >= 13 ? "LAST DELIVERY" : "LAST"]
         let widths = [columns.name, columns.url, columns.events, columns.status, columns.last]
         grid.fill(Rect(x: 0, y: headerY, width: width, height: 1), style: theme[.tableHeader])
         var x = 2
-        for (header, columnWidth) in zip(headers, widths) {
+        for (header, columnWidth) in zip(headers, widths) where columnWidth > 0 {
             grid.put(header, x: x, y: headerY, style: theme[.tableHeader], maxWidth: columnWidth)
             x += columnWidth + 2
         }
@@ -297,12 +316,14 @@ struct Painter {
         var x = 2
         grid.put(TextWidth.truncate(webhook.name, to: columns.name), x: x, y: y, style: base)
         x += columns.name + 2
-        grid.put(TextWidth.shortenMiddle(webhook.url, to: columns.url), x: x, y: y, style: base)
+        grid.put(TextWidth.shortenMiddle(Self.tableURL(webhook.url, columns: columns.url), to: columns.url), x: x, y: y, style: base)
         x += columns.url + 2
         let events = state.eventChoices.filter { webhook.events.contains($0.name) }.map(\.shortLabel)
             + webhook.events.filter { name in !state.eventChoices.contains { $0.name == name } }
-        grid.put(TextWidth.truncate(events.joined(separator: ", "), to: columns.events), x: x, y: y, style: base)
-        x += columns.events + 2
+        if columns.events > 0 {
+            grid.put(TextWidth.truncate(events.joined(separator: ", "), to: columns.events), x: x, y: y, style: base)
+            x += columns.events + 2
+        }
         let statusStyle = selected ? base : theme[webhook.active ? .active : .inactive]
         grid.put(webhook.statusWord, x: x, y: y, style: statusStyle)
         x += columns.status + 2
@@ -426,17 +447,24 @@ struct Painter {
         let status = (webhook.active ? "● " : "○ ") + webhook.statusWord
         grid.put(status, x: width - TextWidth.of(status) - 2, y: 2, style: theme[webhook.active ? .active : .inactive])
         let half = width / 2
+        // The left column ends two cells before the right one starts.
+        let leftWidth = half - 3
+        func time(_ date: Date) -> String {
+            let full = Self.timestamp(date, zone: state.timeZone)
+            return TextWidth.of(full) <= leftWidth - 9 ? full : Self.shortTimestamp(date, zone: state.timeZone, seconds: true)
+        }
         field("URL", webhook.url, x: 1, y: 3, width: width - 2)
-        let events = webhook.events.joined(separator: ", ")
-        field("Events", events, x: 1, y: 4, width: half - 2)
-        field("Secret", Self.secretText(webhook, now: state.now), x: half, y: 4, width: width - half - 1)
+        var events = webhook.events.joined(separator: ", ")
+        if TextWidth.of(events) > leftWidth - 9 { events = webhook.events.map { $0.split(separator: ".").first.map(String.init) ?? $0 }.joined(separator: ", ") }
+        field("Events", events, x: 1, y: 4, width: leftWidth)
+        field("Secret", Self.secretText(webhook, now: state.now, zone: state.timeZone), x: half, y: 4, width: width - half - 1)
         field("ID", webhook.id, x: 1, y: 5, width: width - 2)
-        field("Created", Self.timestamp(webhook.createdAt, zone: state.timeZone), x: 1, y: 6, width: half - 2)
+        field("Created", time(webhook.createdAt), x: 1, y: 6, width: leftWidth)
         if let reason = webhook.disabledReason, !webhook.active {
             // Why it stopped, where the eye lands after the status; e then Active resumes it.
             field("Disabled", reason, x: half, y: 6, width: width - half - 1)
         } else {
-            field("Updated", Self.timestamp(webhook.updatedAt, zone: state.timeZone), x: half, y: 6, width: width - half - 1)
+            field("Updated", time(webhook.updatedAt), x: half, y: 6, width: width - half - 1)
         }
 
         let shown = details.filter == .all ? "" : " · \(details.filter.rawValue) only"
@@ -459,7 +487,7 @@ struct Painter {
         }
         let headerY = DetailsLayout.listTop - 1
         grid.fill(Rect(x: 0, y: headerY, width: width, height: 1), style: theme[.tableHeader])
-        let columns = [("TIME", 19), ("EVENT", 13), ("STATUS", 10), ("TRIES", 5), ("RESULT", max(8, width - 2 - 19 - 13 - 10 - 5 - 8))]
+        let columns = Self.deliveryColumns(width: width, hasTests: details.deliveries.contains { !$0.liveMode })
         var x = 2
         for (title, columnWidth) in columns {
             grid.put(title, x: x, y: headerY, style: theme[.tableHeader], maxWidth: columnWidth)
@@ -493,19 +521,35 @@ struct Painter {
             if selected { grid.fill(Rect(x: 0, y: y, width: width, height: 1), style: base) }
             grid.put(selected ? "›" : " ", x: 0, y: y, style: base)
             var x = 2
-            let cells: [(String, ThemeRole?)] = [
-                (Self.timestamp(delivery.createdAt, zone: state.timeZone), nil),
+            let time = columns[0].1 >= 19
+                ? Self.timestamp(delivery.createdAt, zone: state.timeZone)
+                : Self.shortTimestamp(delivery.createdAt, zone: state.timeZone, seconds: true)
+            var cells: [(String, ThemeRole?)] = [
+                (time, nil),
                 (delivery.event + (delivery.liveMode ? "" : "*"), nil),
                 (delivery.status.rawValue, Self.role(for: delivery.status)),
                 ("\(delivery.attemptCount)", nil),
                 (delivery.result(now: state.now), Self.role(for: delivery.status)),
             ]
+            if columns.count == 4 { cells.remove(at: 3) }
             for ((text, role), (_, columnWidth)) in zip(cells, columns) {
                 let style = selected ? base : (role.map { theme[$0] } ?? base)
                 grid.put(TextWidth.truncate(text, to: columnWidth), x: x, y: y, style: style)
                 x += columnWidth + 2
             }
         }
+    }
+
+    /// The delivery list's columns: below 80 cells the time loses its year, and below 70 the
+    /// tries go, so the result (when it retries, why it failed) keeps room to be read. The
+    /// event's heading explains the mark of test events when any are listed.
+    static func deliveryColumns(width: Int, hasTests: Bool) -> [(String, Int)] {
+        var columns = [("TIME", width >= 80 ? 19 : 14), ("EVENT", 13), ("STATUS", 10)]
+        columns[1].0 = hasTests ? "EVENT (*test)" : "EVENT"
+        if width >= 70 { columns.append(("TRIES", 5)) }
+        let used = columns.reduce(2) { $0 + $1.1 + 2 }
+        columns.append(("RESULT", max(8, width - used)))
+        return columns
     }
 
     /// "10,000", whatever the process's locale (screens are compared in tests).
@@ -538,10 +582,18 @@ struct Painter {
         grid.put(TextWidth.shortenMiddle(value, to: max(4, fieldWidth - 9)), x: x + 9, y: y, style: theme[.normal])
     }
 
-    static func secretText(_ webhook: WebhookRow, now: Date) -> String {
+    static func secretText(_ webhook: WebhookRow, now: Date, zone: TimeZone = .current) -> String {
         if webhook.secret.isEmpty { return "none (unsigned)" }
-        guard let until = webhook.previousSecretUntil, until > now else { return "set · signed (whsec…)" }
-        return "set · old one also signs for " + RelativeTime.span(Int(until.timeIntervalSince(now)))
+        let kind = webhook.secret.hasPrefix("whsec_") ? "whsec_… · signed" : "plain text · signed"
+        guard let until = webhook.previousSecretUntil, until > now else { return kind }
+        // A time, not "for 23h": a span read just after the change rounds down and looks wrong.
+        return "new · old one signs too until " + shortTimestamp(until, zone: zone)
+    }
+
+    /// "12-03 14:05": month, day, hour and minute, for narrow columns and near dates.
+    static func shortTimestamp(_ date: Date, zone: TimeZone, seconds: Bool = false) -> String {
+        let full = timestamp(date, zone: zone)  // "2026-12-03 14:05:09"
+        return String(full.dropFirst(5).prefix(seconds ? 14 : 11))
     }
 
     static func role(for status: DeliveryRow.Status) -> ThemeRole {

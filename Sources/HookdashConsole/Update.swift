@@ -17,7 +17,7 @@ extension ConsoleState {
     mutating func apply(_ action: ConsoleAction) -> [ConsoleEffect] {
         switch action {
         case .input(let event):
-            return handle(event)
+            return refusingWritesToALostFile(handle(event))
         case .tick(let date):
             // Nothing on screen shows time finer than a second: ticks within one leave the
             // state unchanged, so an idle console is drawn once a second, not on every tick.
@@ -25,10 +25,11 @@ extension ConsoleState {
             toasts.removeAll { $0.expiresAt <= date }
             return []
         case .webhooksLoaded(let rows):
+            let former = visibleWebhooks
             webhooks = rows
             webhookTotal = nil
             hasLoaded = true
-            keepSelectionValid()
+            keepSelectionValid(formerRows: former)
             return []
         case .firstWebhooksLoaded(let rows, let total):
             webhooks = rows
@@ -101,11 +102,12 @@ extension ConsoleState {
             }
             return []
         case .deleted(let id, let name):
+            let former = visibleWebhooks
             webhooks.removeAll { $0.id == id }
             // Whatever was open on it is gone; back to the dashboard.
             screens.removeAll()
             overlay = nil
-            keepSelectionValid()
+            keepSelectionValid(formerRows: former)
             toast(.success, "Deleted “\(name)”")
             return [.reloadWebhooks]
         case .healthLoaded(let webhookID, let health):
@@ -172,6 +174,22 @@ extension ConsoleState {
             if let settles { toasts.removeAll { $0.inProgress == settles } }
             toast(kind, text)
             return []
+        }
+    }
+
+    /// Deletes, test events and redeliveries written to a removed or replaced file would be
+    /// lost at quit; they are refused with the reason instead.
+    mutating func refusingWritesToALostFile(_ effects: [ConsoleEffect]) -> [ConsoleEffect] {
+        guard let lost = databaseFileLost else { return effects }
+        return effects.filter { effect in
+            switch effect {
+            case .delete, .sendTest, .redeliver, .redeliverFailed, .simulate:
+                if let progress = effect.progress { toasts.removeAll { $0.inProgress == progress } }
+                toast(.failure, "Not done: the database file was \(lost) under this console. Quit and start again.")
+                return false
+            default:
+                return true
+            }
         }
     }
 
@@ -364,9 +382,17 @@ extension ConsoleState {
         scrollSelectionIntoView()
     }
 
-    mutating func keepSelectionValid() {
+    /// When the selected row went (deleted here or elsewhere), the cursor stays where it was,
+    /// on the row that took its place, not back at the top of a long list.
+    mutating func keepSelectionValid(formerRows: [WebhookRow] = []) {
         let rows = visibleWebhooks
-        if !rows.contains(where: { $0.id == selectedWebhookID }) { selectedWebhookID = rows.first?.id }
+        if !rows.contains(where: { $0.id == selectedWebhookID }) {
+            if let former = formerRows.firstIndex(where: { $0.id == selectedWebhookID }), !rows.isEmpty {
+                selectedWebhookID = rows[min(former, rows.count - 1)].id
+            } else {
+                selectedWebhookID = rows.first?.id
+            }
+        }
         scrollSelectionIntoView()
     }
 
@@ -458,6 +484,12 @@ extension ConsoleState {
         func move(_ offset: Int) { form.focus = order[(position + offset + order.count) % order.count] }
         func submit() -> [ConsoleEffect] {
             guard !form.isSaving else { return [] }
+            // The file at the path is not the one open here: a save would land in a file
+            // nobody will read again, and "Saved" would be a lie. The form keeps what was typed.
+            if let lost = databaseFileLost {
+                form.banner = "Not saved: the database file was \(lost) under this console. Quit and start again."
+                return []
+            }
             form.isSaving = true
             return [.save(form.submission(eventChoices: eventChoices))]
         }
@@ -572,6 +604,17 @@ extension ConsoleState {
         func select(_ index: Int) { details.selectedIndex = max(0, min(index, count - 1)) }
         func reload() -> [ConsoleEffect] {
             [.loadDeliveries(webhookID: details.webhookID, filter: details.filter, search: details.searchText)]
+        }
+        // Deleted elsewhere: the screen says so, and its rows (no longer drawn) cannot be opened.
+        guard webhooks.contains(where: { $0.id == details.webhookID }) else {
+            guard case .key(let key) = event else { return [] }
+            switch key {
+            case .escape, .backspace, .left, .character("h"): screens.removeLast()
+            case .character("q"): shouldQuit = true
+            case .character("?"), .function(1): overlay = .help(scroll: 0)
+            default: break
+            }
+            return []
         }
         if details.isEditingSearch {
             let before = details.searchText

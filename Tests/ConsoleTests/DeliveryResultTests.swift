@@ -43,14 +43,18 @@ import Testing
 @Suite struct SecretFieldTests {
     let now = Fixtures.now
 
-    @Test func rotationShowsHowLongTheOldSecretSigns() {
+    @Test func rotationShowsUntilWhenTheOldSecretSigns() {
+        let utc = TimeZone(identifier: "UTC")!
         var webhook = Fixtures.webhooks[0]
-        #expect(Painter.secretText(webhook, now: now) == "set · signed (whsec…)")
-        webhook.previousSecretUntil = now.addingTimeInterval(23 * 3600 + 50)
-        #expect(Painter.secretText(webhook, now: now) == "set · old one also signs for 23h")
+        #expect(Painter.secretText(webhook, now: now, zone: utc) == "whsec_… · signed")
+        // Just after the change: a span would read "23h", rounded down; the time is exact.
+        webhook.previousSecretUntil = now.addingTimeInterval(24 * 3600 - 1)
+        #expect(Painter.secretText(webhook, now: now, zone: utc) == "new · old one signs too until 11-30 11:59")
         webhook.previousSecretUntil = now.addingTimeInterval(-1)
-        #expect(Painter.secretText(webhook, now: now) == "set · signed (whsec…)")
+        #expect(Painter.secretText(webhook, now: now, zone: utc) == "whsec_… · signed")
+        webhook.secret = "a plain shared secret"
+        #expect(Painter.secretText(webhook, now: now, zone: utc) == "plain text · signed", "not whsec_")
         webhook.secret = ""
-        #expect(Painter.secretText(webhook, now: now) == "none (unsigned)")
+        #expect(Painter.secretText(webhook, now: now, zone: utc) == "none (unsigned)")
     }
 }

@@ -127,6 +127,22 @@ import HookdashUI
         #expect(try #require(openForm(state)).errors[.url] != nil)
     }
 
+    /// With the database file removed or replaced under the console, nothing is written to
+    /// the orphaned file (it is lost at quit): the form keeps what was typed and says why.
+    @Test func nothingIsWrittenOnceTheDatabaseFileIsLost() throws {
+        var state = update(Fixtures.loaded(), .databaseFileLost("removed")).0
+        var effects: [ConsoleEffect]
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("n")) + Fixtures.type("After rm") + Fixtures.keys(.control("s")))
+        #expect(effects.isEmpty)
+        let form = try #require(openForm(state))
+        #expect(form.name.text == "After rm" && !form.isSaving)
+        #expect(form.banner == "Not saved: the database file was removed under this console. Quit and start again.")
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.escape, .character("y"), .character("t")))
+        #expect(effects.isEmpty, "no test event either")
+        #expect(state.toasts.last?.text.hasPrefix("Not done: the database file was removed") == true)
+        #expect(!state.toasts.contains { $0.inProgress != nil }, "no 'Sending…' left behind")
+    }
+
     @Test func escOnAnUntouchedFormLeavesAtOnce() {
         let state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"), .escape)).0
         #expect(state.topScreen == nil)
@@ -265,6 +281,34 @@ import HookdashUI
         state = update(state, .deleted(id: Fixtures.webhooks[0].id, name: "Billing")).0
         #expect(state.selectedWebhookID == Fixtures.webhooks[1].id)
         #expect(state.toasts.last?.text == "Deleted “Billing”")
+    }
+
+    /// The cursor stays in place when its row goes, here or elsewhere, instead of jumping to
+    /// the top of a long list.
+    @Test func deletingTheSelectedRowKeepsTheCursorWhereItWas() {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("j"), .character("j"))).0
+        #expect(state.selectedWebhookID == Fixtures.webhooks[2].id)
+        state = update(state, .deleted(id: Fixtures.webhooks[2].id, name: "Staging")).0
+        #expect(state.selectedWebhookID == Fixtures.webhooks[3].id, "the row that took its place")
+        // Deleted by another process: the reload no longer has it.
+        state = update(state, .webhooksLoaded(Array(Fixtures.webhooks.prefix(2)))).0
+        #expect(state.selectedWebhookID == Fixtures.webhooks[1].id, "the last row, as the list got shorter")
+    }
+
+    /// Details of a webhook deleted elsewhere say so, and their rows, no longer drawn, do not open.
+    @Test func detailsOfAWebhookDeletedElsewhereOpenNothing() {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter)).0
+        state = update(state, .deliveriesLoaded(webhookID: Fixtures.webhooks[0].id, Fixtures.deliveries)).0
+        state = update(state, .webhooksLoaded(Array(Fixtures.webhooks.dropFirst()))).0
+        var effects: [ConsoleEffect]
+        for key: Key in [.enter, .character("r"), .character("t"), .character("e"), .character("R"), .character("/")] {
+            (state, effects) = Fixtures.apply(state, Fixtures.keys(key))
+            #expect(effects.isEmpty, "\(key)")
+            if case .details = state.topScreen {} else { Issue.record("left details on \(key)") }
+            #expect(state.overlay == nil)
+        }
+        state = Fixtures.apply(state, Fixtures.keys(.escape)).0
+        #expect(state.topScreen == nil)
     }
 
     @Test func shiftRInDetailsCountsThenAsksBeforeRedeliveringEveryFailedDelivery() {
