@@ -217,6 +217,32 @@ public struct FormState: Equatable, Sendable {
         Snapshot(name: name.text, url: url.text, secret: secret.text, events: events, active: active) != original
     }
 
+    /// The fields `current` (saved by someone else) has that differ from what this form
+    /// opened with, by their labels: "URL", "Events".
+    func changedElsewhere(in current: WebhookRow) -> [String] {
+        var labels: [String] = []
+        if current.name != original.name { labels.append("Name") }
+        if current.url != original.url { labels.append("URL") }
+        if current.secret != original.secret { labels.append("Secret") }
+        if Set(current.events) != original.events { labels.append("Events") }
+        if current.active != original.active { labels.append("Status") }
+        return labels
+    }
+
+    /// This form moved onto `current`: its values, except the fields typed here, which keep
+    /// what was typed. Saving then changes only what this operator changed.
+    func rebased(on current: WebhookRow) -> FormState {
+        var merged = FormState(editing: current)
+        if hasChanged(.name) { merged.name = name }
+        if hasChanged(.url) { merged.url = url }
+        if hasChanged(.secret) { merged.secret = secret }
+        if events != original.events { merged.events = events }
+        if active != original.active { merged.active = active }
+        merged.focus = focus
+        merged.secretRevealed = secretRevealed
+        return merged
+    }
+
     /// Whether the text field differs from what the form opened with.
     func hasChanged(_ field: Focus) -> Bool {
         switch field {

@@ -371,8 +371,12 @@ struct Painter {
         }
         func message(_ field: FormField, y: Int, hint: String? = nil) {
             if let error = form.errors[field] {
-                grid.put(TextWidth.truncate("✗ " + error, to: box.x + box.width - 2 - fieldX), x: fieldX, y: y,
-                         style: theme[.error])
+                // A message too long for the space under the input starts under the label
+                // instead, so the reason is read whole on a narrow terminal.
+                let text = "✗ " + error
+                let right = box.x + box.width - 2
+                let x = TextWidth.of(text) <= right - fieldX ? fieldX : labelX
+                grid.put(TextWidth.truncate(text, to: right - x), x: x, y: y, style: theme[.error])
             } else if let hint {
                 grid.put(hint, x: fieldX, y: y, style: theme[.muted], maxWidth: box.x + box.width - 2 - fieldX)
             }
@@ -781,7 +785,7 @@ enum HelpText {
         Line(section: "Form", keys: "Tab Shift-Tab ↑ ↓ move · Space toggles · Ctrl-S saves"),
         Line(section: "", keys: "Enter: next field, or presses the focused button"),
         Line(section: "", keys: "Ctrl-R shows/hides the secret · Ctrl-G generates one"),
-        Line(section: "", keys: "Ctrl-L reloads a webhook changed elsewhere"),
+        Line(section: "", keys: "Ctrl-L takes a version saved elsewhere, keeping your edits"),
         Line(section: "Text", keys: "← → Home End Backspace Delete Ctrl-A Ctrl-E Ctrl-U"),
         Line(section: "Help", keys: "? or F1 opens and closes this help"),
         Line(section: "Screen", keys: "Ctrl-L paints it again (outside a form)"),

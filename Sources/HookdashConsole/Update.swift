@@ -96,9 +96,13 @@ extension ConsoleState {
             updateForm { form in
                 form.isSaving = false
                 form.staleCurrent = current
-                form.banner = current == nil
-                    ? "This webhook was deleted elsewhere. Esc to leave."
-                    : "Changed elsewhere since you opened it. Ctrl-L reloads (your edits are lost)."
+                if let current {
+                    let theirs = form.changedElsewhere(in: current)
+                    form.banner = "Changed elsewhere\(theirs.isEmpty ? "" : ": " + theirs.joined(separator: ", ")). "
+                        + "^L takes theirs, keeping your edits"
+                } else {
+                    form.banner = "This webhook was deleted elsewhere. Esc to leave."
+                }
             }
             return []
         case .deleted(let id, let name):
@@ -517,9 +521,8 @@ extension ConsoleState {
             case .control("g"): return [.generateSecret]
             case .control("l"):
                 if let current = form.staleCurrent {
-                    let focus = form.focus
-                    form = FormState(editing: current)
-                    form.focus = focus
+                    form = form.rebased(on: current)
+                    form.banner = "Now on their version, with your edits. Ctrl-S saves"
                 }
             case .enter:
                 switch form.focus {

@@ -17,7 +17,7 @@ public enum URLProblem: Error, Sendable, Equatable {
         case .controlCharacters: "URL contains control characters"
         case .notAbsolute, .missingHost: "Enter a full URL such as https://example.com/hooks"
         case .httpsRequired: "HTTPS is required"
-        case .httpNeedsDevLoopback: "HTTPS is required (http:// only to localhost, --dev)"
+        case .httpNeedsDevLoopback: "HTTPS is required; --dev allows http:// to localhost"
         case .credentials: "URL must not contain a user name or password"
         case .fragment: "URL must not contain a fragment (#…)"
         case .badPort: "URL port must be a number from 1 to 65535"

@@ -213,18 +213,27 @@ import HookdashUI
         #expect(!Fixtures.apply(loaded, Fixtures.keys(.character("e"), .control("l"))).1.contains(.redraw))
     }
 
-    @Test func staleEditOffersReload() throws {
-        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("e")) + Fixtures.type("X")).0
+    /// Another operator saved meanwhile: Ctrl-L moves the form onto their version, keeping
+    /// what was typed here, so neither change is lost.
+    @Test func staleEditTakesTheirVersionAndKeepsYourEdits() throws {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("e"), .end) + Fixtures.type(" (prod)")).0
         var changed = Fixtures.webhooks[0]
-        changed.name = "Billing v2"
+        changed.url = "https://billing.example.com/hooks/v2"
         changed.version = 2
         state = update(state, .staleEdit(current: changed)).0
-        #expect(try #require(openForm(state)).banner?.contains("Ctrl-L") == true)
+        #expect(try #require(openForm(state)).banner == "Changed elsewhere: URL. ^L takes theirs, keeping your edits")
         state = update(state, .input(.key(.control("l")))).0
-        let reloaded = try #require(openForm(state))
-        #expect(reloaded.name.text == "Billing v2")
-        #expect(reloaded.mode == .edit(webhookID: changed.id, version: 2))
-        #expect(!reloaded.isDirty)
+        let merged = try #require(openForm(state))
+        #expect(merged.name.text == "Billing (prod)", "yours")
+        #expect(merged.url.text == "https://billing.example.com/hooks/v2", "theirs")
+        #expect(merged.mode == .edit(webhookID: changed.id, version: 2))
+        #expect(merged.isDirty && merged.hasChanged(.name) && !merged.hasChanged(.url))
+        let effects = update(state, .input(.key(.control("s")))).1
+        guard case .save(let submission) = effects.first else {
+            Issue.record("\(effects)")
+            return
+        }
+        #expect(submission.name == "Billing (prod)" && submission.url == changed.url && submission.expectedVersion == 2)
     }
 
     @Test func generatedSecretIsShown() throws {

@@ -44,8 +44,8 @@ let badURLs: [BadURLCase] = [
     .init(url: "gopher://example.com/", expected: https),
     .init(url: "ssh://example.com", expected: https),
     .init(url: "httpss://example.com", expected: https),
-    .init(url: "http://localhost:8080/", expected: "HTTPS is required (http:// only to localhost, --dev)"),
-    .init(url: "http://127.0.0.1/", expected: "HTTPS is required (http:// only to localhost, --dev)"),
+    .init(url: "http://localhost:8080/", expected: "HTTPS is required; --dev allows http:// to localhost"),
+    .init(url: "http://127.0.0.1/", expected: "HTTPS is required; --dev allows http:// to localhost"),
     // Not absolute / no host.
     .init(url: "example.com/hooks", expected: full),
     .init(url: "www.example.com", expected: full),
