@@ -110,6 +110,8 @@ public enum ConsoleApp {
         defer { terminal.close() }
         if environment["NO_COLOR"].map({ !$0.isEmpty }) ?? false || terminal.colorCount < 8 {
             theme = theme.monochrome
+        } else {
+            theme = theme.fitted(toColorCount: terminal.colorCount)
         }
         var state = ConsoleState(width: terminal.width, height: terminal.height, databasePath: options.databasePath)
         state.devMode = options.devMode
@@ -213,10 +215,15 @@ enum ThemeLoader {
     static func load(name requested: String?, environment: [String: String]) throws -> Theme {
         let folder = UserConfig.folder(environment)
         let name = requested ?? "dark"
-        let candidates = name.contains("/") ? [name] : [folder + "/themes/" + name + ".theme"]
+        // A path, or a file in this folder named as one ("mine.theme"), or a name in themes/.
+        let candidates = name.contains("/") ? [name]
+            : [folder + "/themes/" + name + ".theme"] + (name.hasSuffix(".theme") ? [name] : [])
         for path in candidates where FileManager.default.fileExists(atPath: path) {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw InvalidInput(message: "cannot read theme file \(path)")
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw IOFailure(message: "cannot read theme file \(path) (permission denied?)")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw InvalidInput(message: "theme file \(path) is not UTF-8 text")
             }
             do {
                 return try Theme.parse(text, name: path)

@@ -532,6 +532,9 @@ extension ConsoleState {
                 case .status: form.active.toggle()
                 default: move(1)
                 }
+            // Outside the text fields q backs out, as Esc does (asking first if anything changed).
+            case .character("q") where ![.name, .url, .secret].contains(form.focus):
+                return cancelForm(&form)
             default:
                 switch form.focus {
                 case .name, .url, .secret:

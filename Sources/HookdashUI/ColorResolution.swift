@@ -31,6 +31,17 @@ public enum ColorResolution {
         }
     }
 
+    /// A mid grey (not black or white), which the eight classic colours cannot show.
+    public static func isGrey(_ color: Color) -> Bool {
+        let rgb: (UInt8, UInt8, UInt8)
+        switch color {
+        case .terminalDefault: return false
+        case .indexed(let value): rgb = xterm256[Int(value)]
+        case .rgb(let red, let green, let blue): rgb = (red, green, blue)
+        }
+        return rgb.0 == rgb.1 && rgb.1 == rgb.2 && (40...215).contains(rgb.0)
+    }
+
     /// Nearest palette entry by squared RGB distance. Among 8 the bright half is excluded,
     /// since an 8-colour terminal has only the first eight.
     public static func nearest(to target: (UInt8, UInt8, UInt8), among count: Int) -> Int {

@@ -151,6 +151,28 @@ public struct Theme: Hashable, Sendable {
         return Theme(name: name + " (monochrome)", styles: result)
     }
 
+    /// The theme as a terminal of `colorCount` colours can show it. Below 256 the eight
+    /// colours have no grey: grey backgrounds of fields and buttons fold onto black (invisible
+    /// on a dark terminal), so they are dropped and the cell underlined; grey text of hints
+    /// and borders folds onto yellow, so it becomes dim default text.
+    public func fitted(toColorCount colorCount: Int) -> Theme {
+        guard colorCount < 256 else { return self }
+        var result = styles
+        for role in ThemeRole.allCases {
+            var style = self[role]
+            if ColorResolution.isGrey(style.background) {
+                style.background = .terminalDefault
+                style.attributes.formUnion(.underline)
+            }
+            if ColorResolution.isGrey(style.foreground) {
+                style.foreground = .terminalDefault
+                style.attributes.formUnion(.dim)
+            }
+            result[role] = style
+        }
+        return Theme(name: name, styles: result)
+    }
+
     static let fallbackStyles: [ThemeRole: Style] = {
         (try? Theme.parse(BuiltInThemes.dark, name: "dark"))?.styles ?? [:]
     }()

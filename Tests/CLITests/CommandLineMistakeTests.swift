@@ -113,6 +113,18 @@ import Testing
         #expect(config["theme"]?.line == 2)
     }
 
+    @Test func aThemeFileThatIsNotTextSaysSo() throws {
+        let sandbox = try Sandbox()
+        let path = sandbox.folder + "/binary.theme"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data([0xFF, 0xFE, 0x00, 0x80])))
+        #expect(throws: InvalidInput.self) { try ThemeLoader.load(name: path, environment: [:]) }
+        do {
+            _ = try ThemeLoader.load(name: path, environment: [:])
+        } catch let error as InvalidInput {
+            #expect(error.message == "theme file \(path) is not UTF-8 text")
+        }
+    }
+
     @Test func aConfigLinkToAMissingFileIsReported() throws {
         let sandbox = try Sandbox()
         try FileManager.default.createDirectory(atPath: sandbox.folder + "/hookdash", withIntermediateDirectories: true)

@@ -53,4 +53,17 @@ import Testing
         #expect(mono[.buttonFocused].attributes.contains(.reverse))
         #expect(mono[.selection] != mono[.normal])
     }
+
+    /// On 8 colours the dark theme's grey field background folded onto black: on a dark
+    /// terminal the fields vanished. They are underlined instead; real colours stay.
+    @Test func eightColoursKeepFieldsVisible() {
+        let eight = Theme.dark.fitted(toColorCount: 8)
+        #expect(ColorResolution.index(of: Theme.dark[.input].background, colorCount: 8) == 0, "the fold this guards against")
+        #expect(eight[.input].background == .terminalDefault)
+        #expect(eight[.input].attributes.contains(.underline))
+        #expect(eight[.button].attributes.contains(.underline))
+        #expect(eight[.selection] == Theme.dark[.selection], "cyan stays cyan")
+        #expect(eight[.muted].foreground == .terminalDefault && eight[.muted].attributes.contains(.dim), "grey hints did turn yellow")
+        #expect(Theme.dark.fitted(toColorCount: 256)[.input] == Theme.dark[.input])
+    }
 }

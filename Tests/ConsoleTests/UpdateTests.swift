@@ -143,6 +143,16 @@ import HookdashUI
         #expect(!state.toasts.contains { $0.inProgress != nil }, "no 'Sending…' left behind")
     }
 
+    @Test func qTypesInTextFieldsAndBacksOutElsewhere() throws {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n")) + Fixtures.type("q")).0
+        #expect(try #require(openForm(state)).name.text == "q")
+        // On the events, q asks before throwing the typed name away.
+        state = Fixtures.apply(state, Fixtures.keys(.tab, .tab, .tab, .character("q"))).0
+        #expect(try #require(openForm(state)).isConfirmingDiscard)
+        state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"), .tab, .tab, .tab, .character("q"))).0
+        #expect(state.topScreen == nil, "an untouched form closes at once")
+    }
+
     @Test func escOnAnUntouchedFormLeavesAtOnce() {
         let state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"), .escape)).0
         #expect(state.topScreen == nil)
