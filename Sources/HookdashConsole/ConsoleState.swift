@@ -202,8 +202,12 @@ public struct FormState: Equatable, Sendable {
         original = Snapshot(name: "", url: "", secret: "", events: [], active: true)
     }
 
+    /// Why hookdash set the webhook being edited Inactive, if it did.
+    public var disabledReason: String?
+
     public init(editing webhook: WebhookRow) {
         mode = .edit(webhookID: webhook.id, version: webhook.version)
+        disabledReason = webhook.active ? nil : webhook.disabledReason
         name = TextField(webhook.name)
         url = TextField(webhook.url)
         secret = TextField(webhook.secret)

@@ -417,7 +417,11 @@ struct Painter {
         let statusFocused = form.focus == .status && !form.isConfirmingDiscard
         let activeText = form.active ? "(•) Active  ( ) Inactive" : "( ) Active  (•) Inactive"
         grid.put(activeText, x: fieldX, y: layout.statusY, style: statusFocused ? theme[.inputFocused] : theme[.normal])
-        message(.status, y: layout.statusY + 1)
+        // The dashboard says Disabled; here, where it is undone, why.
+        let disabledHint = form.disabledReason.map { reason in
+            form.active ? "Active resumes deliveries (disabled: \(reason))" : "Disabled by hookdash: \(reason)"
+        }
+        message(.status, y: layout.statusY + 1, hint: disabledHint)
 
         let save = "[ Save ]", cancel = "[ Cancel ]"
         let buttonsWidth = TextWidth.of(save) + 3 + TextWidth.of(cancel)

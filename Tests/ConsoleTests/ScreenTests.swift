@@ -133,6 +133,11 @@ import HookdashUI
         state = Fixtures.apply(state, Fixtures.keys(.enter)).0
         state = update(state, .deliveriesLoaded(webhookID: webhooks[0].id, Fixtures.deliveries)).0
         try check(state, "details-disabled-100x30")
+        // Its edit form, where it is resumed, says why too.
+        state = Fixtures.apply(state, Fixtures.keys(.character("e"))).0
+        grid = Grid(width: state.width, height: state.height)
+        render(state, into: &grid, theme: .dark)
+        #expect(grid.text.contains("Disabled by hookdash: every attempt failed for 5 days"), "\(grid.text)")
     }
 
     @Test func redeliverFailedConfirmation() throws {
