@@ -42,6 +42,11 @@ struct DeliveryEngineOptions: ParsableArguments {
         guard concurrency > 0, perEndpoint > 0 else {
             throw ValidationError("--concurrency and --per-endpoint must be positive")
         }
+        // Each delivery in flight holds a connection and a lease; past this a typo, not a plan.
+        guard concurrency <= 1024 else { throw ValidationError("--concurrency \(concurrency) is more than 1024 deliveries in flight") }
+        guard perEndpoint <= concurrency else {
+            throw ValidationError("--per-endpoint \(perEndpoint) is more than --concurrency \(concurrency), the limit for all endpoints together")
+        }
         for range in allowPrivate where CIDRRange(range) == nil {
             throw ValidationError("--allow-private: '\(range)' is not a CIDR range such as 10.0.0.0/8")
         }
