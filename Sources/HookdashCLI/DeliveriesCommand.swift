@@ -42,7 +42,9 @@ struct DeliveriesListCommand: ParsableCommand {
     @Option(name: .long, help: "Only the deliveries of this message (the webhook-id header a receiver saw).")
     var message: String?
 
-    @Option(name: .long, help: "At most this many (the text table says when more match).")
+    // Unconditional, here and on every numeric option: "-1" would otherwise read as an
+    // unknown flag ("Missing value for --limit") instead of getting validate()'s message.
+    @Option(name: .long, parsing: .unconditional, help: "At most this many (the text table says when more match).")
     var limit: Int = 50
 
     @Flag(name: .long, help: "Print JSON.")

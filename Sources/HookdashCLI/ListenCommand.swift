@@ -23,19 +23,19 @@ struct ListenCommand: AsyncParsableCommand {
     // keeps nothing.
     @OptionGroup(visibility: .hidden) var store: StoreOptions
 
-    @Option(name: .long, help: "Port (0 picks a free one).")
+    @Option(name: .long, parsing: .unconditional, help: "Port (0 picks a free one).")
     var port: Int = 8787
 
     @Option(name: .long, help: "Webhook secret to verify signatures with.")
     var secret: String?
 
-    @Option(name: .long, help: "Status code to answer.")
+    @Option(name: .long, parsing: .unconditional, help: "Status code to answer.")
     var respond: Int = 200
 
-    @Option(name: .long, help: "Delay before answering, in milliseconds.")
+    @Option(name: .long, parsing: .unconditional, help: "Delay before answering, in milliseconds.")
     var delay: Int = 0
 
-    @Option(name: .long, help: "Fraction of requests (0…1) answered with 500.")
+    @Option(name: .long, parsing: .unconditional, help: "Fraction of requests (0…1) answered with 500.")
     var failRate: Double = 0
 
     @Flag(name: .long, help: "Also print each request's body, pretty-printed.")

@@ -29,7 +29,7 @@ struct SimulateJobCommand: ParsableCommand {
     @Flag(name: .long, help: "End the job FAILED.")
     var fail = false
 
-    @Option(name: .long, help: "Seconds between status changes.")
+    @Option(name: .long, parsing: .unconditional, help: "Seconds between status changes.")
     var interval: Double = 1
 
     func validate() throws {

@@ -18,6 +18,19 @@ import Testing
         #expect(!result.stderr.contains("console"), "the console's usage is not the answer: \(result.stderr)")
     }
 
+    @Test(arguments: [
+        (["deliveries", "--limit", "-1"], "--limit must be at least 1"),
+        (["listen", "--port", "-1"], "--port must be 0…65535"),
+        (["listen", "--delay", "-5"], "--delay must not be negative"),
+        (["serve", "--concurrency", "-3"], "--concurrency and --per-endpoint must be positive"),
+    ])
+    func aNegativeNumberGetsItsOwnMessage(arguments: [String], message: String) throws {
+        let sandbox = try Sandbox()
+        let result = try sandbox.run(arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
     @Test func anEmptyDatabasePathIsRefusedInsteadOfMeaningTheDefault() throws {
         let sandbox = try Sandbox()
         let dataHome = sandbox.folder + "/data"
