@@ -330,7 +330,12 @@ struct ImportWebhooks: ParsableCommand {
 
     func run() throws {
         try ErrorReporter.guarded {
-            let data = try FileInput.read(file)
+            // Far beyond any real export (a webhook is under 1 KB), and read whole otherwise.
+            let limit = 64 << 20
+            let data = try FileInput.read(file, atMost: limit + 1)
+            guard data.count <= limit else {
+                throw InvalidInput(message: "\(file == "-" ? "standard input" : file) is more than 64 MB; an export of even 50,000 webhooks is far smaller — is it the right file?")
+            }
             let entries = try WebhookImport.parse(data, options: store.validation).get()
             let summary = try store.openStore().importWebhooks(entries)
             print("Imported \(Wording.count(entries.count, "webhook", "webhooks")): \(summary.created) created, \(summary.updated) updated, \(summary.unchanged) unchanged.")

@@ -67,6 +67,11 @@ public enum WebhookImport {
         for (key, _) in pairs where !Webhook.jsonKeys.contains(key) {
             problems.append(EntryProblem(field: key, message: "unknown key (allowed: \(Webhook.jsonKeys.joined(separator: ", ")))"))
         }
+        // Which of two values a reader takes differs between JSON libraries: say so instead.
+        var seen: Set<String> = []
+        for (key, _) in pairs where !seen.insert(key).inserted {
+            problems.append(EntryProblem(field: key, message: "appears twice; keep one"))
+        }
         func string(_ key: String, required: Bool) -> String? {
             switch item[key] {
             case let .string(value)?: return value
@@ -112,6 +117,9 @@ public enum WebhookImport {
         }
         let createdAt = date("createdAt")
         let updatedAt = date("updatedAt")
+        if let createdAt, let updatedAt, updatedAt < createdAt {
+            problems.append(EntryProblem(field: "updatedAt", message: "is before createdAt"))
+        }
 
         let draft = WebhookDraft(name: name, url: url, secret: secret, events: events, active: active)
         switch WebhookValidator.validate(draft, options: options) {

@@ -254,6 +254,17 @@ struct WebhookCommandTests {
         #expect(mixedResult.stderr.contains("entry 1, url: HTTPS is required"))
         #expect(mixedResult.stderr.contains("entry 1, events: Unknown event \"nope\""))
         #expect(sandbox.snapshot() == before)
+
+        let doubtful = sandbox.write("doubtful.json", """
+        [{"name": "a", "name": "b", "url": "https://example.com/a", "events": ["job.status"]},
+         {"name": "c", "url": "https://example.com/c", "events": ["job.status"],
+          "createdAt": "2026-01-02T00:00:00Z", "updatedAt": "2020-01-01T00:00:00Z"}]
+        """)
+        let doubtfulResult = try sandbox.run(["webhooks", "import", doubtful])
+        #expect(doubtfulResult.status == 65)
+        #expect(doubtfulResult.stderr.contains("entry 0, name: appears twice; keep one"), "\(doubtfulResult.stderr)")
+        #expect(doubtfulResult.stderr.contains("entry 1, updatedAt: is before createdAt"), "\(doubtfulResult.stderr)")
+        #expect(sandbox.snapshot() == before)
         #expect(try jsonArray(try sandbox.run(["webhooks", "list", "--json"]).stdout).count == 1)
     }
 
