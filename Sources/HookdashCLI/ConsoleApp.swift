@@ -370,9 +370,13 @@ final class EffectRunner: @unchecked Sendable {
             if let status = delivery.lastStatusCode, (200..<300).contains(status) {
                 post(.notify(.success, "\(delivery.eventType) → \(name): \(status)\(duration)", settles: watch.settles))
             } else {
-                var reason = delivery.lastStatusCode.map { "HTTP \($0)\(duration)" } ?? delivery.lastError ?? "failed"
-                if delivery.status == .pending, let next = delivery.nextAttemptAt {
-                    reason += " · retry " + RelativeTime.describeFuture(next, from: Date())
+                // When it retries goes before a long error text, which a toast may cut.
+                let retry = delivery.status == .pending
+                    ? delivery.nextAttemptAt.map { "retry " + RelativeTime.describeFuture($0, from: Date()) } : nil
+                let reason = if let code = delivery.lastStatusCode {
+                    ["HTTP \(code)\(duration)", retry].compactMap { $0 }.joined(separator: " · ")
+                } else {
+                    [retry, delivery.lastError ?? "failed"].compactMap { $0 }.joined(separator: " · ")
                 }
                 post(.notify(.failure, "\(delivery.eventType) → \(name): \(reason)", settles: watch.settles))
             }
@@ -414,8 +418,13 @@ final class EffectRunner: @unchecked Sendable {
                     return [.saveFailed((error as? StoreError)?.description ?? DatabaseTrouble.words(for: error))]
                 }
             case .delete(let id):
-                let removed = try store.delete(id: id)
-                return [.deleted(id: removed.id, name: removed.name)]
+                do {
+                    let removed = try store.delete(id: id)
+                    return [.deleted(id: removed.id, name: removed.name)]
+                } catch StoreError.notFound {
+                    let name = state.webhooks.first { $0.id == id }?.name ?? id
+                    return [.notify(.info, "“\(name)” was already deleted elsewhere")]
+                }
             case .sendTest(let id):
                 let results = try queue.enqueueTest(webhookID: id)
                 let ids = results.flatMap(\.deliveryIDs)

@@ -19,7 +19,7 @@ struct RedeliverCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "Delivery id.")
+    @Argument(help: "Delivery id, or a message id (the webhook-id a receiver logged) that went to one webhook.")
     var id: String?
 
     @Flag(name: .long, help: "Redeliver every failed delivery instead of one.")
@@ -48,13 +48,15 @@ struct RedeliverCommand: ParsableCommand {
                 return
             }
             let id = id ?? ""
-            let queue = try store.openQueue()
+            let queue = try store.openQueueForReading()
             do {
-                try queue.redeliver(deliveryID: id)
+                try store.openQueue().redeliver(deliveryID: try DeliveriesShowCommand.find(id, in: queue).id)
             } catch QueueError.deliveryNotFound {
                 throw MissingInput(message: "no delivery with id \(id)")
             } catch QueueError.webhookNotFound(let webhookID) {
                 throw MissingInput(message: "webhook \(webhookID) was deleted; nothing to redeliver to")
+            } catch let error as QueueError where error.isInactiveWebhook {
+                throw InvalidInput(message: error.description)
             } catch let error as QueueError {
                 ErrorReporter.printError(error.description)
                 throw ExitCode(ExitStatus.tryAgain)
@@ -65,10 +67,24 @@ struct RedeliverCommand: ParsableCommand {
 
     private func redeliverFailed() throws {
         let webhookID = try webhook.map { try store.openStoreForReading().webhook(idOrPrefix: $0).id }
-        let count = try store.openQueue().redeliverFailed(webhookID: webhookID, since: since?.start(Date()))
+        let start = since?.start(Date())
+        let queue = try store.openQueue()
+        let count: Int
+        do {
+            count = try queue.redeliverFailed(webhookID: webhookID, since: start)
+        } catch let error as QueueError where error.isInactiveWebhook {
+            throw InvalidInput(message: error.description)
+        }
         let failedOnes = Wording.count(count, "failed delivery", "failed deliveries")
         print(count == 0
             ? "No failed deliveries to redeliver."
             : "Redelivery of \(failedOnes) queued; a running console or `hookdash serve` sends them now.")
+        let left = webhookID == nil ? try queue.failedToInactiveWebhooks(since: start) : 0
+        if left > 0 {
+            StandardStream.write(
+                "hookdash: \(Wording.count(left, "failed delivery", "failed deliveries")) to Inactive webhooks left as "
+                    + "\(left == 1 ? "it is" : "they are"); set those webhooks Active first (hookdash webhooks list shows them)\n",
+                to: .standardError)
+        }
     }
 }

@@ -184,6 +184,9 @@ public struct FormState: Equatable, Sendable {
     public var isSaving = false
     /// Set when the webhook changed elsewhere since the form opened; Ctrl-L reloads it.
     public var staleCurrent: WebhookRow?
+    /// The webhook being edited was deleted elsewhere: nothing here can be saved, so leaving
+    /// does not ask about discarding.
+    public var webhookGone = false
     private var original: Snapshot
 
     struct Snapshot: Equatable, Sendable {
@@ -231,6 +234,18 @@ public struct FormState: Equatable, Sendable {
         if Set(current.events) != original.events { labels.append("Events") }
         if current.active != original.active { labels.append("Status") }
         return labels
+    }
+
+    /// Whether the field labelled `label` (as `changedElsewhere` names it) was changed here.
+    func typedHere(_ label: String) -> Bool {
+        switch label {
+        case "Name": hasChanged(.name)
+        case "URL": hasChanged(.url)
+        case "Secret": hasChanged(.secret)
+        case "Events": events != original.events
+        case "Status": active != original.active
+        default: false
+        }
     }
 
     /// This form moved onto `current`: its values, except the fields typed here, which keep

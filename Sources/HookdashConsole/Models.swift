@@ -79,8 +79,9 @@ public struct HealthSummary: Equatable, Sendable {
         guard attempts > 0 else { return ["24 h: no attempts"] }
         let percent = Percentage.roundedDown(succeeded, of: attempts)
         let share = "\(percent) % 2xx"
-        guard let p95 = p95Milliseconds else { return ["24 h: \(attempts) tries · \(share)", "24 h: \(share)"] }
-        return ["24 h: \(attempts) tries · \(share) · p95 \(p95) ms", "24 h: \(share) · p95 \(p95) ms", "24 h: \(share)"]
+        let tries = attempts == 1 ? "1 try" : "\(attempts) tries"
+        guard let p95 = p95Milliseconds else { return ["24 h: \(tries) · \(share)", "24 h: \(share)"] }
+        return ["24 h: \(tries) · \(share) · p95 \(p95) ms", "24 h: \(share) · p95 \(p95) ms", "24 h: \(share)"]
     }
 }
 

@@ -212,11 +212,11 @@ struct Painter {
         var name: Int, url: Int, events: Int, status: Int, last: Int
     }
 
-    /// "https://" is what every URL starts with: when the column cannot hold the whole URL,
-    /// the host and path matter more. "http://" stays, as the exception it is.
+    /// When the column cannot hold the whole URL, its host and path matter more than the
+    /// scheme (the details show it whole).
     static func tableURL(_ url: String, columns: Int) -> String {
-        guard TextWidth.of(url) > columns, url.lowercased().hasPrefix("https://") else { return url }
-        return String(url.dropFirst("https://".count))
+        guard TextWidth.of(url) > columns, let marker = url.range(of: "://") else { return url }
+        return String(url[marker.upperBound...])
     }
 
     func dashboardColumns() -> Columns {
@@ -225,12 +225,12 @@ struct Painter {
         // Below 72 cells the events column goes (the details show them): name and URL need it more.
         let events = width >= 72 ? 10 : 0, status = 8
         var last = width >= 100 ? 18 : 15
-        // Names are what people read the table by: up to 30 % of the row, and no wider than
+        // Names are what people read the table by: up to a quarter of the row, and no wider than
         // the longest one on screen, so short names leave the room to the URL. (On screen, not
         // in the whole list: start-up draws the first screenful before the rest is read.)
         let onScreen = state.visibleWebhooks.dropFirst(state.dashboardScroll).prefix(state.tableRows)
         let longest = onScreen.map { TextWidth.of($0.name) }.max() ?? 0
-        var name = max(10, min(longest, available * 30 / 100))
+        var name = max(10, min(longest, available * 25 / 100))
         var url = available - name - events - status - last
         // At the narrowest sizes the URL keeps 10 cells and "Last delivery", then the name,
         // give way, so the row never runs off the screen.
@@ -595,7 +595,7 @@ struct Painter {
         let kind = webhook.secret.hasPrefix("whsec_") ? "whsec_… · signed" : "plain text · signed"
         guard let until = webhook.previousSecretUntil, until > now else { return kind }
         // A time, not "for 23h": a span read just after the change rounds down and looks wrong.
-        return "new · old one signs too until " + shortTimestamp(until, zone: zone)
+        return "new · old until " + shortTimestamp(until, zone: zone)
     }
 
     /// "12-03 14:05": month, day, hour and minute, for narrow columns and near dates.
@@ -778,10 +778,11 @@ enum HelpText {
         Line(section: "Mouse", keys: "click selects a row · wheel scrolls"),
         Line(section: "Dashboard", keys: "n new   e edit   d delete   t send test event"),
         Line(section: "", keys: "s simulate a job or order   / filter: name, URL, id"),
-        Line(section: "", keys: "r reload   Esc clears the filter"),
+        Line(section: "", keys: "r reads the list again   Esc clears the filter"),
         Line(section: "Details", keys: "t test   e edit   d delete   Enter attempts"),
         Line(section: "", keys: "r redeliver the selected delivery · R every failed one"),
         Line(section: "", keys: "f shows failed, pending, delivered, then all again"),
+        Line(section: "", keys: "s simulate   y copy the message id"),
         Line(section: "", keys: "/ finds by message id, status, error or payload text"),
         Line(section: "Attempt", keys: "↑ ↓ PgUp PgDn g G scroll request and response"),
         Line(section: "Copy", keys: "y message id · p payload as sent · c curl resending it"),

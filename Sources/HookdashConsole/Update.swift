@@ -101,6 +101,7 @@ extension ConsoleState {
                     form.banner = "Changed elsewhere\(theirs.isEmpty ? "" : ": " + theirs.joined(separator: ", ")). "
                         + "^L takes theirs, keeping your edits"
                 } else {
+                    form.webhookGone = true
                     form.banner = "This webhook was deleted elsewhere. Esc to leave."
                 }
             }
@@ -189,7 +190,7 @@ extension ConsoleState {
             switch effect {
             case .delete, .sendTest, .redeliver, .redeliverFailed, .simulate:
                 if let progress = effect.progress { toasts.removeAll { $0.inProgress == progress } }
-                toast(.failure, "Not done: the database file was \(lost) under this console. Quit and start again.")
+                toast(.failure, "Not done: the database file was \(lost). Quit and start again.")
                 return false
             default:
                 return true
@@ -198,6 +199,8 @@ extension ConsoleState {
     }
 
     mutating func toast(_ kind: Toast.Kind, _ text: String, inProgress: String? = nil) {
+        // The same words again replace the earlier note instead of stacking under it.
+        toasts.removeAll { $0.text == text && $0.kind == kind }
         toasts.append(Toast(kind: kind, text: text, expiresAt: now.addingTimeInterval(Self.toastDuration), inProgress: inProgress))
         if toasts.count > 4 { toasts.removeFirst(toasts.count - 4) }
     }
@@ -313,7 +316,9 @@ extension ConsoleState {
             case .character("s"): overlay = .simulate(selected: 0)
             case .character("/"): isEditingFilter = true
             case .character("?"), .function(1): overlay = .help(scroll: 0)
-            case .character("r"): return [.reloadWebhooks]
+            case .character("r"):
+                toast(.info, "Read the webhooks again")
+                return [.reloadWebhooks]
             default: break
             }
         case .mouse(let mouse):
@@ -491,7 +496,7 @@ extension ConsoleState {
             // The file at the path is not the one open here: a save would land in a file
             // nobody will read again, and "Saved" would be a lie. The form keeps what was typed.
             if let lost = databaseFileLost {
-                form.banner = "Not saved: the database file was \(lost) under this console. Quit and start again."
+                form.banner = "Not saved: the database file was \(lost). Quit and start again."
                 return []
             }
             form.isSaving = true
@@ -521,8 +526,12 @@ extension ConsoleState {
             case .control("g"): return [.generateSecret]
             case .control("l"):
                 if let current = form.staleCurrent {
+                    // A field both changed keeps this operator's value: say whose was dropped.
+                    let overridden = form.changedElsewhere(in: current).filter { form.typedHere($0) }
                     form = form.rebased(on: current)
-                    form.banner = "Now on their version, with your edits. Ctrl-S saves"
+                    form.banner = overridden.isEmpty
+                        ? "Now on their version, with your edits. Ctrl-S saves"
+                        : "Their \(overridden.joined(separator: ", ")) replaced by yours. Ctrl-S saves, Esc drops yours"
                 }
             case .enter:
                 switch form.focus {
@@ -586,8 +595,12 @@ extension ConsoleState {
         form.errors[.events] = nil
     }
 
+    func webhookIsActive(_ id: String) -> Bool {
+        webhooks.first { $0.id == id }?.active ?? false
+    }
+
     mutating func cancelForm(_ form: inout FormState) -> [ConsoleEffect] {
-        if form.isDirty {
+        if form.isDirty, !form.webhookGone {
             form.discardQuestion = .discard
             return []
         }
@@ -672,6 +685,8 @@ extension ConsoleState {
                 if let webhook = webhooks.first(where: { $0.id == details.webhookID }) {
                     overlay = .confirm(Confirmation(.deleteWebhook(id: webhook.id, name: webhook.name)))
                 }
+            case .character("r") where !webhookIsActive(details.webhookID), .character("R") where !webhookIsActive(details.webhookID):
+                toast(.failure, "This webhook is Inactive, so nothing is sent to it: e, then Active, resumes it")
             case .character("r"):
                 guard details.deliveries.indices.contains(details.selectedIndex) else { return [] }
                 let delivery = details.deliveries[details.selectedIndex]

@@ -15,20 +15,25 @@ struct AttemptFailure: Equatable {
 
     /// `endpoint` is "host:port" as the request went out; `answerStarted` when the error came
     /// while reading the body of an answer whose head had arrived.
-    init(_ error: Error, endpoint: String, configuration: DeliveryConfiguration, answerStarted: Bool = false) {
+    init(
+        _ error: Error, endpoint: String, configuration: DeliveryConfiguration, answerStarted: Bool = false,
+        secure: Bool = false
+    ) {
         if answerStarted, let clientError = error as? HTTPClientError,
            [.readTimeout, .deadlineExceeded].contains(clientError) {
             self = Self.unfinishedAnswer(from: endpoint, configuration: configuration)
         } else if let clientError = error as? HTTPClientError {
-            self = Self.describe(clientError, endpoint: endpoint, configuration: configuration)
+            self = Self.describe(clientError, endpoint: endpoint, configuration: configuration, secure: secure)
         } else if let ioError = error as? IOError {
             self = Self.describe(errno: ioError.errnoCode, endpoint: endpoint)
         } else if let parserError = error as? HTTPParserError {
-            self = parserError == .invalidEOFState
-                ? Self(.http, "the answer from \(endpoint) was cut off before its end")
-                : Self(.http, "\(endpoint) answered with something that is not HTTP/1.1")
+            self = switch parserError {
+            case .invalidEOFState: Self(.http, "the answer from \(endpoint) was cut off before its end")
+            case .headerOverflow: Self(.http, "\(endpoint) answered with headers too large to read (over 80 KB)")
+            default: Self(.http, "\(endpoint) answered with something that is not HTTP/1.1")
+            }
         } else if let sslError = error as? NIOSSLError {
-            self = Self.describe(sslError, endpoint: endpoint)
+            self = Self.describe(sslError, endpoint: endpoint, trustsExtraCAs: configuration.caFilePath != nil)
         } else if let extraError = error as? NIOSSLExtraError, extraError == .failedToValidateHostname {
             self = Self(.tls, "TLS: the certificate of \(endpoint) is issued for another name")
         } else if let resolution = error as? ResolutionError {
@@ -49,13 +54,16 @@ struct AttemptFailure: Equatable {
     }
 
     private static func describe(
-        _ error: HTTPClientError, endpoint: String, configuration: DeliveryConfiguration
+        _ error: HTTPClientError, endpoint: String, configuration: DeliveryConfiguration, secure: Bool
     ) -> AttemptFailure {
-        switch error {
-        case .connectTimeout:
-            Self(.timeout, "could not connect to \(endpoint) within \(seconds(configuration.connectTimeout))")
-        case .tlsHandshakeTimeout:
-            Self(.timeout, "TLS: \(endpoint) did not finish the handshake in time")
+        // Which of the two timeouts fires first for a server that accepts and then stays
+        // silent in TLS is a race: both read the same.
+        let connecting = secure
+            ? "could not connect to \(endpoint) and finish the TLS handshake within \(seconds(configuration.connectTimeout))"
+            : "could not connect to \(endpoint) within \(seconds(configuration.connectTimeout))"
+        return switch error {
+        case .connectTimeout, .tlsHandshakeTimeout:
+            Self(.timeout, connecting)
         case .deadlineExceeded, .readTimeout, .writeTimeout:
             Self(.timeout, "no answer from \(endpoint) within \(seconds(configuration.requestTimeout))")
         case .remoteConnectionClosed:
@@ -79,12 +87,16 @@ struct AttemptFailure: Equatable {
         }
     }
 
-    private static func describe(_ error: NIOSSLError, endpoint: String) -> AttemptFailure {
+    private static func describe(_ error: NIOSSLError, endpoint: String, trustsExtraCAs: Bool) -> AttemptFailure {
         guard case .handshakeFailed(let underlying) = error else {
             return Self(.tls, "TLS with \(endpoint) failed (\(error))")
         }
         let reason = openSSLReason(String(describing: underlying))
         switch reason {
+        case "CERTIFICATE_VERIFY_FAILED" where trustsExtraCAs:
+            // BoringSSL does not say which check failed; with a CA file given, "add one" is no advice.
+            return Self(.tls, "TLS: the certificate of \(endpoint) is not trusted: issued by neither the system's "
+                + "CAs nor the --ca-file ones, self-signed, or expired or not yet valid")
         case "CERTIFICATE_VERIFY_FAILED":
             // A name mismatch arrives as NIOSSLExtraError.failedToValidateHostname instead.
             return Self(.tls, "TLS: the certificate of \(endpoint) is not trusted (unknown CA, self-signed or "

@@ -14,6 +14,9 @@ public struct DeliveryConfiguration: Sendable {
     public var addressPolicy: AddressPolicy
     /// Plain `http://` is only for loopback receivers in development mode.
     public var allowsPlainHTTP: Bool
+    /// Without plain http allowed, how long a due delivery to an http:// URL is left to a
+    /// process that may send it before this one records the refusal.
+    public var plainHTTPGrace: TimeInterval = 30
     /// Longer than a whole attempt, so a live worker never loses its claim mid-request.
     public var leaseDuration: TimeInterval
     public var userAgent: String

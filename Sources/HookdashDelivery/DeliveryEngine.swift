@@ -44,6 +44,7 @@ public actor DeliveryEngine {
     private var waiter: CheckedContinuation<Void, Never>?
     private var pollTimer: Task<Void, Never>?
     private var foundNothingLastTime = false
+    private var pollTimerFiredSinceClaim = false
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     private var reclaimedDeadLeases = false
 
@@ -150,9 +151,13 @@ public actor DeliveryEngine {
         // of being left to the loop's next poll.
         while claiming { await withCheckedContinuation { claimWaiters.append($0) } }
         // Claim in batches: one write transaction per few completions, not per completion.
+        // A poll may claim for fewer free slots: with the others held by endpoints that hang,
+        // no completion comes to fill them, and work for healthy endpoints would wait for it.
         let batch = max(1, configuration.concurrency / 4)
         let free = configuration.concurrency - outstanding
-        guard free > 0, free >= batch || outstanding == 0 else { return 0 }
+        let polled = pollTimerFiredSinceClaim
+        pollTimerFiredSinceClaim = false
+        guard free > 0, free >= batch || outstanding == 0 || polled else { return 0 }
         var request = claimRequest(slots, onlyIDs: onlyIDs)
         if storeTroubled {
             // One at a time: while a probe is in flight, its record will tell.
@@ -165,7 +170,7 @@ public actor DeliveryEngine {
         defer { endClaim() }
         // After a claim that found nothing, polls read before they write (see hasDueWork).
         if foundNothingLastTime, onlyIDs == nil, !storeTroubled,
-           let due = try? await queue.hasDueWork(now: request.now), !due {
+           let due = try? await queue.hasDueWork(now: request.now, plainHTTPDueBefore: request.plainHTTPDueBefore), !due {
             return 0
         }
         let claimed: [ClaimedDelivery]
@@ -186,10 +191,12 @@ public actor DeliveryEngine {
     private func claimRequest(_ slots: Slots, onlyIDs: [String]? = nil) -> ClaimRequest {
         let limit = configuration.perEndpoint
         let busy = NIOLockedValueBox(slots.perEndpoint)
+        let now = clock.now()
         return ClaimRequest(
-            owner: owner, now: clock.now(), leaseDuration: configuration.leaseDuration,
+            owner: owner, now: now, leaseDuration: configuration.leaseDuration,
             limit: configuration.concurrency - slots.outstanding, onlyIDs: onlyIDs,
-            excludingWebhookIDs: slots.webhooks(atEndpointsWith: limit)
+            excludingWebhookIDs: slots.webhooks(atEndpointsWith: limit),
+            plainHTTPDueBefore: plainHTTPDueBefore(now: now, onlyIDs: onlyIDs)
         ) { url in
             let endpoint = Endpoint.key(url)
             return busy.withLockedValue { counts in
@@ -198,6 +205,15 @@ public actor DeliveryEngine {
                 return true
             }
         }
+    }
+
+    /// Without `--dev` this process would only record a refusal for a plain http:// URL: it
+    /// leaves such deliveries to a process that may send them (a console with `--dev` on the
+    /// same file) for a while — each refusal costs a step of the ladder — then takes them to
+    /// say why they are not sent. Deliveries asked for by id (a test, a redelivery) are its own.
+    private func plainHTTPDueBefore(now: Date, onlyIDs: [String]?) -> Date? {
+        guard !configuration.allowsPlainHTTP, onlyIDs == nil else { return nil }
+        return now.addingTimeInterval(-configuration.plainHTTPGrace)
     }
 
     private func endClaim() {
@@ -309,6 +325,7 @@ public actor DeliveryEngine {
 
     private func pollTimerFired() {
         pollTimer = nil
+        pollTimerFiredSinceClaim = true
         wake()
     }
 

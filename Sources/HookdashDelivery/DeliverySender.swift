@@ -96,7 +96,9 @@ struct DeliverySender: Sendable {
             }
             return finish(status: status, responseHeaders: responseHeaders, body: body, retryAfter: retryAfter)
         } catch {
-            let failure = AttemptFailure(error, endpoint: Endpoint.authority(delivery.url), configuration: configuration)
+            let failure = AttemptFailure(
+                error, endpoint: Endpoint.authority(delivery.url), configuration: configuration,
+                secure: delivery.url.lowercased().hasPrefix("https:"))
             return finish(error: (failure.errorClass, failure.text))
         }
     }

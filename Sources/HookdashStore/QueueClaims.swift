@@ -82,11 +82,16 @@ public struct ClaimRequest: Sendable {
     public let limit: Int
     public let onlyIDs: [String]?
     public let excludingWebhookIDs: Set<String>
+    /// Set by a process that may not send plain http:// (no `--dev`): deliveries to such URLs
+    /// are left to one that may, and taken (to record the refusal, which says to add `--dev`)
+    /// only when due since before this moment.
+    public let plainHTTPDueBefore: Date?
     public let admit: @Sendable (_ url: String) -> Bool
 
     public init(
         owner: String, now: Date, leaseDuration: TimeInterval, limit: Int, onlyIDs: [String]? = nil,
-        excludingWebhookIDs: Set<String> = [], admit: @escaping @Sendable (_ url: String) -> Bool = { _ in true }
+        excludingWebhookIDs: Set<String> = [], plainHTTPDueBefore: Date? = nil,
+        admit: @escaping @Sendable (_ url: String) -> Bool = { _ in true }
     ) {
         self.owner = owner
         self.now = now
@@ -94,6 +99,7 @@ public struct ClaimRequest: Sendable {
         self.limit = limit
         self.onlyIDs = onlyIDs
         self.excludingWebhookIDs = excludingWebhookIDs
+        self.plainHTTPDueBefore = plainHTTPDueBefore
         self.admit = admit
     }
 
@@ -101,8 +107,11 @@ public struct ClaimRequest: Sendable {
     public func limited(to count: Int) -> ClaimRequest {
         ClaimRequest(
             owner: owner, now: now, leaseDuration: leaseDuration, limit: min(limit, count), onlyIDs: onlyIDs,
-            excludingWebhookIDs: excludingWebhookIDs, admit: admit)
+            excludingWebhookIDs: excludingWebhookIDs, plainHTTPDueBefore: plainHTTPDueBefore, admit: admit)
     }
+
+    /// The SQL condition for `plainHTTPDueBefore` (two arguments, both the date or NULL).
+    static let plainHTTPCondition = "(? IS NULL OR lower(substr(w.url, 1, 5)) <> 'http:' OR d.nextAttemptAt <= ?)"
 }
 
 extension QueueStore {
@@ -126,7 +135,8 @@ extension QueueStore {
     private static func claim(_ request: ClaimRequest, _ db: Database) throws -> [ClaimedDelivery] {
         guard request.limit > 0 else { return [] }
         let time = request.now.timeIntervalSince1970
-        var arguments: StatementArguments = [time, time, time]
+        let plainHTTP = request.plainHTTPDueBefore?.timeIntervalSince1970
+        var arguments: StatementArguments = [time, time, time, plainHTTP, plainHTTP]
         var restriction = ""
         if let onlyIDs = request.onlyIDs {
             restriction = "AND d.id IN (\(databaseQuestionMarks(count: onlyIDs.count)))"
@@ -154,7 +164,7 @@ extension QueueStore {
                 JOIN messages m ON m.id = d.messageId
                 WHERE d.status = 'pending' AND d.nextAttemptAt <= ?
                   AND (d.leaseExpiresAt IS NULL OR d.leaseExpiresAt < ?)
-                  AND (w.active = 1 OR d.trigger <> 'scheduled') \(restriction)
+                  AND (w.active = 1 OR d.trigger <> 'scheduled') AND \(ClaimRequest.plainHTTPCondition) \(restriction)
                 ORDER BY d.nextAttemptAt
                 LIMIT ?
                 """), arguments: arguments)
@@ -302,16 +312,17 @@ extension QueueStore {
     /// Whether a claim now would find anything, read without the write lock: an idle engine
     /// asks this on every poll, and a write transaction four times a second got in the way
     /// of other programs on the file (a `sqlite3` shell without a busy timeout: "locked").
-    public func hasDueWork(now: Date) async throws -> Bool {
+    public func hasDueWork(now: Date, plainHTTPDueBefore: Date? = nil) async throws -> Bool {
         let time = now.timeIntervalSince1970
+        let plainHTTP = plainHTTPDueBefore?.timeIntervalSince1970
         return try await dbPool.read { db in
             try Bool.fetchOne(db.cachedStatement(sql: """
                 SELECT EXISTS (
                     SELECT 1 FROM deliveries d JOIN webhooks w ON w.id = d.webhookId
                     WHERE d.status = 'pending' AND d.nextAttemptAt <= ?
                       AND (d.leaseExpiresAt IS NULL OR d.leaseExpiresAt < ?)
-                      AND (w.active = 1 OR d.trigger <> 'scheduled'))
-                """), arguments: [time, time]) ?? false
+                      AND (w.active = 1 OR d.trigger <> 'scheduled') AND \(ClaimRequest.plainHTTPCondition))
+                """), arguments: [time, time, plainHTTP, plainHTTP]) ?? false
         }
     }
 

@@ -29,12 +29,22 @@ public enum QueueError: Error, Equatable, CustomStringConvertible {
     case deliveryNotFound(String)
     case webhookNotFound(String)
     case deliveryInFlight(String)
+    /// Inactive webhooks get nothing (SPEC §2), a redelivery included; `reason` when hookdash
+    /// disabled it.
+    case webhookInactive(String, reason: String?)
+
+    public var isInactiveWebhook: Bool {
+        if case .webhookInactive = self { true } else { false }
+    }
 
     public var description: String {
         switch self {
         case .deliveryNotFound(let id): "No delivery with id \(id)"
-        case .webhookNotFound(let id): "No webhook with id \(id)"
+        case .webhookNotFound(let id): "Webhook \(id) no longer exists; there is nothing to send to"
         case .deliveryInFlight(let id): "Delivery \(id) is being sent right now; try again in a moment"
+        case .webhookInactive(let id, let reason):
+            "Webhook \(id.prefix(8)) is Inactive\(reason.map { " (disabled: \($0))" } ?? ""), so nothing is sent to it; "
+                + "set it Active first (hookdash webhooks edit \(id.prefix(8)) --active)"
         }
     }
 }
@@ -92,8 +102,14 @@ public final class QueueStore: Sendable {
             }
             if delivery.isInFlight(at: now) { throw QueueError.deliveryInFlight(deliveryID) }
             // A deleted webhook has no URL to send to: the delivery would wait forever.
-            guard try QueueWebhooks.subscribedEvents(db, webhookID: delivery.webhookID) != nil else {
+            guard let state = try Row.fetchOne(
+                db, sql: "SELECT active, disabledReason FROM webhooks WHERE id = ?", arguments: [delivery.webhookID])
+            else {
                 throw QueueError.webhookNotFound(delivery.webhookID)
+            }
+            // An endpoint that said 410 Gone, or a webhook someone paused, gets nothing.
+            guard state["active"] as Bool? == true else {
+                throw QueueError.webhookInactive(delivery.webhookID, reason: state["disabledReason"])
             }
             try db.execute(
                 sql: "UPDATE deliveries SET \(Self.dueNowAsManualAttempt) WHERE id = ?",
@@ -120,8 +136,13 @@ public final class QueueStore: Sendable {
         webhookID: String?, since: Date? = nil, matching text: String = "", window: Int = searchWindow, now: Date = Date()
     ) throws -> Int {
         try dbPool.write { db in
-            if let webhookID, try QueueWebhooks.subscribedEvents(db, webhookID: webhookID) == nil {
-                throw QueueError.webhookNotFound(webhookID)
+            if let webhookID {
+                guard let state = try Row.fetchOne(
+                    db, sql: "SELECT active, disabledReason FROM webhooks WHERE id = ?", arguments: [webhookID])
+                else { throw QueueError.webhookNotFound(webhookID) }
+                guard state["active"] as Bool? == true else {
+                    throw QueueError.webhookInactive(webhookID, reason: state["disabledReason"])
+                }
             }
             var arguments: StatementArguments = [now.timeIntervalSince1970, webhookID, webhookID, since?.timeIntervalSince1970 ?? 0]
             var searched = ""
@@ -134,10 +155,21 @@ public final class QueueStore: Sendable {
                 sql: """
                     UPDATE deliveries SET \(Self.dueNowAsManualAttempt)
                     WHERE status = 'failed' AND (? IS NULL OR webhookId = ?) AND createdAt >= ?
-                      AND webhookId IN (SELECT id FROM webhooks) \(searched)
+                      AND webhookId IN (SELECT id FROM webhooks WHERE active = 1) \(searched)
                     """,
                 arguments: arguments)
             return db.changesCount
+        }
+    }
+
+    /// Failed deliveries (created at or after `since`) that `redeliverFailed(webhookID: nil)`
+    /// leaves alone because their webhook is Inactive.
+    public func failedToInactiveWebhooks(since: Date? = nil) throws -> Int {
+        try dbPool.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM deliveries
+                WHERE status = 'failed' AND createdAt >= ? AND webhookId IN (SELECT id FROM webhooks WHERE active = 0)
+                """, arguments: [since?.timeIntervalSince1970 ?? 0]) ?? 0
         }
     }
 

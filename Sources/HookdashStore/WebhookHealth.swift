@@ -40,8 +40,11 @@ extension QueueStore {
             // (webhookId, lastAttemptAt) index narrows the scan to those.
             let rows = try Row.fetchAll(
                 db,
+                // An answer whose head came but whose body did not end in time (or was cut
+                // off) failed: it counts as no answer, not as the 200 its head said.
                 sql: """
-                    SELECT a.durationMs, a.responseStatus
+                    SELECT a.durationMs,
+                           CASE WHEN a.errorClass IS NULL OR a.errorClass = 'redirect' THEN a.responseStatus END
                     FROM deliveries d JOIN attempts a ON a.deliveryId = d.id
                     WHERE d.webhookId = ? AND d.lastAttemptAt >= ? AND a.startedAt >= ?
                     """,

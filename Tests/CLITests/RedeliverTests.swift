@@ -29,6 +29,29 @@ struct RedeliverTests {
         #expect(try sandbox.run(["redeliver", "--failed"]).stdout.contains("No failed deliveries to redeliver."))
     }
 
+    /// Inactive webhooks get nothing (SPEC §2): an endpoint that said 410 Gone must not be
+    /// sent its failed deliveries again because someone redelivered everything.
+    @Test func inactiveWebhooksAreLeftAloneAndSaidSo() throws {
+        let sandbox = try Sandbox()
+        let broken = try Listener(folder: sandbox.folder, respond: 503, name: "broken")
+        let id = try sandbox.createWebhook(name: "Paused", url: "http://127.0.0.1:\(broken.port)/hooks")
+        #expect(try sandbox.run(["webhooks", "test", id, "--dev"]).status != 0)
+        #expect(try sandbox.run(["webhooks", "edit", id, "--dev", "--inactive"]).status == 0)
+
+        let all = try sandbox.run(["redeliver", "--failed"])
+        #expect(all.status == 0)
+        #expect(all.stdout.contains("No failed deliveries to redeliver."), "\(all.stdout)")
+        #expect(all.stderr.contains("1 failed delivery to Inactive webhooks left as it is"), "\(all.stderr)")
+        let one = try sandbox.run(["redeliver", "--failed", "--webhook", id])
+        #expect(one.status == 65)
+        #expect(one.stderr.contains("is Inactive, so nothing is sent to it; set it Active first"), "\(one.stderr)")
+        let deliveryID = try #require(
+            (try JSONSerialization.jsonObject(with: Data(try sandbox.run(["deliveries", "--json"]).stdout.utf8)) as? [[String: Any]])?
+                .first?["id"] as? String)
+        #expect(try sandbox.run(["redeliver", deliveryID]).status == 65)
+        #expect(broken.log.components(separatedBy: "POST").count == 2, "only the test reached it: \(broken.log)")
+    }
+
     @Test func usageMistakesAreRefused() throws {
         let sandbox = try Sandbox()
         #expect(try sandbox.run(["redeliver"]).status == 64)

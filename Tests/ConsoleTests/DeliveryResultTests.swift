@@ -49,7 +49,7 @@ import Testing
         #expect(Painter.secretText(webhook, now: now, zone: utc) == "whsec_… · signed")
         // Just after the change: a span would read "23h", rounded down; the time is exact.
         webhook.previousSecretUntil = now.addingTimeInterval(24 * 3600 - 1)
-        #expect(Painter.secretText(webhook, now: now, zone: utc) == "new · old one signs too until 11-30 11:59")
+        #expect(Painter.secretText(webhook, now: now, zone: utc) == "new · old until 11-30 11:59")
         webhook.previousSecretUntil = now.addingTimeInterval(-1)
         #expect(Painter.secretText(webhook, now: now, zone: utc) == "whsec_… · signed")
         webhook.secret = "a plain shared secret"

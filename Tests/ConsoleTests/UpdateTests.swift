@@ -136,7 +136,7 @@ import HookdashUI
         #expect(effects.isEmpty)
         let form = try #require(openForm(state))
         #expect(form.name.text == "After rm" && !form.isSaving)
-        #expect(form.banner == "Not saved: the database file was removed under this console. Quit and start again.")
+        #expect(form.banner == "Not saved: the database file was removed. Quit and start again.")
         (state, effects) = Fixtures.apply(state, Fixtures.keys(.escape, .character("y"), .character("t")))
         #expect(effects.isEmpty, "no test event either")
         #expect(state.toasts.last?.text.hasPrefix("Not done: the database file was removed") == true)

@@ -249,6 +249,34 @@ import Testing
         #expect(RetrySchedule().delay(afterFailures: 1, retryAfter: 3600) == 10)
     }
 
+    /// Two processes on one file, one with --dev: the other leaves plain http:// deliveries to
+    /// it (each refusal it recorded cost the delivery a step of the ladder), and only after
+    /// they have waited a while takes one to record why it is not sent.
+    @Test func aProcessWithoutDevLeavesPlainHTTPToOneWithIt() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start()
+        try database.addWebhook(url: receiver.url())
+        let clock = ManualDeliveryClock(start: Date())
+        let first = try database.emit(at: clock.now())
+        let strict = DeliveryEngine(queue: database.queue, configuration: DeliveryConfiguration(), clock: clock)
+        #expect(await strict.processDue() == 0, "left for a process with --dev")
+        let dev = DeliveryEngine(queue: database.queue, configuration: devConfiguration(), clock: clock)
+        #expect(await dev.processDue() == 1)
+        #expect(try database.queue.delivery(id: first.deliveryIDs[0])?.status == .succeeded)
+
+        let second = try database.emit(at: clock.now())
+        clock.advance(by: 31)  // nobody with --dev came for it
+        #expect(await strict.processDue() == 1)
+        await strict.shutdown()
+        await dev.shutdown()
+        await receiver.stop()
+        let refusal = try #require(try database.queue.attempts(deliveryID: second.deliveryIDs[0]).first)
+        #expect(refusal.errorClass == .ssrf)
+        #expect(refusal.errorText?.contains("--dev") == true, "\(refusal.errorText ?? "")")
+        #expect(receiver.requestCount == 1)
+    }
+
     @Test func loopbackIsRefusedWithoutDevMode() async throws {
         let database = try TestDatabase()
         defer { database.remove() }
@@ -457,6 +485,32 @@ import Testing
         await slow.stop()
         await fast.stop()
         #expect(waited < .seconds(4), "the fast endpoint waited for the slow attempt: \(waited)")
+    }
+
+    /// Fewer free slots than a claim batch (here 1 of 8, the other 7 held by a hanging
+    /// endpoint) still take new work at the next poll: no completion is coming to trigger one.
+    @Test func aFewFreeSlotsBesideHangingAttemptsStillTakeNewWork() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let slow = try await Receiver.start(
+            policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 200, delayMilliseconds: 6_000)))
+        let fast = try await Receiver.start()
+        try database.addWebhook(url: slow.url(), events: ["job.status"])
+        try database.addWebhook(url: fast.url(), events: ["order.status"])
+        for _ in 0..<7 { try database.emit("job.status") }
+        var configuration = devConfiguration(concurrency: 8)
+        configuration.perEndpoint = 7
+        let engine = DeliveryEngine(queue: database.queue, configuration: configuration)
+        await engine.start()
+        #expect(await slow.waitForRequests(count: 7, timeout: .seconds(10)))
+        let queuedAt = ContinuousClock.now
+        try database.emit("order.status")
+        #expect(await fast.waitForRequests(count: 1, timeout: .seconds(4)))
+        let waited = ContinuousClock.now - queuedAt
+        await engine.stop()
+        await slow.stop()
+        await fast.stop()
+        #expect(waited < .seconds(4), "the fast endpoint waited for the hanging attempts: \(waited)")
     }
 
     @Test func aSlowEndpointsBacklogDoesNotStarveAnother() async throws {

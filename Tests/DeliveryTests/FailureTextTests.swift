@@ -53,6 +53,18 @@ import Testing
         #expect(allowed.errorClass == .tls, "\(allowed.errorText ?? "")")
     }
 
+    /// A server that accepts the connection and never speaks TLS: whichever of the connect
+    /// and handshake timeouts fires first, the words are the same.
+    @Test func aSilentTLSServerReadsTheSameWhicheverTimeoutFires() async throws {
+        let server = try await MisbehavingServer.start(.silent)
+        let attempt = try await attempt(to: "https://127.0.0.1:\(server.port)/hooks") {
+            $0.connectTimeout = .milliseconds(500)
+        }
+        await server.stop()
+        #expect(attempt.errorClass == .timeout)
+        #expect(attempt.errorText == "could not connect to 127.0.0.1:\(server.port) and finish the TLS handshake within 0.5 s")
+    }
+
     @Test func anIPv6EndpointIsNamedWithOnePairOfBrackets() async throws {
         let port = try ClosedPort()
         defer { port.close() }
@@ -71,6 +83,7 @@ import Testing
         (.silent, .timeout, "no answer from ENDPOINT within 0.5 s"),
         (.stallBody, .timeout, "the answer from ENDPOINT started but did not end within 0.5 s"),
         (.trickleBody, .timeout, "the answer from ENDPOINT started but did not end within 0.5 s"),
+        (.hugeHead, .http, "ENDPOINT answered with headers too large to read (over 80 KB)"),
     ])
     func misbehavingEndpoint(behaviour: MisbehavingServer.Behaviour, errorClass: AttemptErrorClass, text: String) async throws {
         let server = try await MisbehavingServer.start(behaviour)

@@ -6,7 +6,7 @@ import NIOPosix
 /// short, stalling halfway through the answer, trickling it a byte at a time, or never answering.
 final class MisbehavingServer: Sendable {
     enum Behaviour: Sendable {
-        case closeWithoutAnswer, notHTTP, reset, cutOffBody, silent, stallBody, trickleBody
+        case closeWithoutAnswer, notHTTP, reset, cutOffBody, silent, stallBody, trickleBody, hugeHead
     }
 
     let port: Int
@@ -67,6 +67,8 @@ private final class MisbehavingHandler: ChannelInboundHandler {
             // The head and a part of the body, then nothing, with the connection left open.
             context.writeAndFlush(NIOAny(context.channel.allocator.buffer(
                 string: "HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nonly ten b")), promise: nil)
+        case .hugeHead:
+            writeThenClose("HTTP/1.1 200 OK\r\nx-big: " + String(repeating: "b", count: 200_000) + "\r\ncontent-length: 0\r\n\r\n", context)
         case .trickleBody:
             // A chunked answer that never ends, one byte every 50 ms: no read ever times out.
             let channel = context.channel

@@ -24,9 +24,10 @@ struct QueueStatsTests {
         #expect(stats.due == 1, "the paused webhook's delivery waits")
         #expect(stats.pending == 2 && stats.inFlight == 0)
 
-        // An operator's redelivery to it is sent even so: it is due.
+        // Inactive webhooks get nothing, a redelivery included: it is refused, saying why.
         let pausedDelivery = try #require(try queue.deliveries(webhookID: paused.id, limit: 1).first)
-        try queue.redeliver(deliveryID: pausedDelivery.id)
-        #expect(try queue.queueStats().due == 2)
+        #expect(throws: QueueError.webhookInactive(paused.id, reason: nil)) { try queue.redeliver(deliveryID: pausedDelivery.id) }
+        #expect(throws: QueueError.webhookInactive(paused.id, reason: nil)) { try queue.redeliverFailed(webhookID: paused.id) }
+        #expect(try queue.queueStats().due == 1)
     }
 }

@@ -58,6 +58,23 @@ import Testing
         #expect(try queue.health(webhookID: orders.id, since: now.addingTimeInterval(-86_400)).attempts == 1)
     }
 
+    /// A 200 whose body never ended in time failed: it is not counted as answered 2xx.
+    @Test func anAnswerThatDidNotEndIsNotASuccess() async throws {
+        let folder = try TemporaryFolder()
+        let store = try WebhookStore.open(path: folder.file("db.sqlite"))
+        let queue = QueueStore(store.dbPool)
+        let billing = try store.create(try validFields(name: "Billing"))
+        try queue.enqueue(NewMessage(eventType: "job.status", liveMode: true, body: Data("{}".utf8), createdAt: now))
+        let claimed = try await queue.claimDue(owner: owner, now: now, leaseDuration: 60, limit: 10)
+        let unfinished = AttemptDraft(
+            deliveryID: claimed[0].deliveryID, trigger: .scheduled, startedAt: now, durationMilliseconds: 15_000,
+            requestURL: "https://example.com/hooks", requestHeaders: [], responseStatus: 200, responseHeaders: [],
+            responseBody: nil, errorClass: .timeout, errorText: "the answer from example.com:443 started but did not end within 15 s")
+        try await queue.record([(unfinished, .retry(at: now.addingTimeInterval(5)))], owner: owner)
+        let health = try queue.health(webhookID: billing.id, since: now.addingTimeInterval(-86_400))
+        #expect(health.attempts == 1 && health.succeeded == 0 && health.unanswered == 1)
+    }
+
     @Test func oneAnswerIsItsOwnMedianAndP95() {
         let health = WebhookHealth(attempts: [(durationMilliseconds: 42, status: 204)])
         #expect(health.medianMilliseconds == 42)
