@@ -50,8 +50,17 @@ enum FileOutput {
     }
 
     /// Writes through a temporary file and a rename so a crash never leaves half a file,
-    /// with mode 0600 because the content holds secrets.
-    static func writeSecretFile(_ data: Data, to path: String) throws {
+    /// with mode 0600 because the content holds secrets. A symbolic link is followed (the
+    /// file it names is replaced, the link stays), and what is not a regular file (a pipe,
+    /// /dev/stdout, a terminal) is written to as it is, never replaced by a file.
+    static func writeSecretFile(_ data: Data, to requested: String) throws {
+        var info = stat()
+        if stat(requested, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            guard info.st_mode & S_IFMT != S_IFDIR else { throw UsageError(message: "\(requested) is a folder; name a file in it") }
+            try writeInPlace(data, to: requested)
+            return
+        }
+        let path = linkTarget(requested)
         let temporary = path + ".tmp-\(getpid())"
         let descriptor = open(temporary, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw IOFailure(message: "\(path): cannot write (\(String(cString: strerror(errno))))") }
@@ -68,6 +77,29 @@ enum FileOutput {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
             throw IOFailure(message: "\(path): cannot write (\(reason))")
+        }
+    }
+
+    /// The file a chain of symbolic links ends at (which may not exist yet), else `path`.
+    private static func linkTarget(_ path: String) -> String {
+        var current = path
+        for _ in 0..<16 {
+            guard let next = try? FileManager.default.destinationOfSymbolicLink(atPath: current) else { return current }
+            let folder = (current as NSString).deletingLastPathComponent
+            current = next.hasPrefix("/") || folder.isEmpty ? next : folder + "/" + next
+        }
+        return current
+    }
+
+    private static func writeInPlace(_ data: Data, to path: String) throws {
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw IOFailure(message: "\(path): cannot write (\(String(cString: strerror(errno))))")
+        }
+        do {
+            try handle.write(contentsOf: data)
+            try handle.close()
+        } catch {
+            throw IOFailure(message: "\(path): cannot write (\(SystemWords.describe(error)))")
         }
     }
 }

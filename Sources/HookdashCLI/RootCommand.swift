@@ -53,10 +53,26 @@ public enum CLIEntry {
             } else {
                 try command.run()
             }
+            // A command's output is its result (an export, a JSON list): written to a full
+            // disk or a closed pipe, it must not exit 0. The long-running ones drop lines instead.
+            if !(command is ServeCommand || command is ConsoleCommand || command is ListenCommand) {
+                checkStandardOutput()
+            }
             exit(0)
         } catch {
             Hookdash.exit(withError: error)
         }
+    }
+
+    /// Flushes every stream (C's `stdout` cannot be named under strict concurrency): the last
+    /// buffer of an output cut short by a full disk or a closed pipe fails here.
+    private static func checkStandardOutput() {
+        guard fflush(nil) != 0 else { return }
+        // A reader that stopped early (`| head`) got what it wanted.
+        if errno == EPIPE { exit(0) }
+        let reason = errno == 0 ? "write error" : String(cString: strerror(errno))
+        ErrorReporter.printError("could not write the output (\(reason)); it is incomplete")
+        exit(ExitStatus.ioError)
     }
 
     private static func runBlocking(_ command: AsyncParsableCommand) throws {

@@ -7,6 +7,10 @@ public struct ImportedWebhook: Sendable, Equatable {
     public let fields: ValidWebhook
     public let createdAt: Date?
     public let updatedAt: Date?
+    /// The entry has no "secret" / "active" key: an existing webhook keeps its own, instead
+    /// of losing its secret or being switched on by an import that never mentioned them.
+    public var omitsSecret = false
+    public var omitsActive = false
 }
 
 /// A problem with one entry of an import file, by its index in the array.
@@ -128,7 +132,10 @@ public enum WebhookImport {
             return (nil, problems)
         case let .success(fields):
             guard problems.isEmpty else { return (nil, problems) }
-            return (ImportedWebhook(id: id, fields: fields, createdAt: createdAt, updatedAt: updatedAt), [])
+            var imported = ImportedWebhook(id: id, fields: fields, createdAt: createdAt, updatedAt: updatedAt)
+            imported.omitsSecret = item["secret"] == nil
+            imported.omitsActive = item["active"] == nil
+            return (imported, [])
         }
     }
 }

@@ -168,11 +168,15 @@ public final class WebhookStore: Sendable {
                     let fields = entry.fields
                     if let id = entry.id, let existing = try WebhookRow.fetchOne(db, key: id)?.webhook {
                         var updated = existing.with(fields)
+                        if entry.omitsSecret { updated.secret = existing.secret }
+                        if entry.omitsActive { updated.active = existing.active }
                         if updated == existing {
                             summary.unchanged += 1
                             continue
                         }
-                        updated.updatedAt = entry.updatedAt ?? now
+                        // Changed now, by this import (the file's updatedAt may predate the
+                        // stored createdAt).
+                        updated.updatedAt = now
                         updated.version = existing.version + 1
                         try WebhookRow(updated).update(db)
                         try SecretRotation.secretChanged(

@@ -94,6 +94,48 @@ import Testing
         #expect(dash.status == 0 && dash.stdout.hasPrefix("["))
     }
 
+    /// The export used to rename a file over whatever the path named: a link became a file
+    /// (its target kept the old export), a pipe's reader got nothing, /dev/null was replaced.
+    @Test func theExportFollowsLinksAndWritesIntoPipes() throws {
+        let sandbox = try Sandbox()
+        #expect(try sandbox.run(["webhooks", "create", "--name", "x", "--url", "https://example.com/", "--event", "job.status"]).status == 0)
+        let target = sandbox.write("target.json", "old")
+        let link = sandbox.folder + "/link.json"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "target.json")
+        #expect(try sandbox.run(["webhooks", "export", "--output", link]).status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "target.json", "the link stays")
+        #expect((try String(contentsOfFile: target, encoding: .utf8)).hasPrefix("["), "its target has the export")
+
+        let fifo = sandbox.folder + "/pipe"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        nonisolated(unsafe) var received = Data()
+        let reader = Thread { received = FileHandle(forReadingAtPath: fifo)?.readDataToEndOfFile() ?? Data() }
+        reader.start()
+        #expect(try sandbox.run(["webhooks", "export", "--output", fifo]).status == 0)
+        let deadline = Date().addingTimeInterval(5)
+        while received.isEmpty, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(String(decoding: received, as: UTF8.self).hasPrefix("["), "the reader got the export")
+        var info = stat()
+        #expect(stat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO, "still a pipe")
+    }
+
+    /// Re-importing an entry that leaves out "secret" and "active" used to clear the secret
+    /// and switch the webhook on; and an update took the file's (older) updatedAt.
+    @Test func anImportKeepsWhatItDoesNotMention() throws {
+        let sandbox = try Sandbox()
+        let id = "abcd1234-0000-4000-8000-000000000001"
+        let full = sandbox.write("full.json", #"[{"id":"\#(id)","name":"n","url":"https://example.com/","events":["job.status"],"active":false,"secret":"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}]"#)
+        #expect(try sandbox.run(["webhooks", "import", full]).status == 0)
+        let partial = sandbox.write("partial.json", #"[{"id":"\#(id)","name":"renamed","url":"https://example.com/","events":["job.status"],"updatedAt":"2020-01-01T00:00:00Z"}]"#)
+        let result = try sandbox.run(["webhooks", "import", partial])
+        #expect(result.stdout.contains("1 updated"), "\(result.stdout)")
+        let shown = try #require(try JSONSerialization.jsonObject(with: Data(try sandbox.run(["webhooks", "show", id, "--json"]).stdout.utf8)) as? [String: Any])
+        #expect(shown["name"] as? String == "renamed")
+        #expect(shown["secret"] as? String == "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        #expect(shown["active"] as? Bool == false)
+        #expect((shown["updatedAt"] as? String ?? "") >= (shown["createdAt"] as? String ?? "~"), "updated now, not in 2020")
+    }
+
     @Test func deliveriesSaysWhenTheListWasCut() throws {
         let sandbox = try Sandbox()
         _ = try sandbox.createWebhook(name: "x", url: "http://127.0.0.1:9/x")
@@ -124,6 +166,26 @@ import Testing
         #expect(config["notify"]?.value == "echo \"a # b\" 'c # d' x#y")
         #expect(config["theme"]?.value == "light")
         #expect(config["theme"]?.line == 2)
+    }
+
+    /// An export to a full disk must not exit 0 with half a backup written.
+    @Test(.enabled(if: FileManager.default.isWritableFile(atPath: "/dev/full"), "needs /dev/full"))
+    func anOutputThatCannotBeWrittenFailsTheCommand() throws {
+        let sandbox = try Sandbox()
+        #expect(try sandbox.run(["webhooks", "create", "--name", "x", "--url", "https://example.com/", "--event", "job.status"]).status == 0)
+        for arguments in [["webhooks", "export"], ["webhooks", "list", "--json"], ["events"]] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CLIHarness.binary)
+            process.arguments = arguments + ["--db", sandbox.db]
+            process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            process.waitUntilExit()
+            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(process.terminationStatus == 74, "\(arguments)")
+            #expect(stderr.contains("could not write the output (No space left on device)"), "\(stderr)")
+        }
     }
 
     @Test func aThemeFileThatIsNotTextSaysSo() throws {
