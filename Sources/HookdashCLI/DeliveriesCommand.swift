@@ -17,7 +17,7 @@ struct DeliveriesCommand: ParsableCommand {
         defaultSubcommand: DeliveriesListCommand.self)
 }
 
-struct DeliveriesListCommand: ParsableCommand {
+struct DeliveriesListCommand: ParsableCommand, OutputIsTheResult {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List deliveries, newest first.",
         discussion: """
@@ -36,7 +36,7 @@ struct DeliveriesListCommand: ParsableCommand {
     @Option(name: .long, help: "pending, succeeded, failed or cancelled.")
     var status: String?
 
-    @Option(name: .long, help: ArgumentHelp(SinceOption.help, valueName: "duration|time"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(SinceOption.help, valueName: "duration|time"))
     var since: SinceOption?
 
     @Option(name: .long, help: "Only the deliveries of this message (the webhook-id header a receiver saw).")
@@ -44,7 +44,7 @@ struct DeliveriesListCommand: ParsableCommand {
 
     // Unconditional, here and on every numeric option: "-1" would otherwise read as an
     // unknown flag ("Missing value for --limit") instead of getting validate()'s message.
-    @Option(name: .long, parsing: .unconditional, help: "At most this many (the text table says when more match).")
+    @Option(name: .long, parsing: .unconditional, help: "At most this many (stderr says when more match).")
     var limit: Int = 50
 
     @Flag(name: .long, help: "Print JSON.")
@@ -74,6 +74,7 @@ struct DeliveriesListCommand: ParsableCommand {
             }
             if json {
                 JSONOutput.print(.array(deliveries.map(deliveryJSON)))
+                if isCut { noteCut() }
                 return
             }
             guard !deliveries.isEmpty else {
@@ -91,11 +92,13 @@ struct DeliveriesListCommand: ParsableCommand {
                 ]
             }
             print(table.render())
-            if isCut {
-                StandardStream.write(
-                    "hookdash: the newest \(limit) shown; more match (--limit N shows more)\n", to: .standardError)
-            }
+            if isCut { noteCut() }
         }
+    }
+
+    /// On stderr, so the table or JSON on stdout stays as scripts expect it.
+    private func noteCut() {
+        StandardStream.write("hookdash: the newest \(limit) shown; more match (--limit N shows more)\n", to: .standardError)
     }
 
     /// A unique prefix names a webhook as everywhere else; an id no webhook has any more
@@ -111,7 +114,7 @@ struct DeliveriesListCommand: ParsableCommand {
     }
 }
 
-struct DeliveriesShowCommand: ParsableCommand {
+struct DeliveriesShowCommand: ParsableCommand, OutputIsTheResult {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Show a delivery with every attempt's request and response.",
         discussion: """

@@ -20,8 +20,10 @@ struct ReportedFailure: Error {
 }
 
 enum ErrorReporter {
+    /// Messages quote what people and files gave (an id, an import's key, an event name):
+    /// control characters in them are shown (^[), never obeyed by the terminal.
     static func printError(_ message: String) {
-        StandardStream.write("hookdash: " + message + "\n", to: .standardError)
+        StandardStream.write("hookdash: " + TerminalSafe.text(message, keepingLineBreaks: true) + "\n", to: .standardError)
     }
 
     /// Prints `error` to stderr in words and returns the exit code it deserves.

@@ -28,7 +28,7 @@ struct RedeliverCommand: ParsableCommand {
     @Option(name: .long, help: "With --failed: only deliveries to this webhook (id or unique prefix).")
     var webhook: String?
 
-    @Option(name: .long, help: ArgumentHelp("With --failed: " + SinceOption.help, valueName: "duration|time"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("With --failed: " + SinceOption.help, valueName: "duration|time"))
     var since: SinceOption?
 
     func validate() throws {

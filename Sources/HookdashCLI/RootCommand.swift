@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HookdashDelivery
+import HookdashDomain
 
 /// `hookdash`: with no subcommand, opens the console.
 public struct Hookdash: ParsableCommand {
@@ -36,6 +37,11 @@ public struct Hookdash: ParsableCommand {
     public init() {}
 }
 
+/// A command whose output is its result (an export, a list): written to a full disk it must
+/// not exit 0. Commands whose work is done elsewhere (emit, create, serve) keep exit 0 when
+/// only their report is lost — a script retrying on failure would emit or create twice.
+protocol OutputIsTheResult {}
+
 /// The process entry point. Synchronous on purpose: the console must own the real main
 /// thread (see SWIFT-NOTES on resize), while async commands run on the cooperative pool.
 public enum CLIEntry {
@@ -53,14 +59,16 @@ public enum CLIEntry {
             } else {
                 try command.run()
             }
-            // A command's output is its result (an export, a JSON list): written to a full
-            // disk or a closed pipe, it must not exit 0. The long-running ones drop lines instead.
-            if !(command is ServeCommand || command is ConsoleCommand || command is ListenCommand) {
-                checkStandardOutput()
-            }
+            if command is OutputIsTheResult { checkStandardOutput() }
             exit(0)
         } catch {
-            Hookdash.exit(withError: error)
+            // ArgumentParser's own messages quote the arguments too ("Unknown option '…'").
+            let message = Hookdash.fullMessage(for: error)
+            let code = Hookdash.exitCode(for: error).rawValue
+            if !message.isEmpty {
+                StandardStream.write(TerminalSafe.text(message, keepingLineBreaks: true) + "\n", to: code == 0 ? .standardOutput : .standardError)
+            }
+            exit(code)
         }
     }
 
@@ -106,10 +114,10 @@ private final class OutcomeBox: @unchecked Sendable {
     func get() -> Error? { lock.withLock { error } }
 }
 
-/// `--db`, `--dev` and `--theme` may come before the subcommand (`hookdash --db x webhooks list`);
+/// `--db` and `--dev` may come before the subcommand (`hookdash --db x webhooks list`);
 /// ArgumentParser gives options to the command that declares them, so they are moved after it.
 enum GlobalOptions {
-    static let withValue: Set<String> = ["--db", "--theme"]
+    static let withValue: Set<String> = ["--db"]
     static let flags: Set<String> = ["--dev"]
 
     static func hoisted(_ arguments: [String]) -> [String] {

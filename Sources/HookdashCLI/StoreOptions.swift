@@ -39,6 +39,10 @@ public struct StoreOptions: ParsableArguments, Sendable {
         if isExplicitPath, !FileManager.default.fileExists(atPath: path) {
             throw MissingInput(message: "no database at \(path) (a command that writes, such as webhooks create, or the console creates one)")
         }
+        // An empty file would be made a database (and 0600) by a command that only reads.
+        if isExplicitPath, (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) == 0 {
+            throw MissingInput(message: "\(path) is an empty file, not a database yet (a command that writes, such as webhooks create, makes it one)")
+        }
         return try WebhookStore.openForReading(path: path)
     }
 

@@ -49,7 +49,7 @@ struct UserConfig {
     static func parse(_ text: String, path: String) throws -> UserConfig {
         var settings: [String: Setting] = [:]
         // "\r\n" is one Character in Swift: a file saved on Windows splits as well.
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
         for (index, rawLine) in lines.enumerated() {
             let number = index + 1
             let trimmed = withoutComment(rawLine).trimmingCharacters(in: .whitespaces)

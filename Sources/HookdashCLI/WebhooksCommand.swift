@@ -74,7 +74,7 @@ enum WebhookText {
     }
 }
 
-struct ListWebhooks: ParsableCommand {
+struct ListWebhooks: ParsableCommand, OutputIsTheResult {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List webhooks, oldest first.",
@@ -101,7 +101,7 @@ struct ListWebhooks: ParsableCommand {
     }
 }
 
-struct ShowWebhook: ParsableCommand {
+struct ShowWebhook: ParsableCommand, OutputIsTheResult {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Show one webhook.",
@@ -229,7 +229,19 @@ struct EditWebhook: ParsableCommand {
             if !events.isEmpty { draft.events = events }
             if active { draft.active = true }
             if inactive { draft.active = false }
+            // The URL was not given: a complaint about it is about the stored one, which only
+            // development mode accepts; say that rather than "HTTPS is required".
+            if url == nil, !store.devMode, case .failure(let failure) = WebhookValidator.validate(draft, options: store.validation),
+               failure.errors.contains(where: { $0.field == .url }),
+               case .success = WebhookValidator.validate(draft, options: ValidationOptions(devMode: true)) {
+                throw InvalidInput(message: "this webhook's URL \(current.url) is plain http://, which only development mode allows; add --dev (or HOOKDASH_DEV=1) to change it")
+            }
             let fields = try WebhookValidator.validate(draft, options: store.validation).get()
+            // Nothing to change: no new version, no updatedAt moved, no rotation started.
+            if current.with(fields) == current {
+                if json { JSONOutput.print(current.json) } else { print("Webhook \(current.id) (\(current.name)) is unchanged.") }
+                return
+            }
             let updated = try store.openStore().update(id: current.id, expectedVersion: current.version, fields)
             if json {
                 JSONOutput.print(updated.json)
@@ -279,7 +291,7 @@ struct DeleteWebhook: ParsableCommand {
     }
 }
 
-struct ExportWebhooks: ParsableCommand {
+struct ExportWebhooks: ParsableCommand, OutputIsTheResult {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write every webhook as a JSON array (secrets included).",
@@ -304,7 +316,7 @@ struct ExportWebhooks: ParsableCommand {
             let database = store.databasePath
             for companion in ["", "-wal", "-shm", "-journal", ".delivery.log", ".delivery.log.1"]
             where FileOutput.isSameFile(output, database + companion) {
-                throw UsageError(message: "\(output) is the database's own file (\(database + companion)); writing the export there would destroy the database. Choose another file.")
+                throw UsageError(message: "\(output) is \(companion.isEmpty ? "the database" : "the database's \(companion) file"); writing the export there would destroy it. Choose another file.")
             }
             try FileOutput.writeSecretFile(Data(text.utf8), to: output)
             StandardStream.write("Exported \(Wording.count(webhooks.count, "webhook", "webhooks")) to \(output).\n", to: .standardError)
@@ -343,7 +355,7 @@ struct ImportWebhooks: ParsableCommand {
     }
 }
 
-struct EventsCommand: ParsableCommand {
+struct EventsCommand: ParsableCommand, OutputIsTheResult {
     static let configuration = CommandConfiguration(
         commandName: "events",
         abstract: "List the event types webhooks can subscribe to.",

@@ -276,7 +276,9 @@ extension QueueStore {
                 status.rawValue, nextAttemptAt, attempt.responseStatus, attempt.summary,
                 attempt.startedAt.timeIntervalSince1970, attempt.deliveryID, owner,
             ])
-        guard let webhookID: String = delivery?["webhookId"] else { return nil }
+        // A test event says nothing about how the webhook's real traffic fares: it neither
+        // starts nor ends a run of failures, so `webhooks test` never disables a webhook.
+        guard attempt.trigger != .test, let webhookID: String = delivery?["webhookId"] else { return nil }
         let reason = try FailureStreak.attemptRecorded(
             db, webhookID: webhookID, failed: !attempt.succeeded, at: attempt.startedAt, disableAfter: disableAfter)
         return reason.map { (webhookID, $0) }

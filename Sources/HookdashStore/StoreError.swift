@@ -8,8 +8,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case foreignDatabase(path: String)
     case newerSchema(path: String)
     case notFound(id: String)
-    /// A prefix that starts more than one webhook's id (the first few shown).
-    case ambiguous(prefix: String, matches: [String])
+    /// A prefix that starts more than one webhook's id (the first two shown; `more` when
+    /// there are others).
+    case ambiguous(prefix: String, matches: [String], more: Bool = false)
     case stale(id: String)
     case database(reason: String)
 
@@ -31,8 +32,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "no webhook with id \(id) (a prefix of an id needs at least \(WebhookStore.shortestPrefix) characters)"
         case let .notFound(id):
             "no webhook with id \(id)"
-        case let .ambiguous(prefix, matches):
-            "\(prefix) starts the id of more than one webhook (\(matches.joined(separator: ", ")), …); give more of the id"
+        case let .ambiguous(prefix, matches, more):
+            "\(prefix) starts the id of more than one webhook (\(matches.joined(separator: ", "))\(more ? ", …" : "")); give more of the id"
         case let .stale(id):
             "webhook \(id) was changed by someone else meanwhile, so nothing was saved; look at it again and repeat the change"
         case let .database(reason):

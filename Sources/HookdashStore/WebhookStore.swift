@@ -106,7 +106,7 @@ public final class WebhookStore: Sendable {
         switch matches.count {
         case 0: throw StoreError.notFound(id: id)
         case 1: return matches[0]
-        default: throw StoreError.ambiguous(prefix: id, matches: matches.prefix(2).map(\.id))
+        default: throw StoreError.ambiguous(prefix: id, matches: matches.prefix(2).map(\.id), more: matches.count > 2)
         }
     }
 

@@ -50,6 +50,11 @@ import Testing
             #expect(result.status == 66, "\(arguments)")
             #expect(result.stderr.contains("no database at \(typo)"), "\(result.stderr)")
         }
+        let empty = sandbox.folder + "/empty.sqlite"
+        #expect(FileManager.default.createFile(atPath: empty, contents: nil))
+        let emptyResult = try CLIHarness.run(["webhooks", "list", "--db", empty])
+        #expect(emptyResult.status == 66 && emptyResult.stderr.contains("is an empty file, not a database yet"))
+        #expect((try FileManager.default.attributesOfItem(atPath: empty)[.size] as? Int) == 0, "left empty")
         let fromEnvironment = try CLIHarness.run(["webhooks", "list"], environment: ["HOOKDASH_DB": typo])
         #expect(fromEnvironment.status == 66)
         #expect(!FileManager.default.fileExists(atPath: sandbox.folder + "/typo"))
@@ -87,7 +92,7 @@ import Testing
         for target in [sandbox.db, sandbox.folder + "/./hookdash.sqlite", sandbox.db + "-wal"] {
             let result = try sandbox.run(["webhooks", "export", "--output", target])
             #expect(result.status == 64, "\(target)")
-            #expect(result.stderr.contains("is the database's own file"), "\(result.stderr)")
+            #expect(result.stderr.contains("writing the export there would destroy it"), "\(result.stderr)")
         }
         #expect(sandbox.snapshot() == before)
         let dash = try sandbox.run(["webhooks", "export", "--output", "-"])
@@ -134,6 +139,15 @@ import Testing
         #expect(shown["secret"] as? String == "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         #expect(shown["active"] as? Bool == false)
         #expect((shown["updatedAt"] as? String ?? "") >= (shown["createdAt"] as? String ?? "~"), "updated now, not in 2020")
+    }
+
+    @Test func editingAnHTTPWebhookWithoutDevSaysItIsTheStoredURL() throws {
+        let sandbox = try Sandbox()
+        let id = try sandbox.createWebhook(name: "local", url: "http://127.0.0.1:9/x")
+        let result = try sandbox.run(["webhooks", "edit", id, "--inactive"])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("this webhook's URL http://127.0.0.1:9/x is plain http://, which only development mode allows; add --dev"), "\(result.stderr)")
+        #expect(try sandbox.run(["webhooks", "edit", id, "--inactive", "--dev"]).status == 0)
     }
 
     @Test func deliveriesSaysWhenTheListWasCut() throws {

@@ -63,6 +63,25 @@ import Testing
         #expect(failingSince == nil)
     }
 
+    /// `webhooks test` against a dead endpoint, days apart, is no run of real failures: it
+    /// disabled the webhook without a word.
+    @Test func failingTestEventsNeverDisableAWebhook() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start(policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 500)))
+        let id = try database.addWebhook(url: receiver.url())
+        let clock = ManualDeliveryClock(start: Self.start)
+        let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration(), clock: clock)
+        for _ in 0..<3 {
+            let test = try database.queue.enqueueTest(webhookID: id, now: clock.now())
+            #expect(await engine.processDue(onlyIDs: test.flatMap(\.deliveryIDs)) == 1)
+            clock.advance(by: 72 * Self.hour)
+        }
+        await engine.shutdown()
+        await receiver.stop()
+        #expect(try database.store.webhook(id: id)?.active == true)
+    }
+
     @Test func anAnsweredAttemptEndsTheRunOfFailures() async throws {
         let database = try TestDatabase()
         defer { database.remove() }
