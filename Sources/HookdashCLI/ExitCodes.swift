@@ -71,6 +71,12 @@ enum ErrorReporter {
         }
     }
 
+    /// For a validate(): ArgumentParser wraps what it throws and exits 1, except an ExitCode.
+    /// The failure is reported here, in the words and with the code any command would give.
+    static func refusal(_ error: Error) -> ExitCode {
+        ExitCode(report(error))
+    }
+
     /// Runs a command body, turning any failure into a message on stderr and its exit code.
     static func guarded(_ body: () throws -> Void) throws {
         do {

@@ -80,8 +80,10 @@ struct ListenCommand: AsyncParsableCommand {
                     // One write per request, so answers to concurrent requests never interleave.
                     writeLine(text)
                 }
-            } catch let error as ReceiverStartError where error.isMissingInput {
+            } catch let error as ReceiverStartError where error.isMissingFile {
                 throw MissingInput(message: error.description)
+            } catch let error as ReceiverStartError where error.isAboutAFile {
+                throw InvalidInput(message: error.description)
             } catch {
                 throw IOFailure(message: "cannot listen on 127.0.0.1:\(port): \(error)")
             }

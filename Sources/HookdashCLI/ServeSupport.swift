@@ -50,8 +50,10 @@ struct DeliveryEngineOptions: ParsableArguments {
         for range in allowPrivate where CIDRRange(range) == nil {
             throw ValidationError("--allow-private: '\(range)' is not a CIDR range such as 10.0.0.0/8")
         }
+        // A file that is not there is missing input (66), one that holds no certificate bad data (65).
         if let caFile, let problem = TrustedCAFile.problem(at: caFile) {
-            throw ValidationError("--ca-file: \(problem)")
+            if !FileManager.default.fileExists(atPath: caFile) { throw ErrorReporter.refusal(MissingInput(message: "--ca-file: \(problem)")) }
+            throw ErrorReporter.refusal(InvalidInput(message: "--ca-file: \(problem)"))
         }
     }
 

@@ -78,18 +78,27 @@ public final class Receiver: Sendable {
             .get()
     }
 
+    /// NIOSSL's errors name its internals ("failedToLoadCertificate"); these name the file's trouble.
+    static func whyUnreadable(_ path: String, holding what: String) -> String {
+        guard FileManager.default.fileExists(atPath: path) else { return ReceiverStartError.noSuchFile }
+        guard FileManager.default.isReadableFile(atPath: path) else { return "permission denied" }
+        return "it holds no \(what) in PEM form"
+    }
+
     private static func makeSSLContext(_ files: ReceiverTLSFiles) throws -> NIOSSLContext {
         let chain: [NIOSSLCertificate]
         do {
             chain = try NIOSSLCertificate.fromPEMFile(files.certificatePath)
         } catch {
-            throw ReceiverStartError.unreadableCertificate(path: files.certificatePath, reason: "\(error)")
+            throw ReceiverStartError.unreadableCertificate(
+                path: files.certificatePath, reason: Self.whyUnreadable(files.certificatePath, holding: "certificate"))
         }
         let key: NIOSSLPrivateKey
         do {
             key = try NIOSSLPrivateKey(file: files.privateKeyPath, format: .pem)
         } catch {
-            throw ReceiverStartError.unreadablePrivateKey(path: files.privateKeyPath, reason: "\(error)")
+            throw ReceiverStartError.unreadablePrivateKey(
+                path: files.privateKeyPath, reason: Self.whyUnreadable(files.privateKeyPath, holding: "private key"))
         }
         let configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
@@ -155,8 +164,18 @@ public enum ReceiverStartError: Error, Equatable, CustomStringConvertible {
         }
     }
 
+    static let noSuchFile = "no such file"
+
+    /// A named file is not there (exit 66), as opposed to one that holds the wrong thing (65).
+    public var isMissingFile: Bool {
+        switch self {
+        case .unreadableCertificate(_, let reason), .unreadablePrivateKey(_, let reason): reason == Self.noSuchFile
+        case .mismatchedKey, .portInUse, .portNeedsPrivileges: false
+        }
+    }
+
     /// A named file could not be used (as opposed to the port).
-    public var isMissingInput: Bool {
+    public var isAboutAFile: Bool {
         switch self {
         case .unreadableCertificate, .unreadablePrivateKey, .mismatchedKey: true
         case .portInUse, .portNeedsPrivileges: false

@@ -303,7 +303,7 @@ private final class HookdashProcess: @unchecked Sendable {
         let flagWins = try test(["--ca-file", certificate.certificatePath])
         #expect(await flagWins.exitStatus() == 0)
         let keyForCA = try test(["--ca-file", certificate.receiverFiles.privateKeyPath])
-        #expect(await keyForCA.exitStatus() == 64)
+        #expect(await keyForCA.exitStatus() == 65, "a file of the wrong kind is invalid data")
         #expect(keyForCA.standardError.contains("--ca-file: \(certificate.receiverFiles.privateKeyPath) holds no certificate"),
                 "\(keyForCA.standardError)")
 
