@@ -555,8 +555,8 @@ final class EffectRunner: @unchecked Sendable {
     private func deliveryRows(_ webhookID: String, _ filter: DeliveryFilter, search: String) throws -> [DeliveryRow] {
         let status = StoreRows.status(filter)
         let records = search.isEmpty
-            ? try queue.deliveries(webhookID: webhookID, status: status, limit: 200)
-            : try queue.deliveries(webhookID: webhookID, status: status, matching: search, limit: 200)
+            ? try queue.deliveries(webhookID: webhookID, status: status, limit: StoreRows.detailsLimit)
+            : try queue.deliveries(webhookID: webhookID, status: status, matching: search, limit: StoreRows.detailsLimit)
         return records.map(Self.row)
     }
 

@@ -8,7 +8,7 @@ import Logging
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Deliver queued events headless until stopped (SIGTERM/SIGINT stop gracefully).",
+        abstract: "Deliver queued events headless until stopped (SIGTERM, SIGINT and SIGHUP stop gracefully).",
         discussion: """
         Several serve processes and consoles may share one database: deliveries are
         leased, so none is sent twice at once.

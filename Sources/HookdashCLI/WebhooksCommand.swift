@@ -113,7 +113,7 @@ struct ShowWebhook: ParsableCommand, OutputIsTheResult {
         """)
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: "The webhook's id.") var id: String
+    @Argument(help: "The webhook's id, or 4 or more of its first characters (as webhooks list prints it).") var id: String
     @Flag(help: "Print a JSON object (SPEC keys, including the secret).") var json = false
 
     func run() throws {
@@ -195,7 +195,7 @@ struct EditWebhook: ParsableCommand {
         """)
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: "The webhook's id.") var id: String
+    @Argument(help: "The webhook's id, or 4 or more of its first characters (as webhooks list prints it).") var id: String
     @Option(help: "A new name.") var name: String?
     @Option(help: "A new URL.") var url: String?
     @Option(help: "A new signing secret.") var secret: String?
@@ -268,7 +268,7 @@ struct DeleteWebhook: ParsableCommand {
         """)
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: "The webhook's id.") var id: String
+    @Argument(help: "The webhook's id, or 4 or more of its first characters (as webhooks list prints it).") var id: String
     @Flag(name: [.short, .long], help: "Delete without asking.") var yes = false
 
     func run() throws {

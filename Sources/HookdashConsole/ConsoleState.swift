@@ -329,6 +329,7 @@ public enum DeliveryFilter: String, CaseIterable, Equatable, Sendable {
 public struct AttemptsState: Equatable, Sendable {
     public var delivery: DeliveryRow
     public var webhookName: String
+    public var webhookID = ""
     public var attempts: [AttemptRow] = []
     public var selectedIndex = 0
 
@@ -346,7 +347,7 @@ public struct AttemptViewState: Equatable, Sendable {
     /// that sends the same request again.
     public var messageID = ""
     public var sentBody = ""
-    public var curl = ""
+    public var replay = RequestReplay()
 
     /// The lines as drawn `columns` wide: long ones (a URL in the payload, a long header)
     /// wrap instead of running off the edge unseen.

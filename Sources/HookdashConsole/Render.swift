@@ -503,6 +503,16 @@ struct Painter {
         }
         let top = DetailsLayout.listTop
         let rows = max(1, height - top - 2)
+        // Where the list is, and that it stops at the newest 200 (the search looks further).
+        let count = details.deliveries.count
+        if count > rows || count >= StoreRows.detailsLimit {
+            let shown = "\(details.scroll + 1)–\(min(count, details.scroll + rows)) of \(count)"
+            let position = " " + (count >= StoreRows.detailsLimit ? shown + " newest · / finds older" : shown) + " "
+            let resultX = width - (columns.last?.1 ?? 0)
+            if width - TextWidth.of(position) - 1 >= resultX + 8 {
+                grid.put(position, x: width - TextWidth.of(position) - 1, y: headerY, style: theme[.tableHeader])
+            }
+        }
         if !details.hasLoaded {
             centre(["Loading deliveries…"], top: top, rows: rows, style: theme[.muted])
             return

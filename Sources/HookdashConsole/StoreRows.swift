@@ -6,6 +6,8 @@ import HookdashStore
 public enum StoreRows {
     /// How many of a webhook's newest deliveries the details' search looks through.
     public static let searchWindow = QueueStore.searchWindow
+    /// How many deliveries a details screen lists (its search looks further back).
+    public static let detailsLimit = 200
 
     public static func webhook(_ webhook: Webhook, outcome: DeliveryOutcome?) -> WebhookRow {
         WebhookRow(

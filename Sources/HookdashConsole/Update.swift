@@ -702,7 +702,9 @@ extension ConsoleState {
                 guard details.deliveries.indices.contains(details.selectedIndex) else { return [] }
                 let delivery = details.deliveries[details.selectedIndex]
                 let name = webhooks.first { $0.id == details.webhookID }?.name ?? ""
-                screens.append(.attempts(AttemptsState(delivery: delivery, webhookName: name)))
+                var attempts = AttemptsState(delivery: delivery, webhookName: name)
+                attempts.webhookID = details.webhookID
+                screens.append(.attempts(attempts))
                 return [.loadAttempts(deliveryID: delivery.id)]
             case .character("s"): overlay = .simulate(selected: 0)
             case .character("f"):
@@ -763,7 +765,9 @@ extension ConsoleState {
                 title: "Attempt \(attempt.number) · \(attempts.delivery.event) → \(attempts.webhookName)",
                 lines: AttemptText.lines(for: attempt, delivery: attempts.delivery),
                 messageID: attempts.delivery.messageID, sentBody: attempt.sentBody,
-                curl: CurlCommand.replaying(url: attempt.requestURL, headers: attempt.requestHeaders, body: attempt.sentBody))))
+                replay: RequestReplay(
+                    url: attempt.requestURL, headers: attempt.requestHeaders, body: attempt.sentBody,
+                    messageID: attempts.delivery.messageID, webhookID: attempts.webhookID))))
         case .character("?"), .function(1): overlay = .help(scroll: 0)
         default: break
         }
@@ -787,7 +791,10 @@ extension ConsoleState {
             case .end, .character("G"): view.scroll = maxScroll
             case .character("?"), .function(1): overlay = .help(scroll: 0)
             case .character("y"): return [.copy(view.messageID, what: "the message id")]
-            case .character("c"): return [.copy(view.curl, what: "a curl command that sends this request again")]
+            case .character("c"):
+                let secret = webhooks.first { $0.id == view.replay.webhookID }?.secret
+                return [.copy(view.replay.curl(secret: secret, at: now),
+                              what: "a curl command that sends this request again, signed now (good for 5 minutes)")]
             case .character("p"): return [.copy(view.sentBody, what: "the payload as sent")]
             default: break
             }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HookdashConsole
+import HookdashCrypto
 import HookdashUI
 
 @Suite struct FormEditingTests {
@@ -411,10 +412,16 @@ import HookdashUI
         (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("p")))
         #expect(effects == [.copy(#"{"event":"order.status","note":"it's"}"#, what: "the payload as sent")])
         (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("c")))
+        // Timestamped and signed now, with the webhook's secret: the attempt's own signature
+        // is refused five minutes on.
+        let timestamp = Int64(state.now.timeIntervalSince1970)
+        let signature = try #require(StandardWebhooksSigner(secret: Fixtures.webhooks[0].secret))
+            .signature(messageID: "m2", timestamp: timestamp, body: Array(attempt.sentBody.utf8))
         #expect(effects == [.copy(
             #"curl -sS -X POST 'https://billing.example.com/hooks/up42' -H 'content-type: application/json' "#
-                + #"-H 'webhook-id: m2' --data-binary '{"event":"order.status","note":"it'\''s"}'"#,
-            what: "a curl command that sends this request again")])
+                + #"-H 'webhook-id: m2' -H 'webhook-timestamp: \#(timestamp)' -H 'webhook-signature: \#(signature)' "#
+                + #"--data-binary '{"event":"order.status","note":"it'\''s"}'"#,
+            what: "a curl command that sends this request again, signed now (good for 5 minutes)")])
     }
 
     @Test func qQuitsButEscAndQCloseOverlaysFirst() {
