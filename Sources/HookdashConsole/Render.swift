@@ -506,11 +506,12 @@ struct Painter {
         // Where the list is, and that it stops at the newest 200 (the search looks further).
         let count = details.deliveries.count
         if count > rows || count >= StoreRows.detailsLimit {
-            let shown = "\(details.scroll + 1)–\(min(count, details.scroll + rows)) of \(count)"
-            let position = " " + (count >= StoreRows.detailsLimit ? shown + " newest · / finds older" : shown) + " "
-            let resultX = width - (columns.last?.1 ?? 0)
-            if width - TextWidth.of(position) - 1 >= resultX + 8 {
-                grid.put(position, x: width - TextWidth.of(position) - 1, y: headerY, style: theme[.tableHeader])
+            let range = "\(details.scroll + 1)–\(min(count, details.scroll + rows))"
+            let position = " " + (count >= StoreRows.detailsLimit ? "\(range) of the newest \(count)" : "\(range) of \(count)") + " "
+            // Beside the RESULT heading, or over it where the column is narrow.
+            let x = width - TextWidth.of(position) - 1
+            if x >= width - (columns.last?.1 ?? 0) - 1 {
+                grid.put(position, x: x, y: headerY, style: theme[.tableHeader])
             }
         }
         if !details.hasLoaded {

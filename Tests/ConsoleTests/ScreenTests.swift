@@ -140,6 +140,23 @@ import HookdashUI
         #expect(grid.text.contains("Disabled by hookdash: every attempt failed for 5 days"), "\(grid.text)")
     }
 
+    /// A busy webhook's list stops at the newest 200 (the search looks further): it says so,
+    /// and where the cursor is.
+    @Test func aLongDeliveryListSaysWhereItIsAndWhereItStops() throws {
+        var state = Fixtures.apply(Fixtures.loaded(width: 100, height: 30), Fixtures.keys(.enter)).0
+        let many = (0..<200).map { index in
+            var row = Fixtures.deliveries[0]
+            row.id = "d\(index)"
+            return row
+        }
+        state = update(state, .deliveriesLoaded(webhookID: Fixtures.webhooks[0].id, many)).0
+        state = Fixtures.apply(state, Fixtures.keys(.character("G"))).0
+        var grid = Grid(width: state.width, height: state.height)
+        render(state, into: &grid, theme: .dark)
+        let header = grid.text.split(separator: "\n").first { $0.contains("TIME") } ?? ""
+        #expect(header.contains("182–200 of the newest 200"), "\(header)")
+    }
+
     @Test func redeliverFailedConfirmation() throws {
         var (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter))
         state = update(state, .deliveriesLoaded(webhookID: Fixtures.webhooks[0].id, Fixtures.deliveries)).0
