@@ -12,6 +12,13 @@ struct OperatorNotice: Sendable, Equatable {
     /// One sentence, ready for a chat message or a mail subject (also `serve`'s stderr line).
     let text: String
     let details: [String: String]
+    /// When it happened (the "at" a notice carries), not when the command got to run it.
+    var at = Date()
+
+    /// "webhook.disabled (webhook 1a2b3c4d)": which notice a failure report is about.
+    var subject: String {
+        details["webhookId"].map { "\(event) (webhook \($0.prefix(8)))" } ?? event
+    }
 
     static func webhookDisabled(id: String, url: String, reason: String, database: String) -> OperatorNotice {
         // An http:// URL passes validation only in development mode, so the edit needs it too.
@@ -105,7 +112,7 @@ final class NotifyCommand: Sendable {
 
     private func run(_ notice: OperatorNotice) {
         if state.withLock({ $0.exiting }) {
-            onFailure("\(notice.event) was not sent: hookdash was exiting, and earlier notices had used the time it waits")
+            onFailure("\(notice.subject) was not sent: hookdash was exiting, and earlier notices had used the time it waits")
             return
         }
         let process = Process()
@@ -119,7 +126,7 @@ final class NotifyCommand: Sendable {
         // while this process holds the read end, so a command that never reads its stdin
         // cannot make this process die of SIGPIPE.
         let input = Pipe()
-        try? input.fileHandleForWriting.write(contentsOf: notice.json(at: Date()))
+        try? input.fileHandleForWriting.write(contentsOf: notice.json(at: notice.at))
         try? input.fileHandleForWriting.close()
         process.standardInput = input
         let output = Self.appendingHandle(outputPath)
@@ -130,7 +137,7 @@ final class NotifyCommand: Sendable {
         do {
             try process.run()
         } catch {
-            onFailure("the notify command could not start (\(SystemWords.describe(error))); \(notice.event) was not sent")
+            onFailure("the notify command could not start (\(SystemWords.describe(error))); \(notice.subject) was not sent")
             return
         }
         state.withLock { $0.running = process.processIdentifier }
@@ -138,17 +145,17 @@ final class NotifyCommand: Sendable {
         if exited.wait(timeout: .now() + timeout) == .timedOut {
             Self.stop(process.processIdentifier)
             _ = exited.wait(timeout: .now() + 2)
-            onFailure("the notify command did not finish within \(Self.seconds(timeout)) and was stopped (\(notice.event))")
+            onFailure("the notify command did not finish within \(Self.seconds(timeout)) and was stopped (\(notice.subject))")
             return
         }
         if state.withLock({ $0.exiting }), process.terminationReason == .uncaughtSignal {
-            onFailure("the notify command was stopped because hookdash was exiting (\(notice.event))")
+            onFailure("the notify command was stopped because hookdash was exiting (\(notice.subject))")
             return
         }
         if process.terminationReason == .exit, process.terminationStatus == 0 { return }
         let how = process.terminationReason == .exit
             ? "exited with status \(process.terminationStatus)" : "was killed by signal \(process.terminationStatus)"
-        onFailure("the notify command \(how) for \(notice.event); its output is in \(outputPath)")
+        onFailure("the notify command \(how) for \(notice.subject); its output is in \(outputPath)")
     }
 
     private static func appendingHandle(_ path: String) -> FileHandle {

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import HookdashDomain
 import Testing
 @testable import HookdashCLI
 
@@ -42,6 +43,26 @@ import Testing
         #expect(read("env.txt") == "webhook.disabled|" + text)
         #expect(read("notice.json").contains("https://hooks.example.com/in"), "slashes are not escaped")
         #expect(failures.withLock { $0 }.isEmpty)
+    }
+
+    /// A notice queued behind a slow one says when its event happened, and a failure report
+    /// names the webhook it was about.
+    @Test func aNoticeCarriesItsOwnTimeAndAFailureNamesItsWebhook() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let failures = Mutex<[String]>([])
+        let notice = OperatorNotice.webhookDisabled(
+            id: "1a2b3c4d-0000-4000-8000-000000000000", url: "https://hooks.example.com/in", reason: "gone", database: "db")
+        Thread.sleep(forTimeInterval: 1.1)
+        let notifier = NotifyCommand(
+            command: #"cat > "\#(folder)/notice.json"; exit 2"#, outputPath: folder + "/log",
+            onFailure: { failure in failures.withLock { $0.append(failure) } })
+        notifier.send(notice)
+        notifier.finish(within: 10)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(read("notice.json").utf8)) as? [String: String])
+        #expect(object["at"] == Timestamp.iso8601(notice.at))
+        #expect(failures.withLock { $0 } == [
+            "the notify command exited with status 2 for webhook.disabled (webhook 1a2b3c4d); its output is in \(folder)/log",
+        ])
     }
 
     @Test func noticesGoOutInOrderOneAtATime() {
