@@ -26,7 +26,7 @@ enum DatabaseOpener {
             try Migrations.migrator.migrate(pool)
             return pool
         } catch let error as DatabaseError {
-            throw StoreError.cannotOpen(path: path, reason: error.message ?? error.description)
+            throw StoreError.cannotOpen(path: path, reason: reason(error, path: path))
         }
     }
 
@@ -42,7 +42,7 @@ enum DatabaseOpener {
             let upToDate = try pool.read { db in try Migrations.migrator.hasCompletedMigrations(db) }
             return upToDate ? pool : nil
         } catch let error as DatabaseError {
-            throw StoreError.cannotOpen(path: path, reason: error.message ?? error.description)
+            throw StoreError.cannotOpen(path: path, reason: reason(error, path: path))
         }
     }
 
@@ -119,8 +119,20 @@ enum DatabaseOpener {
             if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
                 throw StoreError.notSQLite(path: path)
             }
-            throw StoreError.cannotOpen(path: path, reason: error.message ?? error.description)
+            throw StoreError.cannotOpen(path: path, reason: reason(error, path: path))
         }
+    }
+
+    /// SQLite says "disk I/O error" when it cannot create its -shm file on a full disk.
+    private static func reason(_ error: DatabaseError, path: String) -> String {
+        if [.SQLITE_IOERR, .SQLITE_FULL, .SQLITE_CANTOPEN].contains(error.resultCode) {
+            let folder = (path as NSString).deletingLastPathComponent
+            var info = statvfs()
+            if statvfs(folder.isEmpty ? "." : folder, &info) == 0, UInt64(info.f_bavail) * UInt64(info.f_frsize) < 64 * 1024 {
+                return "the disk holding it is full — free some space"
+            }
+        }
+        return error.message ?? error.description
     }
 
     /// `mkdir -p` with mode 0700 (the database holds signing secrets), failing in the system's
