@@ -276,6 +276,18 @@ extension QueueStore {
                 status.rawValue, nextAttemptAt, attempt.responseStatus, attempt.summary,
                 attempt.startedAt.timeIntervalSince1970, attempt.deliveryID, owner,
             ])
+        if db.changesCount == 0 {
+            // Cancelled (its webhook deleted) while in flight: it stays cancelled, but the
+            // attempt recorded above still counts, so "after 0 attempts" never sits above one.
+            try db.cachedStatement(
+                sql: """
+                    UPDATE deliveries SET attemptCount = attemptCount + 1, lastStatusCode = ?, lastError = ?, lastAttemptAt = ?
+                    WHERE id = ? AND status = 'cancelled'
+                    """
+            ).execute(arguments: [
+                attempt.responseStatus, attempt.summary, attempt.startedAt.timeIntervalSince1970, attempt.deliveryID,
+            ])
+        }
         // A test event says nothing about how the webhook's real traffic fares: it neither
         // starts nor ends a run of failures, so `webhooks test` never disables a webhook.
         guard attempt.trigger != .test, let webhookID: String = delivery?["webhookId"] else { return nil }

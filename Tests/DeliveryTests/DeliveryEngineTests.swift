@@ -373,6 +373,27 @@ import Testing
             try database.queue.redeliver(deliveryID: emitted.deliveryIDs[0])
         }
     }
+
+    /// Deleted while its attempt was in flight: the delivery stays cancelled, and the attempt,
+    /// recorded, is counted (it read "cancelled after 0 attempts" above "Attempt 1").
+    @Test func anAttemptInFlightWhenItsWebhookIsDeletedStillCounts() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start(
+            policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 200, delayMilliseconds: 1_000)))
+        let webhookID = try database.addWebhook(url: receiver.url())
+        let emitted = try database.emit()
+        let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration())
+        let sending = Task { await engine.processDue() }
+        #expect(await receiver.waitForRequests(count: 1, timeout: .seconds(10)))
+        try database.store.delete(id: webhookID)
+        _ = await sending.value
+        await engine.shutdown()
+        await receiver.stop()
+        let delivery = try #require(try database.queue.delivery(id: emitted.deliveryIDs[0]))
+        #expect(delivery.status == .cancelled && delivery.attemptCount == 1 && delivery.lastStatusCode == 200)
+        #expect(try database.queue.attempts(deliveryID: delivery.id).count == 1)
+    }
 }
 
 @Suite struct HTTPSDeliveryTests {
