@@ -122,17 +122,28 @@ def render(cells, out):
     pad = 12
     image = Image.new("RGB", (cols * cw + 2 * pad, rows * ch + 2 * pad), DEFAULT_BG)
     draw = ImageDraw.Draw(image)
+
+    def colours(fg, bg, attrs):
+        f = fg or DEFAULT_FG
+        b = bg or DEFAULT_BG
+        if "reverse" in attrs:
+            f, b = b, f
+        if "dim" in attrs:
+            f = tuple((c + bb) // 2 for c, bb in zip(f, b))
+        return f, b
+
+    # Backgrounds first, then text: a glyph reaching below its cell (the "_" of whsec_) was
+    # painted over by the next row's background.
     for y, row in enumerate(cells):
         for x, (text, fg, bg, attrs) in enumerate(row):
-            f = fg or DEFAULT_FG
-            b = bg or DEFAULT_BG
-            if "reverse" in attrs:
-                f, b = b, f
-            if "dim" in attrs:
-                f = tuple((c + bb) // 2 for c, bb in zip(f, b))
+            _, b = colours(fg, bg, attrs)
             px, py = pad + x * cw, pad + y * ch
             span = 2 if x + 1 < cols and row[x + 1][0] == "" and text else 1
             draw.rectangle([px, py, px + cw * span - 1, py + ch - 1], fill=b)
+    for y, row in enumerate(cells):
+        for x, (text, fg, bg, attrs) in enumerate(row):
+            f, _ = colours(fg, bg, attrs)
+            px, py = pad + x * cw, pad + y * ch
             if text and text != " ":
                 draw.text((px, py + 2), text, font=bold if "bold" in attrs else font, fill=f)
             if "underline" in attrs:

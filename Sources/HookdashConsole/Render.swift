@@ -210,12 +210,13 @@ struct Painter {
 
     struct Columns {
         var name: Int, url: Int, events: Int, status: Int, last: Int
+        /// When the column cannot hold a URL on screen, its host and path matter more than the
+        /// scheme (the details show it whole): every row then drops it, alike.
+        var dropsSchemes = false
     }
 
-    /// When the column cannot hold the whole URL, its host and path matter more than the
-    /// scheme (the details show it whole).
-    static func tableURL(_ url: String, columns: Int) -> String {
-        guard TextWidth.of(url) > columns, let marker = url.range(of: "://") else { return url }
+    static func tableURL(_ url: String, dropScheme: Bool) -> String {
+        guard dropScheme, let marker = url.range(of: "://") else { return url }
         return String(url[marker.upperBound...])
     }
 
@@ -244,7 +245,10 @@ struct Painter {
             name -= given
             url += given
         }
-        return Columns(name: name, url: max(6, url), events: events, status: status, last: last)
+        let urlWidth = max(6, url)
+        return Columns(
+            name: name, url: urlWidth, events: events, status: status, last: last,
+            dropsSchemes: onScreen.contains { TextWidth.of($0.url) > urlWidth })
     }
 
     mutating func paintDashboard() {
@@ -316,7 +320,7 @@ struct Painter {
         var x = 2
         grid.put(TextWidth.truncate(webhook.name, to: columns.name), x: x, y: y, style: base)
         x += columns.name + 2
-        grid.put(TextWidth.shortenMiddle(Self.tableURL(webhook.url, columns: columns.url), to: columns.url), x: x, y: y, style: base)
+        grid.put(TextWidth.shortenMiddle(Self.tableURL(webhook.url, dropScheme: columns.dropsSchemes), to: columns.url), x: x, y: y, style: base)
         x += columns.url + 2
         let events = state.eventChoices.filter { webhook.events.contains($0.name) }.map(\.shortLabel)
             + webhook.events.filter { name in !state.eventChoices.contains { $0.name == name } }
