@@ -53,8 +53,15 @@ public struct CIDRRange: Sendable, Hashable, CustomStringConvertible {
         let maximum = address.bytes.count * 8
         let length = parts.count == 2 ? Int(parts[1]) : maximum
         guard let length, (0...maximum).contains(length) else { return nil }
-        network = address
-        prefixLength = length
+        // Addresses are judged as the IPv4 address an IPv4-mapped one carries, so a mapped
+        // range (`::ffff:127.0.0.1/128`) is the IPv4 range it names.
+        if let unmapped = address.unmappedIPv4, length >= 96 {
+            network = unmapped
+            prefixLength = length - 96
+        } else {
+            network = address
+            prefixLength = length
+        }
     }
 
     public func contains(_ address: IPAddress) -> Bool {

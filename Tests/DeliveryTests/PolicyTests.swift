@@ -45,6 +45,12 @@ import Testing
         #expect(try refusal("10.21.0.1", policy) == "private")
         #expect(CIDRRange("10.0.0.0/33") == nil)
         #expect(CIDRRange("nonsense/8") == nil)
+        // An IPv4-mapped range is the IPv4 range it names, as mapped addresses are judged.
+        let mapped = AddressPolicy(allowedRanges: [try #require(CIDRRange("::ffff:127.0.0.1/128"))])
+        #expect(try refusal("::ffff:127.0.0.1", mapped) == nil)
+        #expect(try refusal("127.0.0.1", mapped) == nil)
+        #expect(try refusal("127.0.0.2", mapped) == "loopback")
+        #expect(CIDRRange("::ffff:10.0.0.0/104")?.description == "10.0.0.0/8")
     }
 }
 
