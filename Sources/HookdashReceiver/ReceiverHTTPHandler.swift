@@ -33,7 +33,7 @@ final class ReceiverHTTPHandler: ChannelInboundHandler {
 
     private func respond(context: ChannelHandlerContext, to requestHead: HTTPRequestHead, body: [UInt8]) {
         let response = state.nextResponse()
-        let request = RecordedRequest(
+        var request = RecordedRequest(
             method: requestHead.method.rawValue,
             path: requestHead.uri,
             headers: requestHead.headers.map { (name: $0.name, value: $0.value) },
@@ -41,6 +41,7 @@ final class ReceiverHTTPHandler: ChannelInboundHandler {
             receivedAt: Date(),
             answeredStatus: response.status
         )
+        request.answerDelayMilliseconds = response.delayMilliseconds
         state.record(request)
 
         let keepAlive = requestHead.isKeepAlive

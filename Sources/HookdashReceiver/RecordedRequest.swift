@@ -10,6 +10,8 @@ public struct RecordedRequest: Sendable {
     public let receivedAt: Date
     /// The status the receiver answered with.
     public let answeredStatus: Int
+    /// How long after arrival the answer goes out (`listen --delay`).
+    public var answerDelayMilliseconds = 0
 
     public init(
         method: String, path: String, headers: [(name: String, value: String)], body: [UInt8],

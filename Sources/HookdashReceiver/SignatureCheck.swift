@@ -68,7 +68,9 @@ public struct ListenLineFormatter: Sendable {
         if case .invalid(let reason) = check { signature += " (\(reason))" }
         // Whoever sent the request chose the path, event and message id.
         return TerminalSafe.text([
-            Timestamp.clock(request.receivedAt), request.method, request.path, "→ \(request.answeredStatus)",
+            // Printed on arrival: a delayed answer says so (the sender may give up first).
+            Timestamp.clock(request.receivedAt), request.method, request.path,
+            "→ \(request.answeredStatus)" + (request.answerDelayMilliseconds > 0 ? " after \(request.answerDelayMilliseconds) ms" : ""),
             event, messageID, liveMode, signature,
         ].joined(separator: "  "))
     }

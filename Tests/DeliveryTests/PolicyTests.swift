@@ -119,6 +119,11 @@ import Testing
         let forged = request([("webhook-id", "m-2"), ("webhook-timestamp", String(timestamp)), ("webhook-signature", signature)])
         #expect(formatter.line(for: forged).contains("✗"))
         #expect(formatter.line(for: request([("webhook-id", "m-1")])).contains("absent"))
+        // Printed on arrival, a delayed answer says so: the sender may give up before it.
+        #expect(formatter.line(for: signed).contains("→ 200  "))
+        var delayed = signed
+        delayed.answerDelayMilliseconds = 20_000
+        #expect(formatter.line(for: delayed).contains("→ 200 after 20000 ms"))
     }
 
     @Test func listenLineShowsASendersEscapeSequencesInsteadOfSendingThem() {
