@@ -794,7 +794,7 @@ extension ConsoleState {
             case .character("c"):
                 let secret = webhooks.first { $0.id == view.replay.webhookID }?.secret
                 return [.copy(view.replay.curl(secret: secret, at: now),
-                              what: "a curl command that sends this request again, signed now (good for 5 minutes)")]
+                              what: "a curl command resending this request, signed now")]
             case .character("p"): return [.copy(view.sentBody, what: "the payload as sent")]
             default: break
             }

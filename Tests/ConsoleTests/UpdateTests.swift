@@ -421,7 +421,7 @@ import HookdashUI
             #"curl -sS -X POST 'https://billing.example.com/hooks/up42' -H 'content-type: application/json' "#
                 + #"-H 'webhook-id: m2' -H 'webhook-timestamp: \#(timestamp)' -H 'webhook-signature: \#(signature)' "#
                 + #"--data-binary '{"event":"order.status","note":"it'\''s"}'"#,
-            what: "a curl command that sends this request again, signed now (good for 5 minutes)")])
+            what: "a curl command resending this request, signed now")])
     }
 
     @Test func qQuitsButEscAndQCloseOverlaysFirst() {
