@@ -82,13 +82,15 @@ struct DeliveriesListCommand: ParsableCommand, OutputIsTheResult {
                 return
             }
             let now = Date()
+            // Pending deliveries to an Inactive webhook wait for it, whatever their time says.
+            let inactive = Set(try store.openStoreForReading().list().filter { !$0.active }.map(\.id))
             var table = TextTable(headers: ["ID", "CREATED", "EVENT", "STATUS", "TRIES", "RESULT"])
             table.rows = deliveries.map { delivery in
                 [
                     delivery.id, Timestamp.iso8601(delivery.createdAt), delivery.eventType + (delivery.liveMode ? "" : " (test)"),
                     delivery.status.rawValue, String(delivery.attemptCount),
                     // The error text comes from the endpoint.
-                    TerminalSafe.text(StoreRows.delivery(delivery).result(now: now)),
+                    TerminalSafe.text(StoreRows.delivery(delivery).result(now: now, webhookActive: !inactive.contains(delivery.webhookID))),
                 ]
             }
             print(table.render())

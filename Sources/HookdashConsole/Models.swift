@@ -255,13 +255,16 @@ public enum SimulationKind: String, Equatable, Sendable, CaseIterable {
 
 extension DeliveryRow {
     /// The "Result" column: the last status code, when it retries, and why it failed.
-    public func result(now: Date) -> String {
+    /// `webhookActive` false: a pending delivery waits for its webhook, whatever its time says.
+    public func result(now: Date, webhookActive: Bool = true) -> String {
         var parts: [String] = []
         // "HTTP 410 Gone: …" says its code itself, and takes the code's place.
         if let code = lastStatusCode { parts.append(lastError.flatMap { $0.hasPrefix("HTTP \(code)") ? $0 : nil } ?? "HTTP \(code)") }
         // Before the error, which is often longer than the column: when it tries again is
         // what a person watching a failing endpoint wants to see.
-        if status == .pending, let next = nextAttemptAt, attemptCount > 0 {
+        if status == .pending, !webhookActive {
+            parts.append("waits until its webhook is Active")
+        } else if status == .pending, let next = nextAttemptAt, attemptCount > 0 {
             parts.append("retry " + RelativeTime.describeFuture(next, from: now))
         }
         if let error = lastError, status != .delivered, !parts.contains(error) {

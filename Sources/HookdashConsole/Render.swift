@@ -552,7 +552,7 @@ struct Painter {
                 (delivery.event + (delivery.liveMode ? "" : "*"), nil),
                 (delivery.status.rawValue, Self.role(for: delivery.status)),
                 ("\(delivery.attemptCount)", nil),
-                (delivery.result(now: state.now), Self.role(for: delivery.status)),
+                (delivery.result(now: state.now, webhookActive: webhook.active), Self.role(for: delivery.status)),
             ]
             if columns.count == 4 { cells.remove(at: 3) }
             for ((text, role), (_, columnWidth)) in zip(cells, columns) {
@@ -644,7 +644,8 @@ struct Painter {
                  x: 0, y: 2, style: theme[.title])
         field("Message", delivery.messageID + (delivery.liveMode ? "" : " (test)"), x: 1, y: 3, width: width - 2)
         field("Status", delivery.status.rawValue, x: 1, y: 4, width: width / 2 - 2)
-        field("Result", delivery.result(now: state.now), x: width / 2, y: 4, width: width - width / 2 - 1)
+        let active = state.webhooks.first { $0.id == attempts.webhookID }?.active ?? true
+        field("Result", delivery.result(now: state.now, webhookActive: active), x: width / 2, y: 4, width: width - width / 2 - 1)
         let headerY = 6
         grid.fill(Rect(x: 0, y: headerY, width: width, height: 1), style: theme[.tableHeader])
         let columns = [("#", 3), ("STARTED", 19), ("DURATION", 9), ("RESULT", max(8, width - 2 - 3 - 19 - 9 - 6))]
