@@ -263,7 +263,7 @@ extension DeliveryRow {
         // Before the error, which is often longer than the column: when it tries again is
         // what a person watching a failing endpoint wants to see.
         if status == .pending, !webhookActive {
-            parts.append("waits until its webhook is Active")
+            parts.append("waits: webhook Inactive")
         } else if status == .pending, let next = nextAttemptAt, attemptCount > 0 {
             parts.append("retry " + RelativeTime.describeFuture(next, from: now))
         }

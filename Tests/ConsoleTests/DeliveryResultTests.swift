@@ -28,7 +28,7 @@ import Testing
         #expect(delivery.result(now: now) == "HTTP 503 · retry in 5s")
         // Its webhook Inactive, it waits for that, not for the time it was due ("retry now").
         #expect(row(.pending, code: 503, error: "HTTP 503", retryIn: -60).result(now: now, webhookActive: false)
-            == "HTTP 503 · waits until its webhook is Active")
+            == "HTTP 503 · waits: webhook Inactive")
         let gone = row(.failed, code: 410, error: "HTTP 410 Gone: the endpoint wants no more webhooks")
         #expect(gone.result(now: now) == "HTTP 410 Gone: the endpoint wants no more webhooks")
     }
