@@ -36,7 +36,10 @@ struct RedeliverTests {
         let broken = try Listener(folder: sandbox.folder, respond: 503, name: "broken")
         let id = try sandbox.createWebhook(name: "Paused", url: "http://127.0.0.1:\(broken.port)/hooks")
         #expect(try sandbox.run(["webhooks", "test", id, "--dev"]).status != 0)
+        #expect(try sandbox.run(["emit", "job.status"], stdin: Data("{}".utf8)).status == 0)
         #expect(try sandbox.run(["webhooks", "edit", id, "--dev", "--inactive"]).status == 0)
+        // Its pending delivery waits for it to be Active, whatever time it was due.
+        #expect(try sandbox.run(["deliveries", "--status", "pending"]).stdout.contains("waits: webhook Inactive"))
 
         let all = try sandbox.run(["redeliver", "--failed"])
         #expect(all.status == 0)
@@ -46,7 +49,7 @@ struct RedeliverTests {
         #expect(one.status == 65)
         #expect(one.stderr.contains("is Inactive, so nothing is sent to it; set it Active first"), "\(one.stderr)")
         let deliveryID = try #require(
-            (try JSONSerialization.jsonObject(with: Data(try sandbox.run(["deliveries", "--json"]).stdout.utf8)) as? [[String: Any]])?
+            (try JSONSerialization.jsonObject(with: Data(try sandbox.run(["deliveries", "--status", "failed", "--json"]).stdout.utf8)) as? [[String: Any]])?
                 .first?["id"] as? String)
         #expect(try sandbox.run(["redeliver", deliveryID]).status == 65)
         #expect(broken.log.components(separatedBy: "POST").count == 2, "only the test reached it: \(broken.log)")
