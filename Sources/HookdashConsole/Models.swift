@@ -94,6 +94,8 @@ public struct QueueSummary: Equatable, Sendable {
     /// active again: without them a dead endpoint's backlog would be invisible in the header.
     public var waiting: Int
     public var failed: Int
+    /// Webhooks with a delivery in flight now.
+    public var sendingTo: Set<String> = []
 
     public init(running: Bool = false, inFlight: Int = 0, due: Int = 0, waiting: Int = 0, failed: Int = 0) {
         self.running = running

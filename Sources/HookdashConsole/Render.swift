@@ -332,6 +332,8 @@ struct Painter {
         grid.put(webhook.statusWord, x: x, y: y, style: statusStyle)
         x += columns.status + 2
         var (text, role) = lastDeliveryText(webhook.lastDelivery)
+        // The first delivery to a webhook has no outcome until its attempt ends (up to 15 s).
+        if webhook.lastDelivery == nil, state.queue.sendingTo.contains(webhook.id) { (text, role) = ("… sending", .warning) }
         if TextWidth.of(text) > columns.last {
             if text.hasSuffix(" ago") { text.removeLast(4) } else if text.hasSuffix(" just now") { text = text.dropLast(9) + " now" }
         }

@@ -38,9 +38,11 @@ public enum StoreRows {
     }
 
     public static func queue(_ stats: QueueStats, running: Bool) -> QueueSummary {
-        QueueSummary(
+        var summary = QueueSummary(
             running: running, inFlight: stats.inFlight, due: stats.due,
             waiting: max(0, stats.pending - stats.inFlight - stats.due), failed: stats.failed)
+        summary.sendingTo = stats.inFlightWebhookIDs
+        return summary
     }
 
     /// The store's status a details filter reads; nil for every delivery.

@@ -111,4 +111,7 @@ public struct QueueStats: Sendable, Equatable {
     /// All pending deliveries (due now or waiting for a retry).
     public let pending: Int
     public let failed: Int
+    /// Webhooks with a delivery in flight (so a dashboard can say "sending" before the first
+    /// attempt to one has an outcome).
+    public var inFlightWebhookIDs: Set<String> = []
 }

@@ -332,9 +332,12 @@ public final class QueueStore: Sendable {
     public func queueStats(now: Date = Date()) throws -> QueueStats {
         try dbPool.read { db in
             let time = now.timeIntervalSince1970
-            let inFlight = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND leaseExpiresAt >= ?
-                """, arguments: [time]) ?? 0
+            // One pass over the pending rows, which the count already read.
+            let inFlightByWebhook = try Row.fetchAll(db, sql: """
+                SELECT webhookId, COUNT(*) FROM deliveries WHERE status = 'pending' AND leaseExpiresAt >= ?
+                GROUP BY webhookId
+                """, arguments: [time])
+            let inFlight = inFlightByWebhook.reduce(0) { $0 + ($1[1] as Int) }
             // What a worker would take now: scheduled deliveries of an inactive webhook wait for
             // it to be active again (they count as pending, not due, or "due" would never drain).
             let due = try Int.fetchOne(db, sql: """
@@ -345,7 +348,9 @@ public final class QueueStore: Sendable {
                 """, arguments: [time, time]) ?? 0
             let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deliveries WHERE status = 'pending'") ?? 0
             let failed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deliveries WHERE status = 'failed'") ?? 0
-            return QueueStats(inFlight: inFlight, due: due, pending: pending, failed: failed)
+            var stats = QueueStats(inFlight: inFlight, due: due, pending: pending, failed: failed)
+            stats.inFlightWebhookIDs = Set(inFlightByWebhook.map { $0[0] as String })
+            return stats
         }
     }
 

@@ -140,6 +140,17 @@ import HookdashUI
         #expect(grid.text.contains("Disabled by hookdash: every attempt failed for 5 days"), "\(grid.text)")
     }
 
+    @Test func aWebhookWhoseFirstDeliveryIsInFlightSaysSending() {
+        var state = Fixtures.loaded()
+        var summary = state.queue
+        summary.sendingTo = [Fixtures.webhooks[2].id]  // Staging: no delivery yet
+        state = update(state, .queueUpdated(summary)).0
+        var grid = Grid(width: state.width, height: state.height)
+        render(state, into: &grid, theme: .dark)
+        let staging = grid.text.split(separator: "\n").first { $0.contains("Staging") } ?? ""
+        #expect(staging.contains("… sending"), "\(staging)")
+    }
+
     /// A busy webhook's list stops at the newest 200 (the search looks further): it says so,
     /// and where the cursor is.
     @Test func aLongDeliveryListSaysWhereItIsAndWhereItStops() throws {

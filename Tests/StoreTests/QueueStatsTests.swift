@@ -30,4 +30,18 @@ struct QueueStatsTests {
         #expect(throws: QueueError.webhookInactive(paused.id, reason: nil)) { try queue.redeliverFailed(webhookID: paused.id) }
         #expect(try queue.queueStats().due == 1)
     }
+
+    /// The dashboard says "sending" for a webhook whose first delivery is in flight.
+    @Test func statsNameTheWebhooksWithADeliveryInFlight() async throws {
+        let folder = try TemporaryFolder()
+        let store = try WebhookStore.open(path: folder.file("db.sqlite"))
+        let queue = QueueStore(store.dbPool)
+        let billing = try store.create(try validFields(name: "Billing"))
+        _ = try store.create(try validFields(name: "Orders", events: ["order.status"]))
+        try queue.enqueue(NewMessage(eventType: "job.status", liveMode: true, body: Data("{}".utf8), createdAt: Date()))
+        #expect(try queue.queueStats().inFlightWebhookIDs.isEmpty)
+        _ = try await queue.claimDue(owner: "test-host:1:abcd", now: Date(), leaseDuration: 60, limit: 10)
+        let stats = try queue.queueStats()
+        #expect(stats.inFlight == 1 && stats.inFlightWebhookIDs == [billing.id])
+    }
 }
