@@ -6,6 +6,13 @@ import ArgumentParser
 enum CommandWords {
     /// What is wrong with the command words of `arguments` (already hoisted), or nil.
     static func problem(in arguments: [String]) -> String? {
+        // `--theme` before another command read as "2 unexpected arguments" under the console's usage.
+        if let theme = arguments.firstIndex(where: { $0 == "--theme" || $0.hasPrefix("--theme=") }),
+           let command = arguments[(theme + 1)...].first(where: { word in
+               Hookdash.configuration.subcommands.contains { $0.configuration.commandName == word } && word != "console"
+           }) {
+            return "--theme belongs to the console, not to hookdash \(command) (the console: hookdash --theme NAME)"
+        }
         guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
         let commands: [CommandConfiguration] = Hookdash.configuration.subcommands.map { $0.configuration }
         let names = commands.map { $0.commandName ?? "" } + ["help"]

@@ -475,6 +475,9 @@ final class EffectRunner: @unchecked Sendable {
             }
         } catch let error as StoreError {
             return [.notify(.failure, error.description, settles: effect.progress)]
+        } catch let error as QueueError where error.isInactiveWebhook {
+            // The console's own words for it, as its details screen says it.
+            return [.notify(.failure, ConsoleState.inactiveWebhookNote, settles: effect.progress)]
         } catch let error as QueueError {
             return [.notify(.failure, error.description, settles: effect.progress)]
         } catch {

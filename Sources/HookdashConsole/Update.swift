@@ -595,6 +595,8 @@ extension ConsoleState {
         form.errors[.events] = nil
     }
 
+    public static let inactiveWebhookNote = "This webhook is Inactive, so nothing is sent to it: e, then Active, resumes it"
+
     func webhookIsActive(_ id: String) -> Bool {
         webhooks.first { $0.id == id }?.active ?? false
     }
@@ -686,7 +688,7 @@ extension ConsoleState {
                     overlay = .confirm(Confirmation(.deleteWebhook(id: webhook.id, name: webhook.name)))
                 }
             case .character("r") where !webhookIsActive(details.webhookID), .character("R") where !webhookIsActive(details.webhookID):
-                toast(.failure, "This webhook is Inactive, so nothing is sent to it: e, then Active, resumes it")
+                toast(.failure, Self.inactiveWebhookNote)
             case .character("r"):
                 guard details.deliveries.indices.contains(details.selectedIndex) else { return [] }
                 let delivery = details.deliveries[details.selectedIndex]

@@ -44,6 +44,8 @@ public actor DeliveryEngine {
     private var waiter: CheckedContinuation<Void, Never>?
     private var pollTimer: Task<Void, Never>?
     private var foundNothingLastTime = false
+    /// When this engine was made: the plain-http grace runs from here too (see below).
+    private let createdAt: Date
     private var pollTimerFiredSinceClaim = false
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     private var reclaimedDeadLeases = false
@@ -60,6 +62,7 @@ public actor DeliveryEngine {
         self.onWebhookDisabled = onWebhookDisabled
         self.onStoreTrouble = onStoreTrouble
         owner = LeaseOwner.current()
+        createdAt = clock.now()
         self.queue = queue
         self.configuration = configuration
         self.clock = clock
@@ -211,8 +214,11 @@ public actor DeliveryEngine {
     /// leaves such deliveries to a process that may send them (a console with `--dev` on the
     /// same file) for a while — each refusal costs a step of the ladder — then takes them to
     /// say why they are not sent. Deliveries asked for by id (a test, a redelivery) are its own.
+    /// The grace also runs from this engine's start: a backlog that fell due during an outage
+    /// is not refused at once by whichever process happens to start first.
     private func plainHTTPDueBefore(now: Date, onlyIDs: [String]?) -> Date? {
         guard !configuration.allowsPlainHTTP, onlyIDs == nil else { return nil }
+        guard now.timeIntervalSince(createdAt) >= configuration.plainHTTPGrace else { return .distantPast }
         return now.addingTimeInterval(-configuration.plainHTTPGrace)
     }
 

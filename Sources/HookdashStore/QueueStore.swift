@@ -30,8 +30,8 @@ public enum QueueError: Error, Equatable, CustomStringConvertible {
     case webhookNotFound(String)
     case deliveryInFlight(String)
     /// Inactive webhooks get nothing (SPEC §2), a redelivery included; `reason` when hookdash
-    /// disabled it.
-    case webhookInactive(String, reason: String?)
+    /// disabled it; `plainHTTP` when its URL is http://, which only development mode may save.
+    case webhookInactive(String, reason: String?, plainHTTP: Bool = false)
 
     public var isInactiveWebhook: Bool {
         if case .webhookInactive = self { true } else { false }
@@ -42,9 +42,9 @@ public enum QueueError: Error, Equatable, CustomStringConvertible {
         case .deliveryNotFound(let id): "No delivery with id \(id)"
         case .webhookNotFound(let id): "Webhook \(id) no longer exists; there is nothing to send to"
         case .deliveryInFlight(let id): "Delivery \(id) is being sent right now; try again in a moment"
-        case .webhookInactive(let id, let reason):
+        case .webhookInactive(let id, let reason, let plainHTTP):
             "Webhook \(id.prefix(8)) is Inactive\(reason.map { " (disabled: \($0))" } ?? ""), so nothing is sent to it; "
-                + "set it Active first (hookdash webhooks edit \(id.prefix(8)) --active)"
+                + "set it Active first (hookdash webhooks edit \(id.prefix(8)) --active\(plainHTTP ? " --dev" : ""))"
         }
     }
 }
@@ -103,18 +103,23 @@ public final class QueueStore: Sendable {
             if delivery.isInFlight(at: now) { throw QueueError.deliveryInFlight(deliveryID) }
             // A deleted webhook has no URL to send to: the delivery would wait forever.
             guard let state = try Row.fetchOne(
-                db, sql: "SELECT active, disabledReason FROM webhooks WHERE id = ?", arguments: [delivery.webhookID])
+                db, sql: "SELECT active, disabledReason, url FROM webhooks WHERE id = ?", arguments: [delivery.webhookID])
             else {
                 throw QueueError.webhookNotFound(delivery.webhookID)
             }
             // An endpoint that said 410 Gone, or a webhook someone paused, gets nothing.
-            guard state["active"] as Bool? == true else {
-                throw QueueError.webhookInactive(delivery.webhookID, reason: state["disabledReason"])
-            }
+            try Self.requireActive(delivery.webhookID, state)
             try db.execute(
                 sql: "UPDATE deliveries SET \(Self.dueNowAsManualAttempt) WHERE id = ?",
                 arguments: [now.timeIntervalSince1970, deliveryID])
         }
+    }
+
+    /// `state`: the webhook's active, disabledReason and url columns.
+    private static func requireActive(_ webhookID: String, _ state: Row) throws {
+        guard state["active"] as Bool? != true else { return }
+        let url: String = state["url"] ?? ""
+        throw QueueError.webhookInactive(webhookID, reason: state["disabledReason"], plainHTTP: url.lowercased().hasPrefix("http:"))
     }
 
     /// How many active webhooks a message of `eventType` would be delivered to.
@@ -138,11 +143,9 @@ public final class QueueStore: Sendable {
         try dbPool.write { db in
             if let webhookID {
                 guard let state = try Row.fetchOne(
-                    db, sql: "SELECT active, disabledReason FROM webhooks WHERE id = ?", arguments: [webhookID])
+                    db, sql: "SELECT active, disabledReason, url FROM webhooks WHERE id = ?", arguments: [webhookID])
                 else { throw QueueError.webhookNotFound(webhookID) }
-                guard state["active"] as Bool? == true else {
-                    throw QueueError.webhookInactive(webhookID, reason: state["disabledReason"])
-                }
+                try Self.requireActive(webhookID, state)
             }
             var arguments: StatementArguments = [now.timeIntervalSince1970, webhookID, webhookID, since?.timeIntervalSince1970 ?? 0]
             var searched = ""

@@ -47,12 +47,12 @@ import Testing
 
     /// A notice queued behind a slow one says when its event happened, and a failure report
     /// names the webhook it was about.
-    @Test func aNoticeCarriesItsOwnTimeAndAFailureNamesItsWebhook() throws {
+    @Test func aNoticeCarriesItsOwnTimeAndAFailureNamesItsWebhook() async throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let failures = Mutex<[String]>([])
         let notice = OperatorNotice.webhookDisabled(
             id: "1a2b3c4d-0000-4000-8000-000000000000", url: "https://hooks.example.com/in", reason: "gone", database: "db")
-        Thread.sleep(forTimeInterval: 1.1)
+        try await Task.sleep(for: .milliseconds(1100))
         let notifier = NotifyCommand(
             command: #"cat > "\#(folder)/notice.json"; exit 2"#, outputPath: folder + "/log",
             onFailure: { failure in failures.withLock { $0.append(failure) } })

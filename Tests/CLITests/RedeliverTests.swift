@@ -48,6 +48,8 @@ struct RedeliverTests {
         let one = try sandbox.run(["redeliver", "--failed", "--webhook", id])
         #expect(one.status == 65)
         #expect(one.stderr.contains("is Inactive, so nothing is sent to it; set it Active first"), "\(one.stderr)")
+        // Its URL is http://, which an edit saves only with --dev: the hint says so.
+        #expect(one.stderr.contains("--active --dev)"), "\(one.stderr)")
         let deliveryID = try #require(
             (try JSONSerialization.jsonObject(with: Data(try sandbox.run(["deliveries", "--status", "failed", "--json"]).stdout.utf8)) as? [[String: Any]])?
                 .first?["id"] as? String)

@@ -258,7 +258,8 @@ import Testing
         let receiver = try await Receiver.start()
         try database.addWebhook(url: receiver.url())
         let clock = ManualDeliveryClock(start: Date())
-        let first = try database.emit(at: clock.now())
+        // Due for an hour (an outage): a process without --dev that starts now leaves it too.
+        let first = try database.emit(at: clock.now().addingTimeInterval(-3600))
         let strict = DeliveryEngine(queue: database.queue, configuration: DeliveryConfiguration(), clock: clock)
         #expect(await strict.processDue() == 0, "left for a process with --dev")
         let dev = DeliveryEngine(queue: database.queue, configuration: devConfiguration(), clock: clock)
@@ -385,7 +386,7 @@ import Testing
         let emitted = try database.emit()
         let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration())
         let sending = Task { await engine.processDue() }
-        #expect(await receiver.waitForRequests(count: 1, timeout: .seconds(10)))
+        #expect(await receiver.waitForRequests(count: 1, timeout: .seconds(30)))
         try database.store.delete(id: webhookID)
         _ = await sending.value
         await engine.shutdown()

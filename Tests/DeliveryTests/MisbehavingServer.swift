@@ -60,7 +60,11 @@ private final class MisbehavingHandler: ChannelInboundHandler {
             guard let socket = channel as? SocketOptionProvider else { return channel.close(promise: nil) }
             socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
         case .cutOffBody:
-            writeThenClose("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nonly ten b", context)
+            // Only the sending side closes: a full close with the request still unread sends a
+            // reset, which the client may see before the cut-off answer.
+            let channel = context.channel
+            channel.writeAndFlush(channel.allocator.buffer(string: "HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nonly ten b"))
+                .whenComplete { _ in channel.close(mode: .output, promise: nil) }
         case .silent:
             break
         case .stallBody:
