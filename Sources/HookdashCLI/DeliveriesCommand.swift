@@ -59,8 +59,10 @@ struct DeliveriesListCommand: ParsableCommand, OutputIsTheResult {
 
     func run() throws {
         try ErrorReporter.guarded {
-            let queue = try store.openQueueForReading()
-            let resolved = try webhook.map(resolveWebhookID)
+            // One read-only connection for the webhooks and their deliveries.
+            let webhooks = try store.openStoreForReading()
+            let queue = QueueStore(webhooks.dbPool)
+            let resolved = try webhook.map { try resolveWebhookID($0, in: webhooks) }
             // One more than asked tells whether the list was cut.
             var deliveries = try queue.deliveries(
                 webhookID: resolved?.id, status: status.flatMap(DeliveryStatus.init),
@@ -83,7 +85,7 @@ struct DeliveriesListCommand: ParsableCommand, OutputIsTheResult {
             }
             let now = Date()
             // Pending deliveries to an Inactive webhook wait for it, whatever their time says.
-            let inactive = Set(try store.openStoreForReading().list().filter { !$0.active }.map(\.id))
+            let inactive = Set(try webhooks.list().filter { !$0.active }.map(\.id))
             var table = TextTable(headers: ["ID", "CREATED", "EVENT", "STATUS", "TRIES", "RESULT"])
             table.rows = deliveries.map { delivery in
                 [
@@ -107,9 +109,9 @@ struct DeliveriesListCommand: ParsableCommand, OutputIsTheResult {
     /// still finds that deleted webhook's history.
     /// A deleted webhook's deliveries stay listed, so an id that names no webhook is still
     /// looked for among them.
-    private func resolveWebhookID(_ text: String) throws -> (id: String, exists: Bool) {
+    private func resolveWebhookID(_ text: String, in webhooks: WebhookStore) throws -> (id: String, exists: Bool) {
         do {
-            return (try store.openStoreForReading().webhook(idOrPrefix: text).id, true)
+            return (try webhooks.webhook(idOrPrefix: text).id, true)
         } catch StoreError.notFound {
             return (text, false)
         }

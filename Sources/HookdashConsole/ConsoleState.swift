@@ -224,28 +224,17 @@ public struct FormState: Equatable, Sendable {
         Snapshot(name: name.text, url: url.text, secret: secret.text, events: events, active: active) != original
     }
 
-    /// The fields `current` (saved by someone else) has that differ from what this form
-    /// opened with, by their labels: "URL", "Events".
-    func changedElsewhere(in current: WebhookRow) -> [String] {
-        var labels: [String] = []
-        if current.name != original.name { labels.append("Name") }
-        if current.url != original.url { labels.append("URL") }
-        if current.secret != original.secret { labels.append("Secret") }
-        if Set(current.events) != original.events { labels.append("Events") }
-        if current.active != original.active { labels.append("Status") }
-        return labels
-    }
-
-    /// Whether the field labelled `label` (as `changedElsewhere` names it) was changed here.
-    func typedHere(_ label: String) -> Bool {
-        switch label {
-        case "Name": hasChanged(.name)
-        case "URL": hasChanged(.url)
-        case "Secret": hasChanged(.secret)
-        case "Events": events != original.events
-        case "Status": active != original.active
-        default: false
-        }
+    /// The fields `current` (saved by someone else) changed since this form opened, by label
+    /// ("URL", "Events"), each with whether this form changed it too.
+    func changedElsewhere(in current: WebhookRow) -> [(label: String, alsoHere: Bool)] {
+        let fields: [(String, theirs: Bool, mine: Bool)] = [
+            ("Name", current.name != original.name, hasChanged(.name)),
+            ("URL", current.url != original.url, hasChanged(.url)),
+            ("Secret", current.secret != original.secret, hasChanged(.secret)),
+            ("Events", Set(current.events) != original.events, events != original.events),
+            ("Status", current.active != original.active, active != original.active),
+        ]
+        return fields.filter(\.theirs).map { ($0.0, $0.mine) }
     }
 
     /// This form moved onto `current`: its values, except the fields typed here, which keep

@@ -97,7 +97,7 @@ extension ConsoleState {
                 form.isSaving = false
                 form.staleCurrent = current
                 if let current {
-                    let theirs = form.changedElsewhere(in: current)
+                    let theirs = form.changedElsewhere(in: current).map(\.label)
                     form.banner = "Changed elsewhere\(theirs.isEmpty ? "" : ": " + theirs.joined(separator: ", ")). "
                         + "^L takes theirs, keeping your edits"
                 } else {
@@ -527,7 +527,7 @@ extension ConsoleState {
             case .control("l"):
                 if let current = form.staleCurrent {
                     // A field both changed keeps this operator's value: say whose was dropped.
-                    let overridden = form.changedElsewhere(in: current).filter { form.typedHere($0) }
+                    let overridden = form.changedElsewhere(in: current).filter(\.alsoHere).map(\.label)
                     form = form.rebased(on: current)
                     form.banner = overridden.isEmpty
                         ? "Now on their version, with your edits. Ctrl-S saves"
@@ -842,7 +842,7 @@ enum AttemptText {
     static func declaredLength(_ attempt: AttemptRow) -> String {
         guard let header = attempt.responseHeaders.first(where: { $0.0.lowercased() == "content-length" }),
               let bytes = Int(header.1.trimmingCharacters(in: .whitespaces)) else { return "" }
-        return ", which was \(bytes.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))) bytes"
+        return ", which was \(Painter.grouped(bytes)) bytes"
     }
 
     /// CRLF, CR and LF all end a line (a Swift Character holds "\r\n" whole, so splitting on

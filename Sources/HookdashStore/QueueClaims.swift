@@ -112,6 +112,15 @@ public struct ClaimRequest: Sendable {
 
     /// The SQL condition for `plainHTTPDueBefore` (two arguments, both the date or NULL).
     static let plainHTTPCondition = "(? IS NULL OR lower(substr(w.url, 1, 5)) <> 'http:' OR d.nextAttemptAt <= ?)"
+
+    /// What a worker may take now, over `deliveries d JOIN webhooks w` (two arguments, both
+    /// now): pending, due, unleased, and to an active webhook unless asked for by hand.
+    /// Claims, the idle check and the header's "due" count all mean this.
+    static let dueCondition = """
+        d.status = 'pending' AND d.nextAttemptAt <= ?
+        AND (d.leaseExpiresAt IS NULL OR d.leaseExpiresAt < ?)
+        AND (w.active = 1 OR d.trigger <> 'scheduled')
+        """
 }
 
 extension QueueStore {
@@ -162,9 +171,7 @@ extension QueueStore {
                 FROM deliveries d
                 JOIN webhooks w ON w.id = d.webhookId
                 JOIN messages m ON m.id = d.messageId
-                WHERE d.status = 'pending' AND d.nextAttemptAt <= ?
-                  AND (d.leaseExpiresAt IS NULL OR d.leaseExpiresAt < ?)
-                  AND (w.active = 1 OR d.trigger <> 'scheduled') AND \(ClaimRequest.plainHTTPCondition) \(restriction)
+                WHERE \(ClaimRequest.dueCondition) AND \(ClaimRequest.plainHTTPCondition) \(restriction)
                 ORDER BY d.nextAttemptAt
                 LIMIT ?
                 """), arguments: arguments)
@@ -333,9 +340,7 @@ extension QueueStore {
             try Bool.fetchOne(db.cachedStatement(sql: """
                 SELECT EXISTS (
                     SELECT 1 FROM deliveries d JOIN webhooks w ON w.id = d.webhookId
-                    WHERE d.status = 'pending' AND d.nextAttemptAt <= ?
-                      AND (d.leaseExpiresAt IS NULL OR d.leaseExpiresAt < ?)
-                      AND (w.active = 1 OR d.trigger <> 'scheduled') AND \(ClaimRequest.plainHTTPCondition))
+                    WHERE \(ClaimRequest.dueCondition) AND \(ClaimRequest.plainHTTPCondition))
                 """), arguments: [time, time, plainHTTP, plainHTTP]) ?? false
         }
     }

@@ -101,22 +101,20 @@ public final class QueueStore: Sendable {
                 throw QueueError.deliveryNotFound(deliveryID)
             }
             if delivery.isInFlight(at: now) { throw QueueError.deliveryInFlight(deliveryID) }
-            // A deleted webhook has no URL to send to: the delivery would wait forever.
-            guard let state = try Row.fetchOne(
-                db, sql: "SELECT active, disabledReason, url FROM webhooks WHERE id = ?", arguments: [delivery.webhookID])
-            else {
-                throw QueueError.webhookNotFound(delivery.webhookID)
-            }
-            // An endpoint that said 410 Gone, or a webhook someone paused, gets nothing.
-            try Self.requireActive(delivery.webhookID, state)
+            // A deleted webhook has no URL to send to (the delivery would wait forever); an
+            // endpoint that said 410 Gone, or a webhook someone paused, gets nothing.
+            try Self.requireActive(db, webhookID: delivery.webhookID)
             try db.execute(
                 sql: "UPDATE deliveries SET \(Self.dueNowAsManualAttempt) WHERE id = ?",
                 arguments: [now.timeIntervalSince1970, deliveryID])
         }
     }
 
-    /// `state`: the webhook's active, disabledReason and url columns.
-    private static func requireActive(_ webhookID: String, _ state: Row) throws {
+    /// Throws unless the webhook exists (a deleted one has no URL to send to) and is active.
+    private static func requireActive(_ db: Database, webhookID: String) throws {
+        guard let state = try Row.fetchOne(
+            db, sql: "SELECT active, disabledReason, url FROM webhooks WHERE id = ?", arguments: [webhookID])
+        else { throw QueueError.webhookNotFound(webhookID) }
         guard state["active"] as Bool? != true else { return }
         let url: String = state["url"] ?? ""
         throw QueueError.webhookInactive(webhookID, reason: state["disabledReason"], plainHTTP: url.lowercased().hasPrefix("http:"))
@@ -141,12 +139,7 @@ public final class QueueStore: Sendable {
         webhookID: String?, since: Date? = nil, matching text: String = "", window: Int = searchWindow, now: Date = Date()
     ) throws -> Int {
         try dbPool.write { db in
-            if let webhookID {
-                guard let state = try Row.fetchOne(
-                    db, sql: "SELECT active, disabledReason, url FROM webhooks WHERE id = ?", arguments: [webhookID])
-                else { throw QueueError.webhookNotFound(webhookID) }
-                try Self.requireActive(webhookID, state)
-            }
+            if let webhookID { try Self.requireActive(db, webhookID: webhookID) }
             var arguments: StatementArguments = [now.timeIntervalSince1970, webhookID, webhookID, since?.timeIntervalSince1970 ?? 0]
             var searched = ""
             if let webhookID, let search = DeliverySearch(text) {
@@ -344,10 +337,7 @@ public final class QueueStore: Sendable {
             // What a worker would take now: scheduled deliveries of an inactive webhook wait for
             // it to be active again (they count as pending, not due, or "due" would never drain).
             let due = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM deliveries d JOIN webhooks w ON w.id = d.webhookId
-                WHERE d.status = 'pending' AND d.nextAttemptAt <= ?
-                  AND (d.leaseExpiresAt IS NULL OR d.leaseExpiresAt < ?)
-                  AND (w.active = 1 OR d.trigger <> 'scheduled')
+                SELECT COUNT(*) FROM deliveries d JOIN webhooks w ON w.id = d.webhookId WHERE \(ClaimRequest.dueCondition)
                 """, arguments: [time, time]) ?? 0
             let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deliveries WHERE status = 'pending'") ?? 0
             let failed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deliveries WHERE status = 'failed'") ?? 0

@@ -87,6 +87,12 @@ final class Sandbox {
         return id
     }
 
+    /// The console on this sandbox's database in a 100×30 tmux session, which stays open
+    /// (`sleep 30`) after the console exits so its last screen can still be read.
+    func console(dev: Bool = false) throws -> TmuxSession {
+        try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(db)\(dev ? " --dev" : ""); sleep 30")
+    }
+
     /// The database's bytes (main file and write-ahead log), to prove a refused command wrote
     /// nothing. A missing log and an empty one hold the same (no) content.
     func snapshot() -> [Data] {

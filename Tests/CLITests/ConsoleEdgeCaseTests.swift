@@ -61,7 +61,7 @@ struct DeliverySearchConsoleTests {
         }
         #expect(try sandbox.run(["serve", "--dev", "--until-idle"]).status == 0)
 
-        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db) --dev; sleep 30")
+        let session = try sandbox.console(dev: true)
         try session.waitFor("Jobs")
         try session.keys("Enter")
         try session.waitFor("(newest first, live)")
@@ -92,7 +92,7 @@ struct EmojiNameTests {
             let created = try sandbox.run(["webhooks", "create", "--name", name, "--url", "https://example.com/\(path)", "--event", "job.status"])
             #expect(created.status == 0, "\(created.stderr)")
         }
-        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db); sleep 30")
+        let session = try sandbox.console()
         try session.waitFor("Webhooks (3)")
         let screen = try session.screen()
         #expect(!screen.unicodeScalars.contains("\u{200D}"), "a joiner reached the screen:\n\(screen)")
@@ -117,7 +117,7 @@ struct BusyDatabaseTests {
     @Test func aSaveWaitingForTheDatabaseKeepsTheScreenAliveAndSavesOnce() throws {
         let sandbox = try Sandbox()
         #expect(try sandbox.run(["webhooks", "import", sandbox.write("none.json", "[]")]).status == 0, "creates the database")
-        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db); sleep 30")
+        let session = try sandbox.console()
         try session.waitFor("The webhooks dashboard is empty.")
         try session.keys("n")
         try session.waitFor("Create Webhook")
@@ -195,7 +195,7 @@ struct RedeliverToastTests {
         let slow = try Listener(folder: sandbox.folder, name: "slow", extra: ["--delay", "1500"])
         #expect(try sandbox.run(["webhooks", "edit", id, "--dev", "--url", "http://127.0.0.1:\(slow.port)/hooks"]).status == 0)
 
-        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db) --dev; sleep 30")
+        let session = try sandbox.console(dev: true)
         try session.waitFor("Slow")
         try session.keys("Enter")
         try session.waitFor("retry in")
@@ -215,7 +215,7 @@ struct DatabaseFileLostTests {
     @Test func theConsoleSaysItsFileWasRemoved() throws {
         let sandbox = try Sandbox()
         _ = try sandbox.createWebhook(name: "Kept", url: "https://example.com/hooks")
-        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db); sleep 30")
+        let session = try sandbox.console()
         try session.waitFor("Kept")
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: sandbox.db + suffix) }
         try session.waitFor("▲ database file removed: quit and start again")
@@ -253,7 +253,7 @@ struct DatabaseFileLostTests {
 struct RedrawTests {
     @Test func ctrlLPaintsOverWhatElseWroteOnTheTerminal() throws {
         let sandbox = try Sandbox()
-        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db); sleep 30")
+        let session = try sandbox.console()
         try session.waitFor("The webhooks dashboard is empty.")
         let tty = try session.tmux(["display-message", "-p", "#{pane_tty}"]).trimmingCharacters(in: .whitespacesAndNewlines)
         let garbage = try #require(FileHandle(forWritingAtPath: tty))
@@ -277,7 +277,7 @@ struct CancelledTestEventTests {
         let sandbox = try Sandbox()
         let slow = try Listener(folder: sandbox.folder, extra: ["--delay", "3000"])
         _ = try sandbox.createWebhook(name: "Slow", url: "http://127.0.0.1:\(slow.port)/hooks")
-        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db) --dev; sleep 30")
+        let session = try sandbox.console(dev: true)
         try session.waitFor("Slow")
         try session.keys("t")
         try session.waitFor("Sending test event to “Slow”…")

@@ -206,7 +206,7 @@ struct ConsoleEndToEndTests {
             let created = try sandbox.hookdash(["webhooks", "create", "--name", name, "--url", "https://h\(index).example.com/in", "--event", "job.status"])
             #expect(created.status == 0)
         }
-        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db); sleep 30")
+        let session = try sandbox.console()
         try session.waitFor("Hook 00")
         /// Button code, column and row (0-based) as an X10 mouse report: ESC [ M, then each
         /// value plus 32 (plus one more for the 1-based coordinates).
@@ -285,7 +285,7 @@ struct ConsoleEndToEndTests {
         #expect(created.status == 0, "\(created.stderr)")
         let emitted = try sandbox.run(["emit", "job.status"], stdin: Data(#"{"id":"j1","status":"RUNNING"}"#.utf8))
         #expect(emitted.status == 0, "\(emitted.stderr)")
-        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db) --dev; sleep 30")
+        let session = try sandbox.console(dev: true)
         try session.waitFor("0 due  1 waiting  0 failed")
         try session.waitFor("✗ 503")
         try session.keys("Enter")
@@ -310,7 +310,7 @@ struct ConsoleEndToEndTests {
             (try JSONSerialization.jsonObject(with: Data(emitted.stdout.utf8)) as? [String: Any])?["messageId"] as? String)
         #expect(try sandbox.run(["serve", "--dev", "--until-idle"]).status == 0)
 
-        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db) --dev; sleep 30")
+        let session = try sandbox.console(dev: true)
         try session.tmux(["set-option", "-g", "set-clipboard", "on"])
         try session.waitFor("✓ 200")
         try session.keys("Enter")
@@ -346,7 +346,7 @@ struct ConsoleEndToEndTests {
             "webhooks", "create", "--dev", "--name", "Retired", "--url", url, "--event", "job.status",
         ]).status == 0)
         #expect(try sandbox.run(["emit", "job.status"], stdin: Data(#"{"id":"j1"}"#.utf8)).status == 0)
-        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db) --dev; sleep 30")
+        let session = try sandbox.console(dev: true)
         try session.waitFor("Set Inactive: \(url): the endpoint answered 410 Gone")
         try session.waitFor("Inactive")
         try session.waitFor("✗ 410")
@@ -366,7 +366,7 @@ struct ConsoleEndToEndTests {
         let id = try #require(
             (try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["id"] as? String)
         #expect(try sandbox.run(["webhooks", "test", id, "--dev"]).status != 0, "both test deliveries fail")
-        let session = try TmuxSession(width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db) --dev; sleep 30")
+        let session = try sandbox.console(dev: true)
         try session.waitFor("2 failed")
         try session.keys("Enter")
         try session.waitFor("Deliveries (newest first")
