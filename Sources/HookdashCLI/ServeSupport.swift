@@ -21,10 +21,10 @@ extension StoreOptions {
 
 /// Flags that shape the delivery engine (`serve`, `webhooks test`); `--dev` comes from StoreOptions.
 struct DeliveryEngineOptions: ParsableArguments {
-    @Option(name: .long, parsing: .unconditional, help: "Deliveries in flight at once.")
+    @Option(name: .long, parsing: .unconditional, help: "Deliveries this process has in flight at once.")
     var concurrency: Int = 32
 
-    @Option(name: .long, parsing: .unconditional, help: "Deliveries in flight per endpoint.")
+    @Option(name: .long, parsing: .unconditional, help: "Deliveries in flight per endpoint, counting other processes on the database.")
     var perEndpoint: Int = 4
 
     @Option(name: .long, help: "PEM file of extra certificate authorities to trust (or `ca-file = PATH` in the config file).")

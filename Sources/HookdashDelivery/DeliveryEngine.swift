@@ -189,17 +189,31 @@ public actor DeliveryEngine {
         return claimed.count
     }
 
-    /// A claim for the slots `slots` leaves free: at most `perEndpoint` per endpoint, and
-    /// webhooks of full endpoints skipped in SQL.
+    /// A claim for the slots `slots` leaves free: at most `perEndpoint` per endpoint, counting
+    /// what other processes on the database have in flight there, and webhooks of full
+    /// endpoints skipped in SQL.
     private func claimRequest(_ slots: Slots, onlyIDs: [String]? = nil) -> ClaimRequest {
         let limit = configuration.perEndpoint
         let busy = NIOLockedValueBox(slots.perEndpoint)
+        let ownWebhooks = slots.webhooksByEndpoint
         let now = clock.now()
         return ClaimRequest(
             owner: owner, now: now, leaseDuration: configuration.leaseDuration,
             limit: configuration.concurrency - slots.outstanding, onlyIDs: onlyIDs,
             excludingWebhookIDs: slots.webhooks(atEndpointsWith: limit),
-            plainHTTPDueBefore: plainHTTPDueBefore(now: now, onlyIDs: onlyIDs)
+            plainHTTPDueBefore: plainHTTPDueBefore(now: now, onlyIDs: onlyIDs),
+            heldElsewhere: { leases in
+                guard !leases.isEmpty else { return [] }
+                return busy.withLockedValue { counts in
+                    var webhooks = ownWebhooks
+                    for lease in leases {
+                        let endpoint = Endpoint.key(lease.url)
+                        counts[endpoint, default: 0] += lease.count
+                        webhooks[endpoint, default: []].insert(lease.webhookID)
+                    }
+                    return Set(webhooks.filter { counts[$0.key, default: 0] >= limit }.values.joined())
+                }
+            }
         ) { url in
             let endpoint = Endpoint.key(url)
             return busy.withLockedValue { counts in
@@ -408,6 +422,9 @@ struct Slots {
 
     /// In flight per endpoint (read once per claim, over at most the concurrency's entries).
     var perEndpoint: [String: Int] { webhooksInFlight.mapValues { $0.values.reduce(0, +) } }
+
+    /// The webhooks in flight at each endpoint.
+    var webhooksByEndpoint: [String: Set<String>] { webhooksInFlight.mapValues { Set($0.keys) } }
 
     mutating func take(_ holder: Holder) {
         outstanding += 1

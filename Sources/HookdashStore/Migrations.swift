@@ -27,6 +27,7 @@ enum Migrations {
         QueueMigration.register(in: &migrator)
         SecretRotation.register(in: &migrator)
         FailureStreak.register(in: &migrator)
+        QueueMigration.registerLeasedIndex(in: &migrator)
         return migrator
     }
 

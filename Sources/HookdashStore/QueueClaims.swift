@@ -72,6 +72,13 @@ public struct AttemptDraft: Sendable {
     }
 }
 
+/// Deliveries to one webhook that another worker (process) holds unexpired leases on.
+public struct LeasesHeldElsewhere: Sendable, Equatable {
+    public let webhookID: String
+    public let url: String
+    public let count: Int
+}
+
 /// What a worker may lease: up to `limit` due deliveries. `admit` sees candidates oldest-due
 /// first and may refuse some (per-endpoint limits); refused ones stay untouched.
 /// `excludingWebhookIDs` names webhooks whose endpoint has no free slot.
@@ -86,11 +93,16 @@ public struct ClaimRequest: Sendable {
     /// are left to one that may, and taken (to record the refusal, which says to add `--dev`)
     /// only when due since before this moment.
     public let plainHTTPDueBefore: Date?
+    /// Told, inside the claim's transaction and before `admit` sees anything, what other
+    /// workers on the database hold; returns more webhooks to skip (their endpoint is full).
+    /// So per-endpoint limits hold across processes, not only within one.
+    public let heldElsewhere: (@Sendable (_ leases: [LeasesHeldElsewhere]) -> Set<String>)?
     public let admit: @Sendable (_ url: String) -> Bool
 
     public init(
         owner: String, now: Date, leaseDuration: TimeInterval, limit: Int, onlyIDs: [String]? = nil,
         excludingWebhookIDs: Set<String> = [], plainHTTPDueBefore: Date? = nil,
+        heldElsewhere: (@Sendable (_ leases: [LeasesHeldElsewhere]) -> Set<String>)? = nil,
         admit: @escaping @Sendable (_ url: String) -> Bool = { _ in true }
     ) {
         self.owner = owner
@@ -100,6 +112,7 @@ public struct ClaimRequest: Sendable {
         self.onlyIDs = onlyIDs
         self.excludingWebhookIDs = excludingWebhookIDs
         self.plainHTTPDueBefore = plainHTTPDueBefore
+        self.heldElsewhere = heldElsewhere
         self.admit = admit
     }
 
@@ -107,7 +120,8 @@ public struct ClaimRequest: Sendable {
     public func limited(to count: Int) -> ClaimRequest {
         ClaimRequest(
             owner: owner, now: now, leaseDuration: leaseDuration, limit: min(limit, count), onlyIDs: onlyIDs,
-            excludingWebhookIDs: excludingWebhookIDs, plainHTTPDueBefore: plainHTTPDueBefore, admit: admit)
+            excludingWebhookIDs: excludingWebhookIDs, plainHTTPDueBefore: plainHTTPDueBefore,
+            heldElsewhere: heldElsewhere, admit: admit)
     }
 
     /// The SQL condition for `plainHTTPDueBefore` (two arguments, both the date or NULL).
@@ -151,11 +165,15 @@ extension QueueStore {
             restriction = "AND d.id IN (\(databaseQuestionMarks(count: onlyIDs.count)))"
             arguments += StatementArguments(onlyIDs)
         }
-        if !request.excludingWebhookIDs.isEmpty {
+        var excluded = request.excludingWebhookIDs
+        if let heldElsewhere = request.heldElsewhere {
+            excluded.formUnion(heldElsewhere(try leasesHeldElsewhere(owner: request.owner, now: time, db)))
+        }
+        if !excluded.isEmpty {
             // Saturated endpoints are skipped in SQL, so their backlog cannot fill the
             // candidate window and starve other endpoints.
-            restriction += " AND d.webhookId NOT IN (\(databaseQuestionMarks(count: request.excludingWebhookIDs.count)))"
-            arguments += StatementArguments(Array(request.excludingWebhookIDs))
+            restriction += " AND d.webhookId NOT IN (\(databaseQuestionMarks(count: excluded.count)))"
+            arguments += StatementArguments(Array(excluded))
         }
         arguments += [request.limit * 8]
         // A cursor, stopped as soon as `limit` are admitted: the window is 8× the limit so
@@ -197,6 +215,19 @@ extension QueueStore {
             ).execute(arguments: [request.owner, time + request.leaseDuration] + StatementArguments(ids))
         }
         return claimed
+    }
+
+    /// Unexpired leases of other owners, per webhook: read through the partial index of
+    /// leased deliveries (v8), which holds only what is in flight.
+    private static func leasesHeldElsewhere(owner: String, now: Double, _ db: Database) throws -> [LeasesHeldElsewhere] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT d.webhookId, w.url, COUNT(*)
+            FROM deliveries d INDEXED BY deliveries_leased
+            JOIN webhooks w ON w.id = d.webhookId
+            WHERE d.leaseOwner IS NOT NULL AND d.leaseOwner <> ? AND d.leaseExpiresAt >= ? AND d.status = 'pending'
+            GROUP BY d.webhookId
+            """), arguments: [owner, now]
+        ).map { LeasesHeldElsewhere(webhookID: $0[0], url: $0[1], count: $0[2]) }
     }
 
     /// Stores the attempt and moves the delivery on, releasing the lease. The delivery is

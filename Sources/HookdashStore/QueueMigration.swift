@@ -7,6 +7,7 @@ public enum QueueMigration {
     public static let indexesName = "v3-queue-indexes"
     public static let lastOutcomeName = "v4-last-outcome"
     public static let lighterWritesName = "v5-drop-last-attempt-index"
+    public static let leasedIndexName = "v8-leased-deliveries-index"
 
     public static func register(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration(name) { db in
@@ -157,6 +158,16 @@ public enum QueueMigration {
             // (`hookdash-bench queue-cycle`). A deleted "last" delivery now makes the trigger
             // scan that webhook's deliveries through deliveries_by_webhook instead.
             try db.execute(sql: "DROP INDEX IF EXISTS deliveries_last_attempt")
+        }
+    }
+
+    /// Registered after v7 (`FailureStreak`): migrations run in the order they were added.
+    public static func registerLeasedIndex(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration(leasedIndexName) { db in
+            // Every claim counts the leases other processes hold, so the per-endpoint limit
+            // holds across processes on one file. Only deliveries in flight carry an owner, a
+            // few dozen rows, so this index stays tiny however long the queue grows.
+            try db.execute(sql: "CREATE INDEX deliveries_leased ON deliveries(leaseOwner) WHERE leaseOwner IS NOT NULL")
         }
     }
 }

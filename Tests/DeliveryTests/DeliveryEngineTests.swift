@@ -482,6 +482,38 @@ import Testing
         #expect(attempts == 300)
         #expect(try database.queue.deliveries(webhookID: nil, status: .succeeded, limit: 1000).count == 300)
     }
+
+    /// Two processes each allowed 2 per endpoint send one endpoint 2 at a time between
+    /// them, not 4: each claim counts the leases the other holds there.
+    @Test func thePerEndpointLimitHoldsAcrossProcesses() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let delay = 300
+        let receiver = try await Receiver.start(
+            policy: ReceiverPolicy(defaultResponse: ReceiverResponse(delayMilliseconds: delay)))
+        try database.addWebhook(url: receiver.url(path: "/a"))
+        try database.addWebhook(url: receiver.url(path: "/b"))
+        for _ in 0..<8 { try database.emit() }
+        var configuration = devConfiguration(concurrency: 8)
+        configuration.perEndpoint = 2
+        let first = DeliveryEngine(queue: database.queue, configuration: configuration)
+        let second = DeliveryEngine(
+            queue: QueueStore(try TestDatabase.open(path: database.path)), configuration: configuration)
+        async let one: Void = first.runUntilIdle()
+        async let two: Void = second.runUntilIdle()
+        _ = await (one, two)
+        await receiver.stop()
+
+        #expect(receiver.requestCount == 16)
+        // Each request is open from its arrival until the receiver answers, `delay` later; a
+        // slot is refilled only after its answer is recorded, so a little less than `delay`
+        // cannot join two requests that followed one another.
+        let arrivals = receiver.requests.map(\.receivedAt).sorted()
+        let mostAtOnce = arrivals.map { start in
+            arrivals.filter { $0 >= start && $0 < start.addingTimeInterval(Double(delay - 20) / 1000) }.count
+        }.max() ?? 0
+        #expect(mostAtOnce == 2, "requests open at once at the endpoint")
+    }
 }
 
 @Suite struct FairnessTests {
