@@ -11,7 +11,8 @@ struct WebhookTestCommand: AsyncParsableCommand {
         abstract: "Send one test event (liveMode false) per subscribed event now and print each outcome.",
         discussion: """
         Exits non-zero if any test delivery failed. --json prints one object per
-        event: event, deliveryId, succeeded, status, durationMs, errorClass, error.
+        event: event, deliveryId, messageId, succeeded, responseStatus, durationMs,
+        errorClass, error.
 
         Examples:
           hookdash webhooks test 3f2a9c1e
@@ -44,7 +45,9 @@ struct WebhookTestCommand: AsyncParsableCommand {
             for deliveryID in deliveryIDs {
                 let delivery = try queue.delivery(id: deliveryID)
                 let attempt = try queue.attempts(deliveryID: deliveryID).last
-                outcomes.append(TestOutcome(deliveryID: deliveryID, eventType: delivery?.eventType ?? "", attempt: attempt))
+                outcomes.append(TestOutcome(
+                    deliveryID: deliveryID, messageID: delivery?.messageID ?? "", eventType: delivery?.eventType ?? "",
+                    attempt: attempt))
             }
             if json {
                 print(JSONValue.array(outcomes.map(\.json)).pretty())
@@ -59,6 +62,7 @@ struct WebhookTestCommand: AsyncParsableCommand {
 /// One test delivery's result, for both output forms.
 struct TestOutcome {
     let deliveryID: String
+    let messageID: String
     let eventType: String
     /// nil when another worker held the delivery, so this process made no attempt.
     let attempt: AttemptRecord?
@@ -83,8 +87,10 @@ struct TestOutcome {
         .object([
             ("event", .string(eventType)),
             ("deliveryId", .string(deliveryID)),
+            ("messageId", .string(messageID)),
             ("succeeded", .bool(succeeded)),
-            ("status", attempt?.responseStatus.map(JSONValue.integer) ?? .null),
+            // Named as in `deliveries show`, where "status" is the delivery's own.
+            ("responseStatus", attempt?.responseStatus.map(JSONValue.integer) ?? .null),
             ("durationMs", attempt.map { .integer($0.durationMilliseconds) } ?? .null),
             ("errorClass", attempt?.errorClass.map { .string($0.rawValue) } ?? .null),
             ("error", failureReason.map(JSONValue.string) ?? .null),

@@ -295,7 +295,8 @@ private final class HookdashProcess: @unchecked Sendable {
         let accepted = try onlyElement(JSONValue.parse(Data(trusted.standardOutput.utf8)))
         #expect(accepted["event"] == .string("job.status"))
         #expect(accepted["succeeded"] == .bool(true))
-        #expect(accepted["status"] == .integer(200))
+        #expect(accepted["responseStatus"] == .integer(200))
+        #expect(accepted["messageId"] == .string(receiver.requests.last?.header("webhook-id") ?? "none"))
         #expect(receiver.requests.last?.headers.first { $0.name == "webhook-signature" } != nil)
 
         // The flag wins over the file.
