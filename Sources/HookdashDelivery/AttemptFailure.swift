@@ -36,6 +36,9 @@ struct AttemptFailure: Equatable {
             self = Self.describe(sslError, endpoint: endpoint, trustsExtraCAs: configuration.caFilePath != nil)
         } else if let extraError = error as? NIOSSLExtraError, extraError == .failedToValidateHostname {
             self = Self(.tls, "TLS: the certificate of \(endpoint) is issued for another name")
+        } else if let channelError = error as? ChannelError, channelError == .ioOnClosedChannel {
+            // The connection (a kept-alive one, typically) closed under the request.
+            self = Self(.other, "\(endpoint) closed the connection before answering")
         } else if let resolution = error as? ResolutionError {
             self = Self(.dns, resolution.description)
         } else {

@@ -65,6 +65,9 @@ struct DeliverySender: Sendable {
             let response = try await target.lease.client.execute(request, timeout: .init(configuration.requestTimeout))
             let responseHeaders = response.headers.map { RecordedHeader(name: $0.name, value: $0.value) }
             let status = Int(response.status.code)
+            if Self.leavesBytesBehind(status: status, headers: response.headers) {
+                clients.retire(target.lease)
+            }
             let body: Data
             do {
                 // The head came within the limit; the whole answer must too. AsyncHTTPClient's
@@ -80,7 +83,8 @@ struct DeliverySender: Sendable {
                     error, endpoint: Endpoint.authority(delivery.url), configuration: configuration, answerStarted: true)
                 return finish(status: status, responseHeaders: responseHeaders, error: (failure.errorClass, failure.text))
             }
-            if (300..<400).contains(status) {
+            // 304 Not Modified points nowhere: it is a plain non-2xx answer, not a redirect.
+            if (300..<400).contains(status), status != 304 {
                 let location = response.headers.first(name: "location").map { " to \($0)" } ?? ""
                 return finish(
                     status: status, responseHeaders: responseHeaders, body: body,
@@ -176,6 +180,16 @@ struct DeliverySender: Sendable {
             ways.append("--allow-private \(address)/\(address.bytes.count * 8)")
         }
         return "refused: \(subject); to allow it: \(ways.joined(separator: " or "))"
+    }
+
+    /// A 1xx, 204 or 304 answer has no body whatever its headers say (RFC 9112 §6.3), so a
+    /// body its server sent anyway stays on the connection, and the next request sent on it
+    /// read those bytes as its answer: it failed as "not HTTP/1.1" although the endpoint had
+    /// taken it and answered 200, so it was sent again.
+    static func leavesBytesBehind(status: Int, headers: HTTPHeaders) -> Bool {
+        guard (100..<200).contains(status) || status == 204 || status == 304 else { return false }
+        return headers.contains(name: "transfer-encoding")
+            || headers["content-length"].contains { Int($0.trimmingCharacters(in: .whitespaces)) != 0 }
     }
 
     /// The answer did not end within the request timeout.

@@ -26,6 +26,9 @@ final class EndpointClients: Sendable {
 
     private struct Clients {
         var entries: [String: Entry] = [:]
+        /// Clients taken out of use while requests still ran on them, by identity; each is
+        /// shut down when its last request is given back.
+        var retired: [ObjectIdentifier: Entry] = [:]
         var clock: UInt64 = 0
     }
 
@@ -66,8 +69,27 @@ final class EndpointClients: Sendable {
     }
 
     func release(_ lease: Lease) {
-        clients.withLockedValue { clients in
+        let finished: HTTPClient? = clients.withLockedValue { clients in
+            let identity = ObjectIdentifier(lease.client)
+            if var retired = clients.retired[identity] {
+                retired.inUse -= 1
+                clients.retired[identity] = retired.inUse == 0 ? nil : retired
+                return retired.inUse == 0 ? retired.client : nil
+            }
             clients.entries[lease.key]?.inUse -= 1
+            return nil
+        }
+        if let finished { Task { try? await finished.shutdown() } }
+    }
+
+    /// Takes the lease's client out of use: later requests to its endpoint get a new one (with
+    /// new connections), and it is shut down once the requests on it are given back. For an
+    /// answer that left bytes on its connection, which the next request would read as its own.
+    func retire(_ lease: Lease) {
+        clients.withLockedValue { clients in
+            guard let entry = clients.entries[lease.key], entry.client === lease.client else { return }
+            clients.entries[lease.key] = nil
+            clients.retired[ObjectIdentifier(entry.client)] = entry
         }
     }
 
@@ -112,8 +134,9 @@ final class EndpointClients: Sendable {
 
     func shutdown() async {
         let all = clients.withLockedValue { clients in
-            let values = clients.entries.values.map(\.client)
+            let values = clients.entries.values.map(\.client) + clients.retired.values.map(\.client)
             clients.entries.removeAll()
+            clients.retired.removeAll()
             return values
         }
         for client in all {

@@ -200,6 +200,22 @@ import Testing
         #expect(try database.queue.delivery(id: emitted.deliveryIDs[0])?.status == .pending)
     }
 
+    /// 304 Not Modified is in the 3xx range but points nowhere: a plain failed answer.
+    @Test func notModifiedIsAFailedAnswerNotARedirect() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start(policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 304)))
+        try database.addWebhook(url: receiver.url())
+        let emitted = try database.emit()
+        let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration())
+        await engine.processDue()
+        await engine.shutdown()
+        await receiver.stop()
+        let attempt = try #require(try database.queue.attempts(deliveryID: emitted.deliveryIDs[0]).first)
+        #expect(attempt.responseStatus == 304 && attempt.errorClass == nil)
+        #expect(try database.queue.delivery(id: emitted.deliveryIDs[0])?.lastError == "HTTP 304")
+    }
+
     /// Standard Webhooks: 410 Gone means "no more webhooks from you".
     @Test func goneDisablesTheWebhookInsteadOfRetrying() async throws {
         let database = try TestDatabase()
@@ -394,6 +410,34 @@ import Testing
         let delivery = try #require(try database.queue.delivery(id: emitted.deliveryIDs[0]))
         #expect(delivery.status == .cancelled && delivery.attemptCount == 1 && delivery.lastStatusCode == 200)
         #expect(try database.queue.attempts(deliveryID: delivery.id).count == 1)
+    }
+}
+
+@Suite struct ConnectionReuseTests {
+    /// A 204 whose server adds a body leaves those bytes on the kept-alive connection. The
+    /// next request on it, to another webhook at the same endpoint, read them as its answer
+    /// and failed as "not HTTP/1.1" after the endpoint had taken it, so it was sent twice.
+    @Test func aBodyAfterA204DoesNotSpoilTheNextDeliveryOnTheConnection() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let server = try await BodyOnNoContentServer.start()
+        try database.addWebhook(url: server.url(path: BodyOnNoContentServer.noContentPath))
+        try database.addWebhook(url: server.url(path: "/ok"))
+        for _ in 0..<5 { try database.emit() }
+        var configuration = devConfiguration(concurrency: 8)
+        configuration.perEndpoint = 1
+        let engine = DeliveryEngine(queue: database.queue, configuration: configuration)
+        await engine.runUntilIdle()
+        await engine.shutdown()
+        await server.stop()
+
+        let failedAttempts = try await database.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT errorText FROM attempts WHERE errorText IS NOT NULL")
+        }
+        #expect(failedAttempts.isEmpty)
+        #expect(server.requests(to: "/ok") == 5, "each delivery sent once")
+        #expect(server.requests(to: BodyOnNoContentServer.noContentPath) == 5)
+        #expect(try database.queue.deliveries(webhookID: nil, status: .succeeded, limit: 100).count == 10)
     }
 }
 
