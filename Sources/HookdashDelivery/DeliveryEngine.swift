@@ -493,7 +493,19 @@ enum LeaseOwner {
         let parts = owner.split(separator: ":")
         guard parts.count == 3, String(parts[0]) == hostName(), let pid = Int32(parts[1]) else { return false }
         if pid == getpid() { return false }
-        return kill(pid, 0) == -1 && errno == ESRCH
+        if kill(pid, 0) == -1 && errno == ESRCH { return true }
+        return isZombie(pid)
+    }
+
+    /// A killed process its parent has not yet waited for (a script restarting `serve` before
+    /// `wait`, a container without an init) still answers `kill(pid, 0)`; it will never send
+    /// again, so its leases are free.
+    static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let end = stat.range(of: ") ", options: .backwards)
+        else { return false }
+        // "PID (COMMAND) STATE …": the command may itself hold ") ", hence the last one.
+        return ["Z", "X"].contains(stat[end.upperBound...].prefix(1))
     }
 
     private static func hostName() -> String {
