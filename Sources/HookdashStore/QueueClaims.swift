@@ -315,15 +315,18 @@ extension QueueStore {
                 attempt.startedAt.timeIntervalSince1970, attempt.deliveryID, owner,
             ])
         if db.changesCount == 0 {
-            // Cancelled (its webhook deleted) while in flight: it stays cancelled, but the
-            // attempt recorded above still counts, so "after 0 attempts" never sits above one.
+            // Cancelled (its webhook deleted) while in flight: the attempt recorded above still
+            // counts, so "after 0 attempts" never sits above one; and if the endpoint took it,
+            // it was delivered, whatever happened to its webhook meanwhile.
             try db.cachedStatement(
                 sql: """
-                    UPDATE deliveries SET attemptCount = attemptCount + 1, lastStatusCode = ?, lastError = ?, lastAttemptAt = ?
+                    UPDATE deliveries SET attemptCount = attemptCount + 1, lastStatusCode = ?, lastError = ?, lastAttemptAt = ?,
+                        status = CASE WHEN ? THEN 'succeeded' ELSE status END
                     WHERE id = ? AND status = 'cancelled'
                     """
             ).execute(arguments: [
-                attempt.responseStatus, attempt.summary, attempt.startedAt.timeIntervalSince1970, attempt.deliveryID,
+                attempt.responseStatus, attempt.summary, attempt.startedAt.timeIntervalSince1970, attempt.succeeded,
+                attempt.deliveryID,
             ])
         }
         // A test event says nothing about how the webhook's real traffic fares: it neither

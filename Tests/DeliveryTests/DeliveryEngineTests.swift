@@ -408,8 +408,30 @@ import Testing
         await engine.shutdown()
         await receiver.stop()
         let delivery = try #require(try database.queue.delivery(id: emitted.deliveryIDs[0]))
-        #expect(delivery.status == .cancelled && delivery.attemptCount == 1 && delivery.lastStatusCode == 200)
+        // The endpoint took it: it was delivered, though its webhook is gone.
+        #expect(delivery.status == .succeeded && delivery.attemptCount == 1 && delivery.lastStatusCode == 200)
         #expect(try database.queue.attempts(deliveryID: delivery.id).count == 1)
+    }
+
+    /// An attempt in flight when its webhook is deleted that the endpoint did not take leaves
+    /// the delivery cancelled: it is not retried.
+    @Test func aFailedAttemptInFlightWhenItsWebhookIsDeletedStaysCancelled() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start(
+            policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 500, delayMilliseconds: 1_000)))
+        let webhookID = try database.addWebhook(url: receiver.url())
+        let emitted = try database.emit()
+        let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration())
+        let sending = Task { await engine.processDue() }
+        #expect(await receiver.waitForRequests(count: 1, timeout: .seconds(30)))
+        try database.store.delete(id: webhookID)
+        _ = await sending.value
+        await engine.shutdown()
+        await receiver.stop()
+        let delivery = try #require(try database.queue.delivery(id: emitted.deliveryIDs[0]))
+        #expect(delivery.status == .cancelled && delivery.attemptCount == 1 && delivery.lastStatusCode == 500)
+        #expect(delivery.nextAttemptAt == nil)
     }
 }
 
