@@ -96,7 +96,8 @@ struct DeliverySender: Sendable {
             if status == 410 {
                 return finish(
                     status: status, responseHeaders: responseHeaders, body: body,
-                    note: "HTTP 410 Gone: the endpoint wants no more webhooks, so the webhook was set Inactive")
+                    note: "HTTP 410 Gone: the endpoint wants no more webhooks, "
+                        + (delivery.webhookActive ? "so the webhook was set Inactive" : "and the webhook is Inactive"))
             }
             return finish(status: status, responseHeaders: responseHeaders, body: body, retryAfter: retryAfter)
         } catch {

@@ -18,6 +18,8 @@ public struct ClaimedDelivery: Sendable, Equatable {
     public let trigger: DeliveryTrigger
     /// False for a test event's message.
     public let liveMode: Bool
+    /// Whether its webhook is Active (a test or a redelivery may go to an Inactive one).
+    public var webhookActive = true
 }
 
 /// What happens to a delivery after an attempt.
@@ -185,7 +187,7 @@ extension QueueStore {
             // concurrency), and compiling this join each time cost more than running it.
             let candidates = try Row.fetchCursor(db.cachedStatement(sql: """
                 SELECT d.id, d.messageId, d.webhookId, d.attemptCount, d.trigger, w.url, w.secret, m.eventType, m.body,
-                    CASE WHEN w.previousSecretUntil > ? THEN w.previousSecret END, m.liveMode
+                    CASE WHEN w.previousSecretUntil > ? THEN w.previousSecret END, m.liveMode, w.active
                 FROM deliveries d
                 JOIN webhooks w ON w.id = d.webhookId
                 JOIN messages m ON m.id = d.messageId
@@ -204,7 +206,8 @@ extension QueueStore {
                     secret: (secret?.isEmpty ?? true) ? nil : secret,
                     previousSecret: (previousSecret?.isEmpty ?? true) ? nil : previousSecret,
                     eventType: row[7], body: row[8],
-                    attemptCount: row[3], trigger: DeliveryTrigger(rawValue: row[4]) ?? .scheduled, liveMode: row[10]))
+                    attemptCount: row[3], trigger: DeliveryTrigger(rawValue: row[4]) ?? .scheduled, liveMode: row[10],
+                    webhookActive: row[11]))
             }
             return claimed
         }()

@@ -229,7 +229,6 @@ import Testing
             onAttempt: { report in collected.withLock { $0.append(report) } })
         #expect(await engine.processDue() == 1)
         await engine.shutdown()
-        await receiver.stop()
         let reports = collected.withLock { $0 }
 
         let delivery = try #require(try database.queue.delivery(id: emitted.deliveryIDs[0]))
@@ -242,8 +241,18 @@ import Testing
         #expect(attempt.responseStatus == 410)
         #expect(attempt.errorText?.hasPrefix("HTTP 410 Gone: the endpoint wants no more webhooks") == true)
         #expect(reports.map(\.transition) == [.failed])
+        #expect(attempt.errorText?.hasSuffix("so the webhook was set Inactive") == true)
         // Inactive webhooks get nothing: the next message queues no delivery for it.
         #expect(try database.emit().deliveryIDs.isEmpty)
+
+        // A test event still goes to it, and its 410 no longer claims to set it Inactive.
+        let testIDs = try database.queue.enqueueTest(webhookID: gone).flatMap(\.deliveryIDs)
+        let tester = DeliveryEngine(queue: database.queue, configuration: devConfiguration())
+        await tester.processDue(onlyIDs: testIDs)
+        await tester.shutdown()
+        await receiver.stop()
+        let testAttempt = try #require(try database.queue.attempts(deliveryID: testIDs[0]).first)
+        #expect(testAttempt.errorText?.hasSuffix("and the webhook is Inactive") == true, "\(testAttempt.errorText ?? "")")
     }
 
     /// Standard Webhooks names 429 and 503 as the answers whose Retry-After is heeded.
