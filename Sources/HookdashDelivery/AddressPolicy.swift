@@ -48,7 +48,8 @@ public struct CIDRRange: Sendable, Hashable, CustomStringConvertible {
     public let prefixLength: Int
 
     public init?(_ text: String) {
-        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+        // Empty parts kept: "10.0.0.0/" is a mistake, not a /32.
+        let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         guard let address = IPAddress(parts[0]) else { return nil }
         let maximum = address.bytes.count * 8
         let length = parts.count == 2 ? Int(parts[1]) : maximum
@@ -87,13 +88,18 @@ public struct AddressPolicy: Sendable {
     static let blocked: [(range: CIDRRange, label: String)] = [
         ("0.0.0.0/8", "unspecified"), ("127.0.0.0/8", "loopback"), ("10.0.0.0/8", "private"),
         ("172.16.0.0/12", "private"), ("192.168.0.0/16", "private"), ("169.254.0.0/16", "link-local"),
-        ("100.64.0.0/10", "CGNAT"), ("224.0.0.0/4", "multicast"), ("240.0.0.0/4", "reserved"),
+        ("100.64.0.0/10", "CGNAT"), ("224.0.0.0/4", "multicast"), ("255.255.255.255/32", "broadcast"),
+        ("240.0.0.0/4", "reserved"),
         ("192.0.0.0/24", "reserved"), ("198.18.0.0/15", "benchmarking"),
         ("::/128", "unspecified"), ("::1/128", "loopback"), ("fc00::/7", "unique-local"),
         ("fe80::/10", "link-local"), ("ff00::/8", "multicast"), ("64:ff9b::/96", "NAT64"),
     ].map { (CIDRRange($0.0)!, $0.1) }
 
     static let loopback = [CIDRRange("127.0.0.0/8")!, CIDRRange("::1/128")!]
+
+    /// No range allows these: a connection to 0.0.0.0 or :: reaches this very host (a way
+    /// round the loopback rule), and no webhook is served from a broadcast or multicast address.
+    static let neverAllowed: Set<String> = ["unspecified", "broadcast", "multicast"]
 
     public let allowsLoopback: Bool
     public let allowedRanges: [CIDRRange]
@@ -106,8 +112,10 @@ public struct AddressPolicy: Sendable {
     /// Nil when allowed; otherwise why not ("loopback", "private", …).
     public func refusal(for address: IPAddress) -> String? {
         let plain = address.unmappedIPv4 ?? address
+        let blocked = Self.blocked.first { $0.range.contains(plain) }?.label
+        if let blocked, Self.neverAllowed.contains(blocked) { return blocked }
         if allowedRanges.contains(where: { $0.contains(plain) }) { return nil }
         if allowsLoopback, Self.loopback.contains(where: { $0.contains(plain) }) { return nil }
-        return Self.blocked.first { $0.range.contains(plain) }?.label
+        return blocked
     }
 }

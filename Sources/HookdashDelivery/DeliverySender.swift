@@ -175,11 +175,12 @@ struct DeliverySender: Sendable {
             ? "\(listed) is not a public address" : "\(host) resolves only to non-public addresses: \(listed)"
         var ways: [String] = []
         if refused.contains(where: { $0.reason == "loopback" }) { ways.append("--dev (loopback)") }
-        if let first = refused.first {
+        if let first = refused.first(where: { !AddressPolicy.neverAllowed.contains($0.reason) }) {
             // ::ffff:127.0.0.1 is judged as the IPv4 address it carries, and allowed as one.
             let address = first.address.unmappedIPv4 ?? first.address
             ways.append("--allow-private \(address)/\(address.bytes.count * 8)")
         }
+        guard !ways.isEmpty else { return "refused: \(subject), and no setting allows it" }
         return "refused: \(subject); to allow it: \(ways.joined(separator: " or "))"
     }
 

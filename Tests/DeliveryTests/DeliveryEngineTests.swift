@@ -309,9 +309,10 @@ import Testing
         let receiver = try await Receiver.start()
         try database.addWebhook(url: receiver.url(hostName: "localhost").replacingOccurrences(of: "http:", with: "https:"))
         try database.addWebhook(url: "https://169.254.169.254/latest/meta-data")
+        try database.addWebhook(url: "https://0.0.0.0/hooks")
         let emitted = try database.emit()
         let engine = DeliveryEngine(queue: database.queue, configuration: DeliveryConfiguration())
-        #expect(await engine.processDue() == 2)
+        #expect(await engine.processDue() == 3)
         await engine.shutdown()
         await receiver.stop()
         #expect(receiver.requestCount == 0)
@@ -329,6 +330,8 @@ import Testing
         #expect(texts.contains(
             "refused: 169.254.169.254 (link-local) is not a public address; to allow it: --allow-private 169.254.169.254/32"),
             "\(texts)")
+        // A connection to 0.0.0.0 reaches this host: no flag is offered, none would allow it.
+        #expect(texts.contains("refused: 0.0.0.0 (unspecified) is not a public address, and no setting allows it"), "\(texts)")
     }
 
     @Test func allowPrivateRangeLetsLoopbackThrough() async throws {

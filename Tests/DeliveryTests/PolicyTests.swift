@@ -51,6 +51,20 @@ import Testing
         #expect(try refusal("127.0.0.1", mapped) == nil)
         #expect(try refusal("127.0.0.2", mapped) == "loopback")
         #expect(CIDRRange("::ffff:10.0.0.0/104")?.description == "10.0.0.0/8")
+        #expect(CIDRRange("10.0.0.0/") == nil, "a missing length is a mistake, not /32")
+    }
+
+    /// 0.0.0.0 and :: reach this host, and nothing serves webhooks from a broadcast or
+    /// multicast address: even a range that covers them does not allow them.
+    @Test func someAddressesNoRangeAllows() throws {
+        let everything = AddressPolicy(allowedRanges: [try #require(CIDRRange("0.0.0.0/0")), try #require(CIDRRange("::/0"))])
+        #expect(try refusal("10.1.2.3", everything) == nil)
+        #expect(try refusal("0.0.0.0", everything) == "unspecified")
+        #expect(try refusal("::", everything) == "unspecified")
+        #expect(try refusal("::ffff:0.0.0.0", everything) == "unspecified")
+        #expect(try refusal("255.255.255.255", everything) == "broadcast")
+        #expect(try refusal("239.1.2.3", everything) == "multicast")
+        #expect(try refusal("ff02::1", everything) == "multicast")
     }
 }
 
