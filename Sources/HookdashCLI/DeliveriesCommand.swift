@@ -166,7 +166,10 @@ struct DeliveriesShowCommand: ParsableCommand, OutputIsTheResult {
             print("  message   \(delivery.messageID) (\(delivery.eventType), \(delivery.liveMode ? "live" : "test"))")
             print("  webhook   \(delivery.webhookID)")
             print("  status    \(delivery.status.rawValue) after \(Wording.count(delivery.attemptCount, "attempt", "attempts"))")
-            if let next = delivery.nextAttemptAt, delivery.status == .pending {
+            if delivery.isInFlight(at: Date()), let owner = delivery.leaseOwner {
+                // Its due time has passed: without this line it looked stuck.
+                print("  sending   now, by \(LeaseOwnerText.describe(owner))")
+            } else if let next = delivery.nextAttemptAt, delivery.status == .pending {
                 print("  next      \(DeliveryEnvelope.iso8601(next))")
             }
             print("  body      \(body)")
@@ -208,5 +211,14 @@ struct DeliveriesShowCommand: ParsableCommand, OutputIsTheResult {
             throw UsageError(message: "message \(id) went to \(ofMessage.count) webhooks; "
                 + "list its deliveries with: hookdash deliveries --message \(id)")
         }
+    }
+}
+
+/// Lease owners are "HOST:PID:TAG" (`LeaseOwner` in the delivery engine).
+enum LeaseOwnerText {
+    static func describe(_ owner: String) -> String {
+        let parts = owner.split(separator: ":")
+        guard parts.count == 3 else { return TerminalSafe.text(owner) }
+        return "process \(parts[1]) on \(TerminalSafe.text(String(parts[0])))"
     }
 }

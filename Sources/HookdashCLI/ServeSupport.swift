@@ -98,5 +98,6 @@ func deliveryJSON(_ delivery: DeliveryRecord) -> JSONValue {
         ("lastAttemptAt", time(delivery.lastAttemptAt)),
         ("lastStatusCode", delivery.lastStatusCode.map(JSONValue.integer) ?? .null),
         ("lastError", delivery.lastError.map(JSONValue.string) ?? .null),
+        ("sendingNow", .bool(delivery.isInFlight(at: Date()))),
     ])
 }

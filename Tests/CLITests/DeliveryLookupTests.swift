@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// Finding deliveries by the message id a receiver logged (its `webhook-id` header).
@@ -36,6 +37,28 @@ struct DeliveryLookupTests {
         let unknown = try sandbox.run(["deliveries", "show", "no-such-id"])
         #expect(unknown.status == 66)
         #expect(unknown.stderr.contains("no delivery or message with id no-such-id"))
+    }
+
+    /// A delivery another process is sending showed only a due time in the past, as if stuck.
+    @Test func aDeliveryBeingSentSaysSoAndByWhom() throws {
+        let sandbox = try Sandbox()
+        _ = try sandbox.createWebhook(name: "One", url: "https://one.example.com/in")
+        #expect(try sandbox.run(["emit", "job.status"], stdin: Data(#"{"id":"j1"}"#.utf8)).status == 0)
+        let queue = try DatabaseQueue(path: sandbox.db)
+        let id = try queue.write { db in
+            try db.execute(sql: "UPDATE deliveries SET leaseOwner = 'buildhost:4242:0badc0de', leaseExpiresAt = ?",
+                           arguments: [Date().timeIntervalSince1970 + 60])
+            return try String.fetchOne(db, sql: "SELECT id FROM deliveries") ?? ""
+        }
+        try queue.close()
+        let shown = try sandbox.run(["deliveries", "show", id])
+        #expect(shown.stdout.contains("  sending   now, by process 4242 on buildhost"), "\(shown.stdout)")
+        #expect(!shown.stdout.contains("  next "))
+        let json = try sandbox.run(["deliveries", "show", id, "--json"])
+        #expect((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["sendingNow"] as? Bool == true)
+        let listed = try sandbox.run(["deliveries", "--json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.first?["sendingNow"] as? Bool == true)
     }
 
     /// A mistyped webhook id read as "No deliveries." for a webhook that has some.
