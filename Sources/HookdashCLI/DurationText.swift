@@ -29,4 +29,12 @@ struct DisableAfterOption: ExpressibleByArgument, Sendable {
         guard let seconds = DurationText.seconds(argument), seconds > 0 else { return nil }
         self.seconds = seconds
     }
+
+    /// ArgumentParser's own refusal ("The value '0s' is invalid") named no accepted form.
+    static func parse(_ argument: String) throws -> DisableAfterOption {
+        guard let option = DisableAfterOption(argument: argument) else {
+            throw ValidationError("--disable-after: '\(argument)' is not a duration above zero such as 5d, 12h or 30m, or never")
+        }
+        return option
+    }
 }

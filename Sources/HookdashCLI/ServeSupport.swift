@@ -33,9 +33,11 @@ struct DeliveryEngineOptions: ParsableArguments {
     @Option(name: .long, help: "Allow a private address range (CIDR); repeatable.")
     var allowPrivate: [String] = []
 
+    // Unconditional, so "-5m" gets the message below rather than "Missing value".
     @Option(
-        name: .long,
-        help: ArgumentHelp(DisableAfterOption.help + " Or `disable-after = …` in the config file.", valueName: "duration"))
+        name: .long, parsing: .unconditional,
+        help: ArgumentHelp(DisableAfterOption.help + " Or `disable-after = …` in the config file.", valueName: "duration"),
+        transform: DisableAfterOption.parse)
     var disableAfter: DisableAfterOption?
 
     func validate() throws {

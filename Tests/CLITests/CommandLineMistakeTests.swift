@@ -24,6 +24,8 @@ import Testing
         (["listen", "--port", "-1"], "--port must be 0…65535"),
         (["listen", "--delay", "-5"], "--delay must not be negative"),
         (["serve", "--concurrency", "-3"], "--concurrency and --per-endpoint must be positive"),
+        (["serve", "--disable-after", "-5m"], "--disable-after: '-5m' is not a duration above zero such as 5d, 12h or 30m, or never"),
+        (["serve", "--disable-after", "0s"], "--disable-after: '0s' is not a duration above zero"),
     ])
     func aNegativeNumberGetsItsOwnMessage(arguments: [String], message: String) throws {
         let sandbox = try Sandbox()
