@@ -292,6 +292,11 @@ public actor DeliveryEngine {
                     disableAfter: configuration.disableAfterFailingFor, thenClaim: claim)
                 claimed = outcome.claimed
                 storeWorked(.record)
+                for deliveryID in outcome.takenOver {
+                    logger.notice(
+                        "attempt not recorded: it outlived its lease (was this process stopped?) and another process took the delivery over",
+                        metadata: ["delivery": "\(deliveryID)"])
+                }
                 for (webhookID, reason) in outcome.disabled {
                     let url = batch.first { $0.2.webhookID == webhookID }?.0.draft.requestURL ?? ""
                     logger.notice(

@@ -246,6 +246,9 @@ extension QueueStore {
         /// Webhooks this batch set inactive — their attempts had failed for too long, or their
         /// endpoint answered 410 Gone — with the reason stored.
         public let disabled: [String: String]
+        /// Deliveries whose attempt was not stored: it outlived its lease (the process was
+        /// suspended, say) and another process had taken the delivery over meanwhile.
+        public var takenOver: [String] = []
     }
 
     /// Several attempts in one transaction (fewer fsyncs under load). Webhooks named in
@@ -262,10 +265,13 @@ extension QueueStore {
         guard !batch.isEmpty else { return RecordOutcome(claimed: [], disabled: [:]) }
         return try await dbPool.write { db in
             var disabled: [String: String] = [:]
+            var takenOver: [String] = []
             for (attempt, transition) in batch {
-                if let (webhookID, reason) = try Self.record(
-                    attempt, transition: transition, owner: owner, disableAfter: disableAfter, db) {
-                    disabled[webhookID] = reason
+                switch try Self.record(attempt, transition: transition, owner: owner, disableAfter: disableAfter, db) {
+                case .stored(let disabling):
+                    if let (webhookID, reason) = disabling { disabled[webhookID] = reason }
+                case .takenOver:
+                    takenOver.append(attempt.deliveryID)
                 }
             }
             for webhookID in deactivating {
@@ -274,18 +280,32 @@ extension QueueStore {
                     disabled[webhookID] = reason
                 }
             }
-            return RecordOutcome(claimed: try claim.map { try Self.claim($0, db) } ?? [], disabled: disabled)
+            return RecordOutcome(
+                claimed: try claim.map { try Self.claim($0, db) } ?? [], disabled: disabled, takenOver: takenOver)
         }
     }
 
-    /// Returns the webhook's id and the reason when this attempt disabled it.
+    private enum AttemptStorage {
+        /// With the webhook's id and the reason when this attempt disabled it.
+        case stored(disabling: (webhookID: String, reason: String)?)
+        case takenOver
+    }
+
     private static func record(
         _ attempt: AttemptDraft, transition: DeliveryTransition, owner: String, disableAfter: TimeInterval?,
         _ db: Database
-    ) throws -> (webhookID: String, reason: String)? {
+    ) throws -> AttemptStorage {
         let delivery = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT attemptCount, webhookId FROM deliveries WHERE id = ?"),
+            db.cachedStatement(sql: "SELECT attemptCount, webhookId, status, leaseOwner FROM deliveries WHERE id = ?"),
             arguments: [attempt.deliveryID])
+        // Another process leased (or finished) the delivery after this attempt's lease ran out:
+        // its own attempt is the delivery's history. Stored, this one would sit after it with
+        // a higher number though it began earlier, and its duration (the time the process
+        // was stopped, say) would skew the webhook's 24 h figures.
+        if let delivery, delivery["status"] as String? != DeliveryStatus.cancelled.rawValue,
+           delivery["leaseOwner"] as String? != owner {
+            return .takenOver
+        }
         let number = (delivery?["attemptCount"] as Int? ?? 0) + 1
         try db.cachedStatement(
             sql: """
@@ -334,10 +354,10 @@ extension QueueStore {
         }
         // A test event says nothing about how the webhook's real traffic fares: it neither
         // starts nor ends a run of failures, so `webhooks test` never disables a webhook.
-        guard attempt.trigger != .test, let webhookID: String = delivery?["webhookId"] else { return nil }
+        guard attempt.trigger != .test, let webhookID: String = delivery?["webhookId"] else { return .stored(disabling: nil) }
         let reason = try FailureStreak.attemptRecorded(
             db, webhookID: webhookID, failed: !attempt.succeeded, at: attempt.startedAt, disableAfter: disableAfter)
-        return reason.map { (webhookID, $0) }
+        return .stored(disabling: reason.map { (webhookID, $0) })
     }
 
     /// Gives back leases this owner still holds (graceful stop).

@@ -561,6 +561,37 @@ import Testing
         #expect(try database.queue.deliveries(webhookID: nil, status: .succeeded, limit: 1000).count == 300)
     }
 
+    /// A process stopped (Ctrl-Z) with an attempt in flight loses its lease; another takes the
+    /// delivery over and delivers it. When the first resumes, its late answer is not stored:
+    /// it sat after the other's as attempt 2, begun earlier and lasting the whole stop.
+    @Test func anAttemptThatOutlivedItsLeaseIsNotStoredOverTheTakeover() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let receiver = try await Receiver.start(
+            policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 200, delayMilliseconds: 1_500)))
+        try database.addWebhook(url: receiver.url())
+        let emitted = try database.emit()
+        var shortLease = devConfiguration()
+        shortLease.leaseDuration = 0.3
+        let stopped = DeliveryEngine(queue: database.queue, configuration: shortLease)
+        let late = Task { await stopped.processDue() }
+        #expect(await receiver.waitForRequests(count: 1, timeout: .seconds(10)))
+        try await Task.sleep(for: .milliseconds(400))
+        let other = DeliveryEngine(
+            queue: QueueStore(try TestDatabase.open(path: database.path)), configuration: devConfiguration())
+        #expect(await other.processDue() == 1, "the expired lease is taken over")
+        await other.shutdown()
+        _ = await late.value
+        await stopped.shutdown()
+        await receiver.stop()
+
+        #expect(receiver.requestCount == 2, "both went out")
+        let attempts = try database.queue.attempts(deliveryID: emitted.deliveryIDs[0])
+        #expect(attempts.count == 1, "only the attempt of the process that held the lease")
+        let delivery = try #require(try database.queue.delivery(id: emitted.deliveryIDs[0]))
+        #expect(delivery.status == .succeeded && delivery.attemptCount == 1)
+    }
+
     /// Two processes each allowed 2 per endpoint send one endpoint 2 at a time between
     /// them, not 4: each claim counts the leases the other holds there.
     @Test func thePerEndpointLimitHoldsAcrossProcesses() async throws {
