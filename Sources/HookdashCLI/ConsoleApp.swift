@@ -118,6 +118,9 @@ public enum ConsoleApp {
         let effects = EffectRunner(
             store: store, queue: queue, engine: engine, devMode: options.devMode,
             fileWatch: DatabaseFileWatch(path: options.databasePath))
+        // Runs before the engine stops (defers run last-declared first), so the hurried steps
+        // are in the queue, and those the engine can send in its stop wait go out.
+        defer { effects.finishSimulations(within: Self.stopWait) }
         state = effects.loadFirstScreenful(state, queueRunning: true)
         if let substitution = terminalType.substitution {
             state = update(state, .notify(.info, Self.substitutionNotice(substitution))).0
@@ -256,6 +259,8 @@ final class EffectRunner: @unchecked Sendable {
 
     /// By delivery id.
     private var watchedAttempts: [String: WatchedAttempt] = [:]
+
+    private let simulations = RunningSimulations()
 
     /// The database file as opened: each refresh checks the path still names it.
     let fileWatch: DatabaseFileWatch?
@@ -517,18 +522,31 @@ final class EffectRunner: @unchecked Sendable {
         }
     }
 
+    /// Queues the remaining steps of running demo jobs at once and waits (at most `seconds`)
+    /// for them: quitting halfway left the job RUNNING for good at the receiver.
+    func finishSimulations(within seconds: TimeInterval) {
+        let running = simulations.hurryAll()
+        guard !running.isEmpty else { return }
+        blocking(atMost: seconds) {
+            for task in running { await task.value }
+        }
+    }
+
     private func simulate(_ kind: SimulationKind) {
         let queue = queue
         let engine = engine
         let post: @Sendable (ConsoleAction) -> Void = { [weak self] action in self?.post(action) }
-        Task.detached {
+        let simulations = simulations
+        let id = UUID()
+        let task = Task.detached {
+            defer { simulations.remove(id) }
             do {
                 switch kind {
                 case .jobSucceeds, .jobFails:
                     var job = SimulatedJob(taskCount: 2, now: Date())
                     var queued = 0
                     for step in job.steps(failing: kind == .jobFails) {
-                        if step.index > 0 { try await Task.sleep(for: .milliseconds(400)) }
+                        if step.index > 0, !simulations.hurrying { try await Task.sleep(for: .milliseconds(400)) }
                         job.apply(step, at: Date())
                         let result = try queue.enqueue(NewMessage(
                             eventType: DeliverySamples.jobStatus, liveMode: true, body: job.body(), createdAt: Date()))
@@ -552,6 +570,7 @@ final class EffectRunner: @unchecked Sendable {
                 post(.notify(.failure, "Simulation failed: \(DatabaseTrouble.words(for: error))", settles: Progress.simulation))
             }
         }
+        simulations.add(id, task)
     }
 
     /// The newest 200 a details screen lists (that match `search`, when it is not empty).
@@ -613,6 +632,29 @@ private final class WriteHandoff: @unchecked Sendable {
         return lock.withLock {
             waiting = false
             return results ?? []
+        }
+    }
+}
+
+/// Demo jobs still walking their steps, and whether to hurry them (the console is quitting).
+final class RunningSimulations: Sendable {
+    private let state = Mutex<(running: [UUID: Task<Void, Never>], hurry: Bool)>(([:], false))
+
+    var hurrying: Bool { state.withLock { $0.hurry } }
+
+    func add(_ id: UUID, _ task: Task<Void, Never>) {
+        state.withLock { $0.running[id] = task }
+    }
+
+    func remove(_ id: UUID) {
+        state.withLock { _ = $0.running.removeValue(forKey: id) }
+    }
+
+    /// From now on steps follow one another at once; returns the jobs still running.
+    func hurryAll() -> [Task<Void, Never>] {
+        state.withLock { state in
+            state.hurry = true
+            return Array(state.running.values)
         }
     }
 }

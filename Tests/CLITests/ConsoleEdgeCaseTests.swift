@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import GRDB
 import Testing
 
 // The console, driven in tmux, where people trip it up: Ctrl-Z, a search, emoji in names,
@@ -286,5 +287,37 @@ struct CancelledTestEventTests {
         try session.keys("Tab", "Enter")
         try session.waitFor("job.status → Slow: cancelled with its webhook")
         #expect(!(try session.screen().contains("Sending test event")))
+    }
+}
+
+/// `s` runs a demo job whose steps follow one another; quitting halfway left the receiver's
+/// job RUNNING for good. The remaining steps are now queued at once before the console exits.
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux"), "needs tmux"))
+struct SimulationQuitTests {
+    @Test func quittingDuringADemoJobQueuesItsRemainingSteps() throws {
+        let sandbox = try Sandbox()
+        let listener = try Listener(folder: sandbox.folder)
+        _ = try sandbox.createWebhook(name: "Jobs", url: "http://127.0.0.1:\(listener.port)/hooks")
+        let session = try sandbox.console(dev: true)
+        try session.waitFor("Webhooks (1)")
+        try session.keys("s")
+        try session.waitFor("Simulate")
+        try session.keys("1")
+        try session.waitFor("Simulating")
+        try session.keys("q")
+        // All 7 steps (job PENDING, RUNNING, two tasks RUNNING and SUCCEEDED, job SUCCEEDED).
+        let deadline = Date().addingTimeInterval(10)
+        var bodies: [String] = []
+        while Date() < deadline {
+            let queue = try GRDB.DatabaseQueue(path: sandbox.db)
+            bodies = try queue.read { db in
+                try String.fetchAll(db, sql: "SELECT CAST(body AS TEXT) FROM messages ORDER BY createdAt")
+            }
+            try queue.close()
+            if bodies.count >= 7 { break }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        #expect(bodies.count == 7, "\(bodies.count) steps queued")
+        #expect(bodies.last?.contains(#""status":"SUCCEEDED""#) == true)
     }
 }
