@@ -154,6 +154,10 @@ struct DeliveriesShowCommand: ParsableCommand, OutputIsTheResult {
                         ("responseStatus", attempt.responseStatus.map(JSONValue.integer) ?? .null),
                         ("responseHeaders", .array(attempt.responseHeaders.map { .array([.string($0.name), .string($0.value)]) })),
                         ("responseBody", attempt.responseBody.map { .string(String(decoding: $0, as: UTF8.self)) } ?? .null),
+                        // The text above replaces bytes that are not UTF-8; these are the bytes as kept.
+                        ("responseBodyBase64", attempt.responseBody.flatMap {
+                            String(validating: $0, as: UTF8.self) == nil ? .string($0.base64EncodedString()) : nil
+                        } ?? .null),
                         ("errorClass", attempt.errorClass.map { .string($0.rawValue) } ?? .null),
                         ("error", attempt.errorText.map(JSONValue.string) ?? .null),
                     ])

@@ -38,3 +38,27 @@ struct NetworkTextTests {
         #expect(!listed.stdout.contains(escape))
     }
 }
+
+@Suite("CLI: answers that are not text")
+struct BinaryAnswerTests {
+    /// `--json` carries text; an answer that is not UTF-8 came out with U+FFFD in place of
+    /// its bytes and no way back to them.
+    @Test func anAnswerThatIsNotUTF8KeepsItsBytesInBase64() async throws {
+        let sandbox = try Sandbox()
+        _ = try sandbox.createWebhook(name: "Jobs", url: "https://example.com/hooks")
+        #expect(try sandbox.run(["emit", "job.status"], stdin: Data("{}".utf8)).status == 0)
+        let queue = QueueStore(try WebhookStore.open(path: sandbox.db).dbPool)
+        let delivery = try #require(try await queue.claimDue(owner: "test:1:abcd", now: Date(), leaseDuration: 60, limit: 1).first)
+        let bytes = Data([0xFF, 0xFE, 0x61, 0x62, 0x63])
+        try await queue.record([(AttemptDraft(
+            deliveryID: delivery.deliveryID, trigger: .scheduled, startedAt: Date(), durationMilliseconds: 5,
+            requestURL: delivery.url, requestHeaders: [], responseStatus: 200, responseHeaders: [],
+            responseBody: bytes, errorClass: nil, errorText: nil), .succeeded)], owner: "test:1:abcd")
+
+        let shown = try sandbox.run(["deliveries", "show", delivery.deliveryID, "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+        let attempt = try #require((object["attemptLog"] as? [[String: Any]])?.first)
+        #expect(attempt["responseBodyBase64"] as? String == bytes.base64EncodedString())
+        #expect((attempt["responseBody"] as? String)?.hasSuffix("abc") == true)
+    }
+}
