@@ -82,6 +82,9 @@ struct ServeCommand: AsyncParsableCommand {
             let received = await stopSignal.wait()
             if case .idle = received {
                 say(report.summary)
+                // "Idle" means nothing this process can send now: a script learns what is
+                // left, and when, instead of reading the summary as "all delivered".
+                for line in (try? await ServeLeftover.lines(queue)) ?? [] { say(line) }
                 return
             }
             say("\(received), finishing in-flight deliveries…")
@@ -151,4 +154,24 @@ final class ServeStopSignal: @unchecked Sendable {
         for await reason in stream { return reason }
         return .signal("stopped")
     }
+}
+
+/// What `serve --until-idle` leaves pending when it stops.
+enum ServeLeftover {
+    static func lines(_ queue: QueueStore, now: Date = Date()) async throws -> [String] {
+        let stats = try queue.queueStats(now: now)
+        var lines: [String] = []
+        if stats.inFlight > 0 {
+            lines.append("\(Wording.count(stats.inFlight, "delivery", "deliveries")) being sent by another process on this database")
+        }
+        let waiting = stats.pending - stats.inFlight
+        if waiting > 0 {
+            let next = try await queue.nextDueDate().map { "; the next is due at \(DeliveryEnvelope.iso8601($0))" } ?? ""
+            lines.append(waiting == 1
+                ? "1 delivery waits for a retry or for its webhook to be Active\(next)"
+                : "\(waiting) deliveries wait for a retry or for their webhook to be Active\(next)")
+        }
+        return lines
+    }
+
 }

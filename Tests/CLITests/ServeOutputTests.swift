@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// What `hookdash serve` says: a line per attempt on a terminal, none into a pipe, and a
@@ -15,6 +16,23 @@ struct ServeOutputTests {
         #expect(emitted.status == 0, "\(emitted.stderr)")
     }
 
+    /// A delivery another process is sending does not keep `--until-idle` running, but it
+    /// is not delivered yet either: the summary says so.
+    @Test func untilIdleNamesWhatAnotherProcessIsSending() throws {
+        let sandbox = try Sandbox()
+        try queueOne(sandbox, url: "http://127.0.0.1:9/hooks")
+        let queue = try GRDB.DatabaseQueue(path: sandbox.db)
+        try queue.write { db in
+            try db.execute(sql: "UPDATE deliveries SET leaseOwner = 'otherhost:4242:0badc0de', leaseExpiresAt = ?",
+                           arguments: [Date().timeIntervalSince1970 + 60])
+        }
+        try queue.close()
+        let served = try sandbox.run(["serve", "--dev", "--until-idle"])
+        #expect(served.status == 0, "\(served.stderr)")
+        #expect(served.stderr.contains("hookdash serve: 1 delivery being sent by another process on this database"), "\(served.stderr)")
+        #expect(!served.stderr.contains("waits for a retry"), "\(served.stderr)")
+    }
+
     @Test func untilIdleIntoAPipeSummarisesOnStderrOnly() throws {
         let sandbox = try Sandbox()
         let listener = try Listener(folder: sandbox.folder, respond: 503)
@@ -23,6 +41,10 @@ struct ServeOutputTests {
         #expect(served.status == 0, "\(served.stderr)")
         #expect(served.stdout.isEmpty)
         #expect(served.stderr.contains("hookdash serve: 1 attempt: 0 delivered, 1 to retry, 0 failed"), "\(served.stderr)")
+        // Idle is not "all delivered": what is left, and when it is next due.
+        #expect(served.stderr.range(
+            of: #"hookdash serve: 1 delivery waits for a retry or for its webhook to be Active; the next is due at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"#,
+            options: .regularExpression) != nil, "\(served.stderr)")
 
         // The list says when it was created and when it retries.
         let listed = try sandbox.run(["deliveries"])
