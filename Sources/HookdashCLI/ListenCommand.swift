@@ -17,6 +17,7 @@ struct ListenCommand: AsyncParsableCommand {
           hookdash listen --respond 500                 try retries by hand
           hookdash listen --delay 2000 --fail-rate 0.3
           hookdash listen --body                        print each payload too
+          hookdash listen --secret whsec_… --reject-invalid   answer 401 to a ✗, as a real endpoint would
         """)
 
     // Accepted so `hookdash --db x listen` works like every other command; the receiver
@@ -41,6 +42,9 @@ struct ListenCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Also print each request's body, pretty-printed.")
     var body = false
 
+    @Flag(name: .long, help: "With --secret: answer 401 to a request whose signature is absent or does not verify.")
+    var rejectInvalid = false
+
     @Option(name: .long, help: "Certificate PEM for HTTPS (with --key).")
     var cert: String?
 
@@ -53,6 +57,9 @@ struct ListenCommand: AsyncParsableCommand {
         guard delay >= 0 else { throw ValidationError("--delay must not be negative") }
         guard (0...1).contains(failRate) else { throw ValidationError("--fail-rate must be between 0 and 1") }
         guard (cert == nil) == (key == nil) else { throw ValidationError("--cert and --key go together") }
+        guard !rejectInvalid || !(secret ?? "").isEmpty else {
+            throw ValidationError("--reject-invalid needs --secret, the secret signatures are checked with")
+        }
         // A secret no signature could match would mark every request ✗ for the wrong reason.
         if let secret, !secret.isEmpty, StandardWebhooksSigner(secret: secret) == nil {
             throw ValidationError("--secret starting with whsec_ must be base64 after the prefix (copy it from `hookdash webhooks show ID --json`)")
@@ -64,7 +71,7 @@ struct ListenCommand: AsyncParsableCommand {
             let formatter = ListenLineFormatter(secret: secret)
             let policy = ReceiverPolicy(
                 defaultResponse: ReceiverResponse(status: respond, delayMilliseconds: delay, body: "ok\n"),
-                failRate: failRate)
+                failRate: failRate, rejectingUnverifiedWith: rejectInvalid ? secret : nil)
             let tls = cert.flatMap { cert in key.map { ReceiverTLSFiles(certificatePath: cert, privateKeyPath: $0) } }
             let receiver: Receiver
             do {

@@ -32,13 +32,17 @@ final class ReceiverHTTPHandler: ChannelInboundHandler {
     }
 
     private func respond(context: ChannelHandlerContext, to requestHead: HTTPRequestHead, body: [UInt8]) {
-        let response = state.nextResponse()
+        let headers = requestHead.headers.map { (name: $0.name, value: $0.value) }
+        let receivedAt = Date()
+        let response = state.response(to: RecordedRequest(
+            method: requestHead.method.rawValue, path: requestHead.uri, headers: headers, body: body,
+            receivedAt: receivedAt, answeredStatus: 0))
         var request = RecordedRequest(
             method: requestHead.method.rawValue,
             path: requestHead.uri,
-            headers: requestHead.headers.map { (name: $0.name, value: $0.value) },
+            headers: headers,
             body: body,
-            receivedAt: Date(),
+            receivedAt: receivedAt,
             answeredStatus: response.status
         )
         request.answerDelayMilliseconds = response.delayMilliseconds

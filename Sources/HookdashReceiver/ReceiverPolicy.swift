@@ -1,4 +1,5 @@
 import Foundation
+import HookdashCrypto
 
 /// One scripted answer.
 public struct ReceiverResponse: Sendable, Equatable {
@@ -26,21 +27,31 @@ public struct ReceiverPolicy: Sendable, Equatable {
     public var failRate: Double
     public var failureStatus: Int
     public var script: [ReceiverResponse]
+    /// When set, a request whose signature does not verify with this secret (or has none) is
+    /// answered 401, as a real endpoint would: a wrong or rotated-away secret then shows as
+    /// failed deliveries, not as successes beside a ✗ in the receiver's output.
+    public var rejectingUnverifiedWith: String?
 
     public init(
         defaultResponse: ReceiverResponse = ReceiverResponse(status: 200, body: "ok\n"),
         failRate: Double = 0,
         failureStatus: Int = 500,
-        script: [ReceiverResponse] = []
+        script: [ReceiverResponse] = [],
+        rejectingUnverifiedWith secret: String? = nil
     ) {
         self.defaultResponse = defaultResponse
         self.failRate = failRate
         self.failureStatus = failureStatus
         self.script = script
+        rejectingUnverifiedWith = secret
     }
 
-    /// Picks the next answer, consuming a scripted one when present.
-    mutating func nextResponse() -> ReceiverResponse {
+    /// Picks the answer to `request`, consuming a scripted one when present.
+    mutating func response(to request: RecordedRequest) -> ReceiverResponse {
+        if let secret = rejectingUnverifiedWith,
+           SignatureCheck.check(request, verifier: StandardWebhooksVerifier(secret: secret)) != .valid {
+            return ReceiverResponse(status: 401, body: "signature did not verify\n")
+        }
         if !script.isEmpty { return script.removeFirst() }
         if failRate > 0, Double.random(in: 0..<1) < failRate {
             var failure = defaultResponse

@@ -21,8 +21,8 @@ final class ReceiverState: Sendable {
         self.onRequest = onRequest
     }
 
-    func nextResponse() -> ReceiverResponse {
-        contents.withLockedValue { $0.policy.nextResponse() }
+    func response(to request: RecordedRequest) -> ReceiverResponse {
+        contents.withLockedValue { $0.policy.response(to: request) }
     }
 
     func record(_ request: RecordedRequest) {
