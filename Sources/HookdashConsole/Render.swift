@@ -211,13 +211,14 @@ struct Painter {
     struct Columns {
         var name: Int, url: Int, events: Int, status: Int, last: Int
         /// When the column cannot hold a URL on screen, its host and path matter more than the
-        /// scheme (the details show it whole): every row then drops it, alike.
+        /// scheme (the details show it whole): every https:// row then drops it, alike. A
+        /// plain http:// one keeps it, so the exception still shows.
         var dropsSchemes = false
     }
 
     static func tableURL(_ url: String, dropScheme: Bool) -> String {
-        guard dropScheme, let marker = url.range(of: "://") else { return url }
-        return String(url[marker.upperBound...])
+        guard dropScheme, url.lowercased().hasPrefix("https://") else { return url }
+        return String(url.dropFirst("https://".count))
     }
 
     func dashboardColumns() -> Columns {

@@ -61,3 +61,14 @@ import Testing
         #expect(Painter.secretText(webhook, now: now, zone: utc) == "none (unsigned)")
     }
 }
+
+/// A URL column too narrow for its URLs drops "https://", the usual scheme; a plain http://
+/// URL keeps its scheme, so the exception still shows in the dashboard.
+@Suite struct TableURLTests {
+    @Test func onlyTheUsualSchemeIsDropped() {
+        #expect(Painter.tableURL("https://api.example.com/hooks", dropScheme: true) == "api.example.com/hooks")
+        #expect(Painter.tableURL("HTTPS://api.example.com/hooks", dropScheme: true) == "api.example.com/hooks")
+        #expect(Painter.tableURL("http://127.0.0.1:8787/hooks", dropScheme: true) == "http://127.0.0.1:8787/hooks")
+        #expect(Painter.tableURL("https://api.example.com/hooks", dropScheme: false) == "https://api.example.com/hooks")
+    }
+}
