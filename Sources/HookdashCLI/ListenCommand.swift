@@ -17,7 +17,8 @@ struct ListenCommand: AsyncParsableCommand {
           hookdash listen --respond 500                 try retries by hand
           hookdash listen --delay 2000 --fail-rate 0.3
           hookdash listen --body                        print each payload too
-          hookdash listen --secret whsec_… --reject-invalid   answer 401 to a ✗, as a real endpoint would
+          hookdash listen --secret whsec_… --reject-invalid
+                                                        answer 401 to a ✗, as an endpoint would
         """)
 
     // Accepted so `hookdash --db x listen` works like every other command; the receiver

@@ -75,10 +75,14 @@ public enum CLIEntry {
     /// Flushes every stream (C's `stdout` cannot be named under strict concurrency): the last
     /// buffer of an output cut short by a full disk or a closed pipe fails here.
     private static func checkStandardOutput() {
-        guard fflush(nil) != 0 else { return }
+        // stdio writes an output larger than its buffer at once, and a failure of that write
+        // only sets the stream's error flag: the flush that follows has nothing left to fail on.
+        let flushed = fflush(nil) == 0
+        let failure = flushed ? StandardOutput.failure : errno
+        guard let failure else { return }
         // A reader that stopped early (`| head`) got what it wanted.
-        if errno == EPIPE { exit(0) }
-        let reason = errno == 0 ? "write error" : String(cString: strerror(errno))
+        if failure == EPIPE { exit(0) }
+        let reason = failure == 0 ? "write error" : String(cString: strerror(failure))
         ErrorReporter.printError("could not write the output (\(reason)); it is incomplete")
         exit(ExitStatus.ioError)
     }

@@ -50,7 +50,7 @@ struct WebhookTestCommand: AsyncParsableCommand {
                     attempt: attempt))
             }
             if json {
-                print(JSONValue.array(outcomes.map(\.json)).pretty())
+                JSONOutput.print(.array(outcomes.map(\.json)))
             } else {
                 outcomes.forEach { print($0.line) }
             }

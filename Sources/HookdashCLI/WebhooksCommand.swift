@@ -310,7 +310,7 @@ struct ExportWebhooks: ParsableCommand, OutputIsTheResult {
             let webhooks = try store.openStoreForReading().list()
             let text = JSONValue.array(webhooks.map(\.json)).pretty() + "\n"
             guard let output, output != "-" else {
-                print(text, terminator: "")
+                StandardOutput.write(text)
                 return
             }
             let database = store.databasePath

@@ -189,7 +189,13 @@ import Testing
     @Test(.enabled(if: FileManager.default.isWritableFile(atPath: "/dev/full"), "needs /dev/full"))
     func anOutputThatCannotBeWrittenFailsTheCommand() throws {
         let sandbox = try Sandbox()
-        #expect(try sandbox.run(["webhooks", "create", "--name", "x", "--url", "https://example.com/", "--event", "job.status"]).status == 0)
+        // Past stdio's buffer (4 KiB) the output is written at once, not flushed at exit: 30
+        // webhooks export about 8 KB.
+        for index in 0..<30 {
+            #expect(try sandbox.run([
+                "webhooks", "create", "--name", "x\(index)", "--url", "https://example.com/\(index)", "--event", "job.status",
+            ]).status == 0)
+        }
         for arguments in [["webhooks", "export"], ["webhooks", "list", "--json"], ["events"]] {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: CLIHarness.binary)
