@@ -17,8 +17,7 @@ struct ListenCommand: AsyncParsableCommand {
           hookdash listen --respond 500                 try retries by hand
           hookdash listen --delay 2000 --fail-rate 0.3
           hookdash listen --body                        print each payload too
-          hookdash listen --secret whsec_… --reject-invalid
-                                                        answer 401 to a ✗, as an endpoint would
+          hookdash listen --secret whsec_… --reject-invalid   401 to a ✗
         """)
 
     // Accepted so `hookdash --db x listen` works like every other command; the receiver
