@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HookdashDelivery
 import HookdashDomain
 import Synchronization
 
@@ -75,9 +76,13 @@ final class NotifyCommand: Sendable {
     /// are then dropped, and reported, instead of outliving it).
     private let state = Mutex<(running: pid_t?, exiting: Bool)>((nil, false))
 
+    /// The delivery log, which the command's output joins.
+    private let log: FileLogSink
+
     init(command: String, outputPath: String, timeout: TimeInterval = 30, onFailure: @escaping @Sendable (String) -> Void) {
         self.command = command
         self.outputPath = outputPath
+        log = FileLogSink(path: outputPath)
         self.timeout = timeout
         self.onFailure = onFailure
     }
@@ -129,7 +134,7 @@ final class NotifyCommand: Sendable {
         try? input.fileHandleForWriting.write(contentsOf: notice.json(at: notice.at))
         try? input.fileHandleForWriting.close()
         process.standardInput = input
-        let output = Self.appendingHandle(outputPath)
+        let output = Pipe()
         process.standardOutput = output
         process.standardError = output
         let exited = DispatchSemaphore(value: 0)
@@ -140,6 +145,9 @@ final class NotifyCommand: Sendable {
             onFailure("the notify command could not start (\(SystemWords.describe(error))); \(notice.subject) was not sent")
             return
         }
+        try? output.fileHandleForWriting.close()
+        let copied = NotifyOutputCopy.start(from: output.fileHandleForReading, to: log)
+        defer { _ = copied.wait(timeout: .now() + 2) }
         state.withLock { $0.running = process.processIdentifier }
         defer { state.withLock { $0.running = nil } }
         if exited.wait(timeout: .now() + timeout) == .timedOut {
@@ -158,10 +166,6 @@ final class NotifyCommand: Sendable {
         onFailure("the notify command \(how) for \(notice.subject); its output is in \(outputPath)")
     }
 
-    private static func appendingHandle(_ path: String) -> FileHandle {
-        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        return descriptor >= 0 ? FileHandle(fileDescriptor: descriptor, closeOnDealloc: true) : .nullDevice
-    }
 
     private static func seconds(_ value: TimeInterval) -> String {
         value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
@@ -187,5 +191,34 @@ struct NotifyOptions: ParsableArguments {
     func command(config loaded: UserConfig? = nil) throws -> String? {
         if let notify { return notify }
         return try (loaded ?? UserConfig.load())["notify"]?.value
+    }
+}
+
+/// Copies a notify command's output into the delivery log as it comes, up to `limit` bytes
+/// per notice, then drains the rest and says how much was left out: a talkative command
+/// wrote 60 MB into a log that is meant to stay near 16 MB.
+enum NotifyOutputCopy {
+    static let limit = 64 << 10
+
+    /// Signals once the output has ended (every holder of the pipe's write end has exited).
+    static func start(from reader: FileHandle, to log: FileLogSink) -> DispatchSemaphore {
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            var kept = 0
+            var dropped = 0
+            while true {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                let room = max(0, limit - kept)
+                if room > 0 { log.append(String(decoding: chunk.prefix(room), as: UTF8.self)) }
+                kept += min(room, chunk.count)
+                dropped += chunk.count - min(room, chunk.count)
+            }
+            if dropped > 0 {
+                log.append("\n[hookdash: \(dropped) more bytes of the notify command's output were left out]\n")
+            }
+            done.signal()
+        }
+        return done
     }
 }

@@ -67,7 +67,17 @@ public final class FileLogSink: Sendable {
         self.checkEvery = max(1, checkEvery)
         let url = URL(fileURLWithPath: path)
         try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        state = NIOLockedValueBox(State(handle: Self.open(path)))
+        var initial = State(handle: Self.open(path))
+        state = NIOLockedValueBox(State())
+        // At once too, not only every `checkEvery` writes: a `serve --until-idle` run from
+        // cron writes a few dozen lines and exits, and the file only ever grew.
+        rotateIfNeeded(&initial)
+        state.withLockedValue { $0 = initial }
+    }
+
+    /// Appends text as it is (a notify command's output), rotating as log lines do.
+    public func append(_ text: String) {
+        write(text)
     }
 
     func write(_ line: String) {

@@ -92,6 +92,19 @@ import Testing
         #expect(read("log") == "chat server said no\n")
     }
 
+    /// A talkative command filled the log past its 16 MB (60 MB seen): what it prints beyond
+    /// 64 KiB per notice is left out, and the log says how much.
+    @Test func aTalkativeCommandsOutputIsCut() {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let notifier = NotifyCommand(
+            command: "head -c 1000000 /dev/zero | tr '\\0' x", outputPath: folder + "/log", onFailure: { _ in })
+        notifier.send(.deliveriesResumed(database: "db"))
+        notifier.finish(within: 10)
+        let log = read("log")
+        #expect(log.hasPrefix(String(repeating: "x", count: NotifyOutputCopy.limit) + "\n[hookdash: "), "\(log.prefix(80))")
+        #expect(log.hasSuffix("[hookdash: \(1_000_000 - NotifyOutputCopy.limit) more bytes of the notify command's output were left out]\n"))
+    }
+
     @Test func aHangingCommandIsStoppedAfterItsTimeoutWithEverythingItStarted() {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let failures = Mutex<[String]>([])

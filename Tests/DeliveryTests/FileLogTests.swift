@@ -29,6 +29,20 @@ import Testing
         #expect(current.last?.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z info test: attempt n=499$"#, options: .regularExpression) != nil)
     }
 
+    /// A short run (`serve --until-idle` from cron) writes fewer lines than the check
+    /// interval: a log already past its size is rotated when a process opens it.
+    @Test func aLogAlreadyTooLargeIsRotatedWhenOpened() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hookdash-log-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("db.sqlite.delivery.log").path
+        try String(repeating: "old line\n", count: 500).write(toFile: path, atomically: false, encoding: .utf8)
+        let sink = FileLogSink(path: path, maxBytes: 2_000)
+        sink.append("first line of this run\n")
+        #expect(lines(path) == ["first line of this run"])
+        #expect(lines(path + ".1").count == 500)
+    }
+
     @Test func twoProcessesOnOneLogNeitherOverwriteNorLoseLines() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hookdash-log-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
