@@ -56,7 +56,7 @@ struct EmitCommand: ParsableCommand {
             } catch {
                 throw InvalidInput(message: error.description)
             }
-            let queue = try store.openQueue()
+            let queue = try store.openExistingQueue()
             let result = try queue.enqueue(NewMessage(eventType: eventType.rawValue, liveMode: true, body: body, createdAt: Date()))
             if result.deliveryIDs.isEmpty { noteNobodySubscribes(event) }
             if json {

@@ -10,6 +10,11 @@ extension StoreOptions {
         QueueStore(try openStore().dbPool)
     }
 
+    /// The queue of a database that must exist already (see `openExistingStore`).
+    func openExistingQueue() throws -> QueueStore {
+        QueueStore(try openExistingStore().dbPool)
+    }
+
     /// The queue for commands that only read it (`deliveries`), leaving the file as it was.
     func openQueueForReading() throws -> QueueStore {
         QueueStore(try openStoreForReading().dbPool)

@@ -38,7 +38,7 @@ struct SimulateJobCommand: ParsableCommand {
 
     func run() throws {
         try ErrorReporter.guarded {
-            let queue = try store.openQueue()
+            let queue = try store.openExistingQueue()
             try warnIfNobodySubscribes(queue, DeliverySamples.jobStatus)
             var job = SimulatedJob(taskCount: Int.random(in: 2...3), now: Date())
             for step in job.steps(failing: fail) {
@@ -69,7 +69,7 @@ struct SimulateOrderCommand: ParsableCommand {
 
     func run() throws {
         try ErrorReporter.guarded {
-            let queue = try store.openQueue()
+            let queue = try store.openExistingQueue()
             try warnIfNobodySubscribes(queue, DeliverySamples.orderStatus)
             let now = Date()
             let status = fail ? "FAILED" : "FULFILLED"

@@ -36,6 +36,18 @@ public struct StoreOptions: ParsableArguments, Sendable {
     /// A database named by `--db` or `HOOKDASH_DB` that does not exist is a mistyped path, not
     /// a new database: reading it says so instead of creating an empty one.
     public func openStoreForReading() throws -> WebhookStore {
+        try requireExistingDatabase()
+        return try WebhookStore.openForReading(path: databasePath)
+    }
+
+    /// For commands that write but need webhooks to do anything (`emit`, `simulate`,
+    /// `webhooks test`): on a mistyped path they made an empty database and sent nowhere.
+    public func openExistingStore() throws -> WebhookStore {
+        try requireExistingDatabase()
+        return try WebhookStore.open(path: databasePath)
+    }
+
+    private func requireExistingDatabase() throws {
         let path = databasePath
         if isExplicitPath, !FileManager.default.fileExists(atPath: path) {
             throw MissingInput(message: "no database at \(path) (a command that writes, such as webhooks create, or the console creates one)")
@@ -44,7 +56,6 @@ public struct StoreOptions: ParsableArguments, Sendable {
         if isExplicitPath, (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) == 0 {
             throw MissingInput(message: "\(path) is an empty file, not a database yet (a command that writes, such as webhooks create, makes it one)")
         }
-        return try WebhookStore.openForReading(path: path)
     }
 
     private var isExplicitPath: Bool {

@@ -32,7 +32,7 @@ struct WebhookTestCommand: AsyncParsableCommand {
     func run() async throws {
         try await ErrorReporter.guarded {
             let configuration = try engineOptions.configuration(devMode: store.devMode)
-            let webhookStore = try store.openStore()
+            let webhookStore = try store.openExistingStore()
             let webhook = try webhookStore.webhook(idOrPrefix: id)
             let queue = QueueStore(webhookStore.dbPool)
             let results = try queue.enqueueTest(webhookID: webhook.id)

@@ -48,8 +48,13 @@ import Testing
     @Test func readingAMistypedDatabasePathCreatesNothing() throws {
         let sandbox = try Sandbox()
         let typo = sandbox.folder + "/typo/hookdash.sqlite"
-        for arguments in [["webhooks", "list"], ["deliveries"], ["webhooks", "export"]] {
-            let result = try CLIHarness.run(arguments + ["--db", typo])
+        // Commands that write but need webhooks to do anything refuse it too: they made an
+        // empty database there and sent nowhere (emit exited 0).
+        for arguments in [
+            ["webhooks", "list"], ["deliveries"], ["webhooks", "export"], ["emit", "job.status"],
+            ["simulate", "order"], ["webhooks", "test", "abcd1234"],
+        ] {
+            let result = try CLIHarness.run(arguments + ["--db", typo], stdin: Data("{}".utf8))
             #expect(result.status == 66, "\(arguments)")
             #expect(result.stderr.contains("no database at \(typo)"), "\(result.stderr)")
         }

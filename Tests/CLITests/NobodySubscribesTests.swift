@@ -7,6 +7,9 @@ import Testing
 struct NobodySubscribesTests {
     @Test func emitAndSimulateSayNothingWillBeDelivered() throws {
         let sandbox = try Sandbox()
+        // A database with no webhook (one that does not exist is refused: a mistyped path).
+        let gone = try sandbox.createWebhook(name: "Gone", url: "https://gone.example.com/in")
+        #expect(try sandbox.run(["webhooks", "delete", gone, "--yes"]).status == 0)
         let emitted = try sandbox.run(["emit", "job.status"], stdin: Data(#"{"id":"j1"}"#.utf8))
         #expect(emitted.status == 0)
         #expect(emitted.stdout.contains("0 deliveries"))
