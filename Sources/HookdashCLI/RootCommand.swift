@@ -124,26 +124,31 @@ enum GlobalOptions {
     static let withValue: Set<String> = ["--db"]
     static let flags: Set<String> = ["--dev"]
 
+    /// Moves `--db` and `--dev` from among the leading command words (`hookdash --db X
+    /// webhooks list`, `hookdash webhooks --db X list`) to right after them, where every
+    /// subcommand accepts them. Right after, not at the end: a `--db` given later on the line
+    /// must still win, as the last of an option does everywhere (scripts append overrides).
     static func hoisted(_ arguments: [String]) -> [String] {
-        var leading: [String] = []
+        var globals: [String] = []
+        var words: [String] = []
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
             let name = String(argument.split(separator: "=", maxSplits: 1).first ?? "")
             if flags.contains(argument) || (withValue.contains(name) && argument.contains("=")) {
-                leading.append(argument)
+                globals.append(argument)
                 index += 1
             } else if withValue.contains(argument), index + 1 < arguments.count {
-                leading += [argument, arguments[index + 1]]
+                globals += [argument, arguments[index + 1]]
                 index += 2
+            } else if !argument.hasPrefix("-") {
+                words.append(argument)
+                index += 1
             } else {
                 break
             }
         }
-        guard !leading.isEmpty else { return arguments }
-        var rest = Array(arguments[index...])
-        let terminator = rest.firstIndex(of: "--") ?? rest.endIndex
-        rest.insert(contentsOf: leading, at: terminator)
-        return rest
+        guard !globals.isEmpty else { return arguments }
+        return words + globals + arguments[index...]
     }
 }

@@ -68,6 +68,25 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: sandbox.folder + "/typo"))
     }
 
+    /// `--db` works before, between or after the command words, and the last one given wins:
+    /// a script appending an override wrote to the earlier, global one.
+    @Test func theDatabaseOptionGoesAnywhereAndTheLastOneWins() throws {
+        let sandbox = try Sandbox()
+        let other = sandbox.folder + "/other.sqlite"
+        let created = try CLIHarness.run([
+            "--db", sandbox.db, "webhooks", "create", "--name", "x", "--url", "https://example.com/", "--event", "job.status",
+            "--db", other,
+        ])
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(FileManager.default.fileExists(atPath: other))
+        #expect(!FileManager.default.fileExists(atPath: sandbox.db), "the later --db won")
+        let between = try CLIHarness.run(["webhooks", "--db", other, "list"])
+        #expect(between.status == 0, "\(between.stderr)")
+        #expect(between.stdout.contains("https://example.com/"))
+        let devBetween = try CLIHarness.run(["webhooks", "--dev", "--db=\(other)", "list", "--json"])
+        #expect(devBetween.status == 0, "\(devBetween.stderr)")
+    }
+
     @Test func anEmptyFileAdoptedAsTheDatabaseBecomesPrivate() throws {
         let sandbox = try Sandbox()
         #expect(FileManager.default.createFile(atPath: sandbox.db, contents: nil, attributes: [.posixPermissions: 0o644]))
