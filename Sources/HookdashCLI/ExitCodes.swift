@@ -42,7 +42,7 @@ enum ErrorReporter {
             switch storeError {
             case .notFound: return ExitStatus.missingInput
             case .ambiguous: return ExitStatus.usage
-            case .stale: return ExitStatus.tryAgain
+            case .stale, .importOverNewer: return ExitStatus.tryAgain
             default: return ExitStatus.ioError
             }
         case let usage as UsageError:

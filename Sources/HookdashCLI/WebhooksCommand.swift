@@ -331,7 +331,9 @@ struct ImportWebhooks: ParsableCommand {
         discussion: """
         All or nothing: if any entry is invalid, every problem is listed (by entry
         index and field) and nothing is written. Entries whose id exists are
-        updated; others are created. Use - to read standard input.
+        updated; others are created. Use - to read standard input. An entry that
+        would undo a change made after its updatedAt (an older export) stops the
+        import (exit 75) unless --overwrite is given.
         Examples:
           hookdash webhooks import webhooks.json
           hookdash webhooks export | hookdash --db other.sqlite webhooks import -
@@ -339,6 +341,8 @@ struct ImportWebhooks: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @Argument(help: "The JSON file to read, or - for standard input.") var file: String
+    @Flag(help: "Replace webhooks changed in the database after the file's updatedAt with the file's version.")
+    var overwrite = false
 
     func run() throws {
         try ErrorReporter.guarded {
@@ -349,7 +353,7 @@ struct ImportWebhooks: ParsableCommand {
                 throw InvalidInput(message: "\(file == "-" ? "standard input" : file) is more than 64 MB; an export of even 50,000 webhooks is far smaller — is it the right file?")
             }
             let entries = try WebhookImport.parse(data, options: store.validation).get()
-            let summary = try store.openStore().importWebhooks(entries)
+            let summary = try store.openStore().importWebhooks(entries, overwritingNewer: overwrite)
             print("Imported \(Wording.count(entries.count, "webhook", "webhooks")): \(summary.created) created, \(summary.updated) updated, \(summary.unchanged) unchanged.")
         }
     }

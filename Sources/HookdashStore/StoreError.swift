@@ -12,6 +12,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// there are others).
     case ambiguous(prefix: String, matches: [String], more: Bool = false)
     case stale(id: String)
+    /// An import would replace webhooks changed in the database after the file's copy of them
+    /// was taken ("id (name)" each).
+    case importOverNewer([String])
     case database(reason: String)
 
     public var description: String {
@@ -36,6 +39,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(prefix) starts the id of more than one webhook (\(matches.joined(separator: ", "))\(more ? ", …" : "")); give more of the id"
         case let .stale(id):
             "webhook \(id) was changed by someone else meanwhile, so nothing was saved; look at it again and repeat the change"
+        case let .importOverNewer(webhooks):
+            "\(webhooks.count == 1 ? "webhook" : "\(webhooks.count) webhooks") \(webhooks.prefix(5).joined(separator: ", "))\(webhooks.count > 5 ? ", …" : "") "
+                + "changed in the database after the file's updatedAt, and the import would undo that; nothing was imported. "
+                + "Export again and redo the change, or add --overwrite to replace them with the file's version"
         case let .database(reason):
             "database error: \(reason)"
         }

@@ -160,10 +160,16 @@ public final class WebhookStore: Sendable {
     }
 
     /// All-or-nothing: one transaction; ids already present are updated, others created.
-    public func importWebhooks(_ entries: [ImportedWebhook], now: Date = Timestamp.now()) throws -> ImportSummary {
+    /// An entry that would change a webhook edited after the entry's `updatedAt` (the file is
+    /// older than the database) refuses the whole import unless `overwritingNewer`: an old
+    /// backup re-imported silently undid an operator's later edit.
+    public func importWebhooks(
+        _ entries: [ImportedWebhook], overwritingNewer: Bool = false, now: Date = Timestamp.now()
+    ) throws -> ImportSummary {
         try run {
             try dbPool.write { db in
                 var summary = ImportSummary()
+                var newer: [String] = []
                 for entry in entries {
                     let fields = entry.fields
                     if let id = entry.id, let existing = try WebhookRow.fetchOne(db, key: id)?.webhook {
@@ -173,6 +179,9 @@ public final class WebhookStore: Sendable {
                         if updated == existing {
                             summary.unchanged += 1
                             continue
+                        }
+                        if !overwritingNewer, let taken = entry.updatedAt, existing.updatedAt > taken {
+                            newer.append("\(existing.id.prefix(8)) (\(existing.name))")
                         }
                         // Changed now, by this import (the file's updatedAt may predate the
                         // stored createdAt).
@@ -193,6 +202,8 @@ public final class WebhookStore: Sendable {
                         summary.created += 1
                     }
                 }
+                // Thrown from the transaction, so it rolls back whatever the loop wrote.
+                if !newer.isEmpty { throw StoreError.importOverNewer(newer) }
                 return summary
             }
         }

@@ -159,13 +159,47 @@ import Testing
         let full = sandbox.write("full.json", #"[{"id":"\#(id)","name":"n","url":"https://example.com/","events":["job.status"],"active":false,"secret":"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}]"#)
         #expect(try sandbox.run(["webhooks", "import", full]).status == 0)
         let partial = sandbox.write("partial.json", #"[{"id":"\#(id)","name":"renamed","url":"https://example.com/","events":["job.status"],"updatedAt":"2020-01-01T00:00:00Z"}]"#)
-        let result = try sandbox.run(["webhooks", "import", partial])
+        // Dated 2020, the entry is older than the webhook: only --overwrite replaces it.
+        let refused = try sandbox.run(["webhooks", "import", partial])
+        #expect(refused.status == 75, "\(refused.stderr)")
+        #expect(refused.stderr.contains("webhook abcd1234 (n) changed in the database after the file's updatedAt"), "\(refused.stderr)")
+        let result = try sandbox.run(["webhooks", "import", partial, "--overwrite"])
         #expect(result.stdout.contains("1 updated"), "\(result.stdout)")
         let shown = try #require(try JSONSerialization.jsonObject(with: Data(try sandbox.run(["webhooks", "show", id, "--json"]).stdout.utf8)) as? [String: Any])
         #expect(shown["name"] as? String == "renamed")
         #expect(shown["secret"] as? String == "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         #expect(shown["active"] as? Bool == false)
         #expect((shown["updatedAt"] as? String ?? "") >= (shown["createdAt"] as? String ?? "~"), "updated now, not in 2020")
+    }
+
+    /// Re-importing an older export silently undid a later edit. Now the whole import stops
+    /// (75), nothing written; an export taken after the edit imports as usual.
+    @Test func anOlderExportDoesNotUndoALaterEdit() throws {
+        let sandbox = try Sandbox()
+        let first = try sandbox.createWebhook(name: "first", url: "https://one.example.com/")
+        let second = try sandbox.createWebhook(name: "second", url: "https://two.example.com/")
+        let backup = sandbox.folder + "/backup.json"
+        #expect(try sandbox.run(["webhooks", "export", "-o", backup]).status == 0)
+        // Times are kept to the second (SPEC §1's ISO-8601): the edit comes in a later one.
+        Thread.sleep(forTimeInterval: 1.1)
+        #expect(try sandbox.run(["webhooks", "edit", second, "--name", "edited by ops"]).status == 0)
+        var entries = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: backup))) as? [[String: Any]])
+        for index in entries.indices { entries[index]["name"] = "renamed \(index)" }
+        let edited = sandbox.folder + "/edited.json"
+        try JSONSerialization.data(withJSONObject: entries).write(to: URL(fileURLWithPath: edited))
+
+        let refused = try sandbox.run(["webhooks", "import", edited])
+        #expect(refused.status == 75)
+        #expect(refused.stderr.contains("webhook \(second.prefix(8)) (edited by ops) changed in the database after the file's updatedAt"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("--overwrite"))
+        let names = try sandbox.run(["webhooks", "list", "--json"]).stdout
+        #expect(names.contains("\"first\"") && names.contains("edited by ops"), "nothing was imported: \(names)")
+        _ = first
+
+        let fresh = sandbox.folder + "/fresh.json"
+        #expect(try sandbox.run(["webhooks", "export", "-o", fresh]).status == 0)
+        let imported = try sandbox.run(["webhooks", "import", fresh])
+        #expect(imported.status == 0 && imported.stdout.contains("2 unchanged"), "\(imported.stdout)\(imported.stderr)")
     }
 
     @Test func editingAnHTTPWebhookWithoutDevSaysItIsTheStoredURL() throws {
