@@ -42,6 +42,26 @@ public struct TextField: Equatable, Sendable {
         cursor = 0
     }
 
+    /// Ctrl-W: deletes from the start of the word before the cursor to it. Words are runs of
+    /// letters and digits, so in a URL one path segment or host label goes at a time, not the
+    /// whole URL (as in zsh; bash's Ctrl-W would take everything back to a space).
+    public mutating func deleteWordBackward() {
+        let start = wordStart(before: cursor)
+        characters.removeSubrange(start..<cursor)
+        cursor = start
+    }
+
+    private func wordStart(before position: Int) -> Int {
+        var index = position
+        while index > 0, !Self.isWordCharacter(characters[index - 1]) { index -= 1 }
+        while index > 0, Self.isWordCharacter(characters[index - 1]) { index -= 1 }
+        return index
+    }
+
+    private static func isWordCharacter(_ character: Character) -> Bool {
+        character.isLetter || character.isNumber
+    }
+
     public mutating func replace(with text: String) {
         characters = Array(text)
         cursor = characters.count

@@ -372,6 +372,7 @@ extension ConsoleState {
         case .home, .control("a"): field.moveHome()
         case .end, .control("e"): field.moveEnd()
         case .control("u"): field.deleteToStart()
+        case .control("w"): field.deleteWordBackward()
         default: return false
         }
         return true

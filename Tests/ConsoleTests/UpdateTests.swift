@@ -19,6 +19,23 @@ import HookdashUI
         #expect(form.name.cursor == 4)
     }
 
+    @Test func ctrlWDeletesTheWordBeforeTheCursor() throws {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"), .tab)
+            + Fixtures.type("https://example.com/hooks/in") + Fixtures.keys(.control("w"))).0
+        #expect(try #require(openForm(state)).url.text == "https://example.com/hooks/")
+        state = Fixtures.apply(state, Fixtures.keys(.control("w"), .control("w"))).0
+        #expect(try #require(openForm(state)).url.text == "https://example.")
+        // From the middle: only what is before the cursor goes.
+        state = Fixtures.apply(state, Fixtures.keys(.left, .control("w"))).0
+        let form = try #require(openForm(state))
+        #expect(form.url.text == "https://.")
+        #expect(form.url.cursor == 8)
+        // The filter and the details' search are text fields too.
+        state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("/")) + Fixtures.type("relay sl")
+            + Fixtures.keys(.control("w"))).0
+        #expect(state.filter.text == "relay ")
+    }
+
     @Test func pasteInsertsTextAndFlattensNewlines() throws {
         let (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"), .tab)
             + [.input(.paste("https://example.com/\nhooks"))])
