@@ -810,7 +810,7 @@ enum HelpText {
         Line(section: "", keys: "Ctrl-R shows/hides the secret · Ctrl-G generates one"),
         Line(section: "", keys: "Ctrl-L takes a version saved elsewhere, keeping your edits"),
         Line(section: "Text", keys: "← → Home End Backspace Delete Ctrl-A Ctrl-E Ctrl-U"),
-        Line(section: "", keys: "Ctrl-W deletes the word before the cursor"),
+        Line(section: "", keys: "Alt-b Alt-f move a word · Ctrl-W Alt-Backspace delete one"),
         Line(section: "Help", keys: "? or F1 opens and closes this help"),
         Line(section: "Screen", keys: "Ctrl-L paints it again (outside a form)"),
         Line(section: "Suspend", keys: "Ctrl-Z back to the shell · fg returns"),

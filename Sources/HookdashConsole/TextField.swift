@@ -42,9 +42,22 @@ public struct TextField: Equatable, Sendable {
         cursor = 0
     }
 
-    /// Ctrl-W: deletes from the start of the word before the cursor to it. Words are runs of
-    /// letters and digits, so in a URL one path segment or host label goes at a time, not the
-    /// whole URL (as in zsh; bash's Ctrl-W would take everything back to a space).
+    // Words as readline's Alt-b, Alt-f and Alt-Backspace see them: runs of letters and digits,
+    // so in a URL one path segment or host label goes at a time, not the whole URL.
+
+    /// Alt-b: to the start of the word before the cursor (or the one it is in).
+    public mutating func moveWordLeft() { cursor = wordStart(before: cursor) }
+
+    /// Alt-f: to the end of the word after the cursor (or the one it is in).
+    public mutating func moveWordRight() {
+        var index = cursor
+        while index < characters.count, !Self.isWordCharacter(characters[index]) { index += 1 }
+        while index < characters.count, Self.isWordCharacter(characters[index]) { index += 1 }
+        cursor = index
+    }
+
+    /// Alt-Backspace, and Ctrl-W (zsh's way; bash's Ctrl-W would take everything back to a
+    /// space, a whole URL): deletes from the start of the word before the cursor to it.
     public mutating func deleteWordBackward() {
         let start = wordStart(before: cursor)
         characters.removeSubrange(start..<cursor)

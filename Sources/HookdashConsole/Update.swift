@@ -372,7 +372,9 @@ extension ConsoleState {
         case .home, .control("a"): field.moveHome()
         case .end, .control("e"): field.moveEnd()
         case .control("u"): field.deleteToStart()
-        case .control("w"): field.deleteWordBackward()
+        case .control("w"), .alt(.backspace): field.deleteWordBackward()
+        case .alt(.character("b")), .alt(.left): field.moveWordLeft()
+        case .alt(.character("f")), .alt(.right): field.moveWordRight()
         default: return false
         }
         return true

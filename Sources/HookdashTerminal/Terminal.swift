@@ -98,7 +98,7 @@ public final class Terminal {
     private var pairs = ColourPairs()
     private var drawn: Grid?
     private var isOpen = true
-    private var pending: [InputEvent] = []
+    private var decoder = InputDecoder()
     /// The number of colours the terminal shows (0 when it has none).
     public let colorCount: Int
     private let hasDefaultColours: Bool
@@ -294,20 +294,17 @@ public final class Terminal {
     /// Waits up to `timeoutMilliseconds` for input and returns what arrived, with runs of printable
     /// characters that came in together merged into one paste.
     public func nextEvents(timeoutMilliseconds: Int32) -> [InputEvent] {
-        if !pending.isEmpty {
-            defer { pending.removeAll() }
-            return pending
-        }
-        var events: [InputEvent] = []
         wtimeout(window, timeoutMilliseconds)
-        guard let first = readOne() else { return [] }
-        events.append(first)
+        guard let first = readOne() else { return decoder.idle() }
+        var events = decoder.feed(first)
         // Drain whatever else is already waiting (a paste, fast typing, a burst of wheel events).
         wtimeout(window, 0)
-        var drained = 0
-        while drained < 4096, let next = readOne() {
-            events.append(next)
-            drained += 1
+        for _ in 0..<4096 {
+            guard let next = readOne() else {
+                events += decoder.idle()
+                break
+            }
+            events += decoder.feed(next)
         }
         return Self.mergingPastes(events)
     }
@@ -335,12 +332,16 @@ public final class Terminal {
         return result
     }
 
-    private func readOne() -> InputEvent? {
-        var value: wint_t = 0
-        let status = wget_wch(window, &value)
-        if status == ERR { return nil }
-        if status == hd_key_code_yes() { return special(Int32(bitPattern: value)) }
-        return KeyDecoding.character(UInt32(value))
+    /// One read; nil when nothing is waiting. A key code ncurses cannot name (nor the mouse
+    /// report it could not read) is read as nothing, and the next one tried.
+    private func readOne() -> RawInput? {
+        while true {
+            var value: wint_t = 0
+            let status = wget_wch(window, &value)
+            if status == ERR { return nil }
+            if status != hd_key_code_yes() { return .code(UInt32(value)) }
+            if let event = special(Int32(bitPattern: value)) { return .decoded(event) }
+        }
     }
 
     private func special(_ code: Int32) -> InputEvent? {
@@ -378,24 +379,6 @@ public final class Terminal {
             (code > KEY_F0 && code <= KEY_F0 + 24) ? .function(Int(code - KEY_F0)) : nil
         }
         return key.map { .key($0) }
-    }
-}
-
-/// Decodes the plain characters ncurses hands over in raw mode.
-enum KeyDecoding {
-    static func character(_ value: UInt32) -> InputEvent? {
-        switch value {
-        case 9: return .key(.tab)
-        case 10, 13: return .key(.enter)
-        case 27: return .key(.escape)
-        case 8, 127: return .key(.backspace)
-        case 1...26:
-            return .key(.control(Character(Unicode.Scalar(value + 96)!)))
-        case 0..<32: return nil
-        default:
-            guard let scalar = Unicode.Scalar(value) else { return nil }
-            return .key(.character(Character(scalar)))
-        }
     }
 }
 

@@ -36,6 +36,22 @@ import HookdashUI
         #expect(state.filter.text == "relay ")
     }
 
+    /// Readline's habits: Alt-b and Alt-f move by word, Alt-Backspace deletes one; any other
+    /// Alt-key is ignored (it used to be read as Esc, and a changed form asked to discard).
+    @Test func altKeysMoveAndDeleteByWord() throws {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n")) + Fixtures.type("Orders to ERP")
+            + Fixtures.keys(.alt(.character("b")), .alt(.character("b")))).0
+        #expect(try #require(openForm(state)).name.cursor == 7)
+        state = Fixtures.apply(state, Fixtures.keys(.alt(.character("f")), .alt(.backspace))).0
+        var form = try #require(openForm(state))
+        #expect(form.name.text == "Orders  ERP")
+        #expect(form.name.cursor == 7)
+        state = Fixtures.apply(state, Fixtures.keys(.alt(.character("x")), .alt(.character("q")), .alt(.enter))).0
+        form = try #require(openForm(state))
+        #expect(form.name.text == "Orders  ERP")
+        #expect(!form.isConfirmingDiscard)
+    }
+
     @Test func pasteInsertsTextAndFlattensNewlines() throws {
         let (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"), .tab)
             + [.input(.paste("https://example.com/\nhooks"))])
