@@ -1,4 +1,5 @@
 import Foundation
+import HookdashDomain
 import HookdashUI
 
 /// Everything the console shows, as one value. `update` changes it; `render` draws it.
@@ -197,9 +198,9 @@ public struct FormState: Equatable, Sendable {
 
     public init(creating: Void = ()) {
         mode = .create
-        name = TextField()
-        url = TextField()
-        secret = TextField()
+        name = TextField(limit: WebhookValidator.maxNameLength)
+        url = TextField(limit: WebhookValidator.maxURLLength)
+        secret = TextField(limit: WebhookValidator.maxSecretLength)
         events = []
         active = true
         original = Snapshot(name: "", url: "", secret: "", events: [], active: true)
@@ -211,9 +212,9 @@ public struct FormState: Equatable, Sendable {
     public init(editing webhook: WebhookRow) {
         mode = .edit(webhookID: webhook.id, version: webhook.version)
         disabledReason = webhook.active ? nil : webhook.disabledReason
-        name = TextField(webhook.name)
-        url = TextField(webhook.url)
-        secret = TextField(webhook.secret)
+        name = TextField(webhook.name, limit: WebhookValidator.maxNameLength)
+        url = TextField(webhook.url, limit: WebhookValidator.maxURLLength)
+        secret = TextField(webhook.secret, limit: WebhookValidator.maxSecretLength)
         events = Set(webhook.events)
         active = webhook.active
         original = Snapshot(name: webhook.name, url: webhook.url, secret: webhook.secret,

@@ -198,6 +198,13 @@ extension ConsoleState {
         }
     }
 
+    static let pasteIgnoredNote = "Paste ignored: pasted text goes into a text field"
+
+    /// A paste longer than its field's limit is cut, and saying so beats a silently short URL.
+    mutating func notePaste(fitted: Bool, limit: Int) {
+        if !fitted { toast(.info, "Pasted text cut to fit: the field takes \(Painter.grouped(limit)) characters") }
+    }
+
     mutating func toast(_ kind: Toast.Kind, _ text: String, inProgress: String? = nil) {
         // The same words again replace the earlier note instead of stacking under it.
         toasts.removeAll { $0.text == text && $0.kind == kind }
@@ -249,11 +256,11 @@ extension ConsoleState {
             shouldQuit = true
             return []
         }
-        // Outside text fields a paste is just fast typing.
-        if case .paste(let text) = event, !isTypingText {
-            var effects: [ConsoleEffect] = []
-            for character in text { effects += handle(.key(.character(character))) }
-            return effects
+        // A paste is text for a text field. Elsewhere its letters ran as commands (q quit,
+        // d asked to delete); it is dropped, and the toast says where it would go.
+        if case .paste = event, !isTypingText {
+            toast(.info, Self.pasteIgnoredNote)
+            return []
         }
         if let overlay {
             return handleOverlay(overlay, event)
@@ -352,7 +359,7 @@ extension ConsoleState {
         case .key(.enter), .key(.down), .key(.up), .key(.tab):
             isEditingFilter = false
             if case .key(let key) = event, key == .down || key == .up { _ = handleDashboard(event) }
-        case .paste(let text): filter.insert(text)
+        case .paste(let text): notePaste(fitted: filter.insert(text), limit: filter.limit)
         case .key(let key): Self.edit(&filter, key)
         default: return []
         }
@@ -508,7 +515,16 @@ extension ConsoleState {
 
         switch event {
         case .paste(let text):
-            editFocusedField(&form) { $0.insert(text) }
+            // A URL or a secret copied from a page or a terminal often brings the line break
+            // or the space around it, never part of either: they go. Inside, a space stays
+            // one, for the check to point out, rather than joining what may be two things.
+            let pasted = [.url, .secret].contains(form.focus) ? text.trimmingCharacters(in: .whitespacesAndNewlines) : text
+            var fitted = true, limit = 0
+            editFocusedField(&form) { field in
+                fitted = field.insert(pasted)
+                limit = field.limit
+            }
+            notePaste(fitted: fitted, limit: limit)
             return []
         case .mouse(let mouse):
             if mouse.button == .left, let focus = formFocus(atX: mouse.x, y: mouse.y, form: form) {
@@ -651,7 +667,7 @@ extension ConsoleState {
             case .key(.down), .key(.up):
                 details.isEditingSearch = false
                 select(details.selectedIndex + (event == .key(.down) ? 1 : -1))
-            case .paste(let text): details.search.insert(text)
+            case .paste(let text): notePaste(fitted: details.search.insert(text), limit: details.search.limit)
             case .key(let key): Self.edit(&details.search, key)
             default: return []
             }

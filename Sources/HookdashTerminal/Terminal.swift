@@ -99,6 +99,8 @@ public final class Terminal {
     private var drawn: Grid?
     private var isOpen = true
     private var decoder = InputDecoder()
+    /// When input last came, to tell a paste that stalled.
+    private var lastInput = ContinuousClock.now
     /// The number of colours the terminal shows (0 when it has none).
     public let colorCount: Int
     private let hasDefaultColours: Bool
@@ -150,7 +152,18 @@ public final class Terminal {
             mouseinterval(0)
         }
         curs_set(0)
+        write(Self.bracketedPasteOn)
     }
+
+    /// Bracketed paste (xterm's mode 2004): the terminal marks pasted text, so a paste is
+    /// text for a field, not keystrokes — a line break in it was Enter, and on the
+    /// dashboard its letters ran as commands (q quit, d asked to delete). Turned off
+    /// whenever the terminal is given back (quit, Ctrl-Z), or the shell would get the
+    /// marks around its own pastes.
+    static let bracketedPasteOn = "\u{1B}[?2004h"
+    static let bracketedPasteOff = "\u{1B}[?2004l"
+    /// A paste whose end marker has not come after this long is taken as ended.
+    static let pasteStall: Duration = .seconds(2)
 
     deinit {
         close()
@@ -162,6 +175,7 @@ public final class Terminal {
         isOpen = false
         curs_set(1)
         endwin()
+        write(Self.bracketedPasteOff)
         delscreen(screen)
         if let outputFile { fclose(outputFile) }
     }
@@ -206,10 +220,15 @@ public final class Terminal {
     /// not allow it ignores the request (tmux needs `set -g set-clipboard on`). Written after
     /// ncurses' last refresh, so the two never interleave.
     public func copyToClipboard(base64: String) {
-        let sequence = Array("\u{1B}]52;c;\(base64)\u{07}".utf8)
+        write("\u{1B}]52;c;\(base64)\u{07}")
+    }
+
+    /// Writes past ncurses, which has flushed what it drew (it writes only in a refresh).
+    private func write(_ text: String) {
+        let bytes = Array(text.utf8)
         var written = 0
-        while written < sequence.count {
-            let result = sequence[written...].withUnsafeBytes { Glibc.write(outputDescriptor, $0.baseAddress, $0.count) }
+        while written < bytes.count {
+            let result = bytes[written...].withUnsafeBytes { Glibc.write(outputDescriptor, $0.baseAddress, $0.count) }
             if result < 0, errno == EINTR { continue }
             guard result > 0 else { return }
             written += result
@@ -222,6 +241,7 @@ public final class Terminal {
     /// afresh. Call only when `canSuspend`.
     public func suspend(saying notice: String) {
         endwin()
+        write(Self.bracketedPasteOff)
         let bytes = Array(notice.utf8)
         _ = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
         // The stop is what Ctrl-Z asked for, whatever this process inherited: a parent that
@@ -232,6 +252,7 @@ public final class Terminal {
         sigaddset(&stop, SIGTSTP)
         pthread_sigmask(SIG_UNBLOCK, &stop, nil)
         kill(0, SIGTSTP)
+        write(Self.bracketedPasteOn)
         invalidate()
         wrefresh(window)
     }
@@ -291,11 +312,11 @@ public final class Terminal {
         return pairs.pair(foreground: foreground, background: background, limit: Int(hd_color_pairs()))
     }
 
-    /// Waits up to `timeoutMilliseconds` for input and returns what arrived, with runs of printable
-    /// characters that came in together merged into one paste.
+    /// Waits up to `timeoutMilliseconds` for input and returns what arrived. Characters that
+    /// came together stay keys (fast typing, a held j); only a paste the terminal marked is one.
     public func nextEvents(timeoutMilliseconds: Int32) -> [InputEvent] {
         wtimeout(window, timeoutMilliseconds)
-        guard let first = readOne() else { return decoder.idle() }
+        guard let first = readOne() else { return decoder.idle() + endStalledPaste() }
         var events = decoder.feed(first)
         // Drain whatever else is already waiting (a paste, fast typing, a burst of wheel events).
         wtimeout(window, 0)
@@ -306,30 +327,13 @@ public final class Terminal {
             }
             events += decoder.feed(next)
         }
-        return Self.mergingPastes(events)
+        lastInput = .now
+        return events
     }
 
-    static func mergingPastes(_ events: [InputEvent]) -> [InputEvent] {
-        var result: [InputEvent] = []
-        var run = ""
-        var runLength = 0
-        func flush() {
-            if runLength == 1, let character = run.first { result.append(.key(.character(character))) }
-            if runLength > 1 { result.append(.paste(run)) }
-            run = ""
-            runLength = 0
-        }
-        for event in events {
-            if case .key(.character(let character)) = event {
-                run.append(character)
-                runLength += 1
-            } else {
-                flush()
-                result.append(event)
-            }
-        }
-        flush()
-        return result
+    private func endStalledPaste() -> [InputEvent] {
+        guard decoder.isPasting, lastInput.duration(to: .now) > Self.pasteStall else { return [] }
+        return decoder.endStalledPaste()
     }
 
     /// One read; nil when nothing is waiting. A key code ncurses cannot name (nor the mouse

@@ -37,7 +37,8 @@ public enum InputEvent: Hashable, Sendable {
     case key(Key)
     case mouse(MouseEvent)
     case resize(width: Int, height: Int)
-    /// Several printable characters that arrived at once (a paste, or fast typing).
+    /// Text the terminal marked as pasted (bracketed paste, mode 2004), whole: line breaks in
+    /// it are text, not Enter, and its letters are not commands.
     case paste(String)
 }
 
@@ -58,15 +59,36 @@ public enum RawInput: Hashable, Sendable {
 ///
 /// An Esc is the Esc key only once nothing follows it: call `idle()` when no more input is
 /// waiting (ncurses has already waited ESCDELAY for the rest of a sequence).
+///
+/// Between ESC[200~ and ESC[201~ (bracketed paste) everything is text, given as one `.paste`.
 public struct InputDecoder: Sendable {
     /// After an Esc: what followed it so far; nil outside a sequence.
     private var sequence: [UInt32]?
+    /// Inside a bracketed paste: its text so far; nil outside one.
+    private var paste: String.UnicodeScalarView?
+    /// The paste's last codes while they may be the start of its end marker.
+    private var held: [UInt32] = []
+    private var pastedCount = 0
+
+    /// How much of a paste is kept: far more than the longest text field takes (a URL, 2,048
+    /// characters), and a pasted file cannot fill the memory.
+    public static let pasteLimit = 65_536
+    static let pasteStart: [UInt32] = Array("200~".unicodeScalars.map(\.value))
+    static let pasteEnd: [UInt32] = Array("\u{1B}[201~".unicodeScalars.map(\.value))
 
     public init() {}
 
+    /// Within a paste, which waits for its end marker.
+    public var isPasting: Bool { paste != nil }
+
     public mutating func feed(_ raw: RawInput) -> [InputEvent] {
         switch raw {
-        case .code(let code): return feed(code)
+        case .code(let code): return paste == nil ? feed(code) : feedPaste(code)
+        case .decoded(let event) where paste != nil:
+            // Keys ncurses made of pasted bytes (DEL as its backspace key) are not text; a
+            // resize is still news.
+            if case .key = event { return [] }
+            return [event]
         case .decoded(let event):
             guard let sequence else { return [event] }
             self.sequence = nil
@@ -77,10 +99,46 @@ public struct InputDecoder: Sendable {
         }
     }
 
-    /// No more input is waiting: an Esc on its own was the Esc key.
+    /// No more input is waiting: an Esc on its own was the Esc key. (A paste goes on: its end
+    /// may be on the way.)
     public mutating func idle() -> [InputEvent] {
         defer { sequence = nil }
         return sequence == [] ? [.key(.escape)] : []
+    }
+
+    /// Ends a paste whose end marker never came (the terminal stopped sending mid-paste) with
+    /// the text it brought, so keys are keys again.
+    public mutating func endStalledPaste() -> [InputEvent] {
+        guard paste != nil else { return [] }
+        held.forEach { appendToPaste($0) }
+        return finishPaste()
+    }
+
+    private mutating func feedPaste(_ code: UInt32) -> [InputEvent] {
+        held.append(code)
+        if held == Self.pasteEnd { return finishPaste() }
+        if Self.pasteEnd.starts(with: held) { return [] }
+        // Not the end marker, so text; only its last code (an Esc) may start the marker,
+        // whose one Esc is its first.
+        let restart = code == 27
+        held.dropLast(restart ? 1 : 0).forEach { appendToPaste($0) }
+        held = restart ? [27] : []
+        return []
+    }
+
+    private mutating func appendToPaste(_ code: UInt32) {
+        guard pastedCount < Self.pasteLimit, let scalar = Unicode.Scalar(code) else { return }
+        paste?.append(scalar)
+        pastedCount += 1
+    }
+
+    private mutating func finishPaste() -> [InputEvent] {
+        defer {
+            paste = nil
+            held = []
+            pastedCount = 0
+        }
+        return [.paste(String(paste ?? String.UnicodeScalarView()))]
     }
 
     private mutating func feed(_ code: UInt32) -> [InputEvent] {
@@ -105,6 +163,10 @@ public struct InputDecoder: Sendable {
         case 0x5B: // CSI: parameter bytes, then a final byte in @…~
             if (0x40...0x7E).contains(code) {
                 self.sequence = nil
+                if Array(sequence.dropFirst()) == Self.pasteStart {
+                    paste = String.UnicodeScalarView()
+                    return []
+                }
                 return Self.csi(sequence.dropFirst()).map { [.key($0)] } ?? []
             }
             if (0x20...0x3F).contains(code), sequence.count <= 32 {

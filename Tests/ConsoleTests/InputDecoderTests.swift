@@ -67,3 +67,47 @@ import HookdashUI
         #expect(decode("\u{1B}", then: [.decoded(click)]) == [.key(.escape), click])
     }
 }
+
+/// Bracketed paste: the terminal wraps pasted text in ESC[200~ … ESC[201~.
+@Suite struct BracketedPasteDecodingTests {
+    func decode(_ chunks: [String]) -> [InputEvent] {
+        var decoder = InputDecoder()
+        return chunks.flatMap { chunk in chunk.unicodeScalars.flatMap { decoder.feed(.code($0.value)) } + decoder.idle() }
+    }
+
+    @Test func aPasteIsOneEventWithItsLineBreaksAndLetters() {
+        #expect(decode(["\u{1B}[200~Line1\rLine2\tq\u{1B}[201~j"]) == [.paste("Line1\rLine2\tq"), .key(.character("j"))])
+    }
+
+    @Test func itWaitsForTheEndMarkerAcrossReadsAndIdleMoments() {
+        #expect(decode(["\u{1B}[200~first ", "half", "\u{1B}[2", "01~"]) == [.paste("first half")])
+    }
+
+    @Test func anEscInThePastedTextIsText() {
+        #expect(decode(["\u{1B}[200~a\u{1B}b\u{1B}[20x\u{1B}\u{1B}[201~"]) == [.paste("a\u{1B}b\u{1B}[20x\u{1B}")])
+    }
+
+    @Test func keysTheLibraryDecodedInsideAPasteAreNotText() {
+        var decoder = InputDecoder()
+        var events = "\u{1B}[200~ab".unicodeScalars.flatMap { decoder.feed(.code($0.value)) }
+        events += decoder.feed(.decoded(.key(.backspace)))
+        events += decoder.feed(.decoded(.resize(width: 90, height: 30)))
+        events += "\u{1B}[201~".unicodeScalars.flatMap { decoder.feed(.code($0.value)) }
+        #expect(events == [.resize(width: 90, height: 30), .paste("ab")])
+    }
+
+    @Test func aHugePasteKeepsItsStartAndStillEnds() {
+        let events = decode(["\u{1B}[200~" + String(repeating: "x", count: InputDecoder.pasteLimit + 10) + "\u{1B}[201~q"])
+        #expect(events.count == 2)
+        if case .paste(let text) = events.first { #expect(text.count == InputDecoder.pasteLimit) }
+        #expect(events.last == .key(.character("q")))
+    }
+
+    @Test func aPasteWhoseEndNeverCameEnds() {
+        var decoder = InputDecoder()
+        _ = "\u{1B}[200~abc\u{1B}[20".unicodeScalars.flatMap { decoder.feed(.code($0.value)) }
+        #expect(decoder.isPasting)
+        #expect(decoder.endStalledPaste() == [.paste("abc\u{1B}[20")])
+        #expect(decoder.feed(.code(113)) == [.key(.character("q"))])
+    }
+}

@@ -60,6 +60,52 @@ import HookdashUI
         #expect(form.name.text.isEmpty)
     }
 
+    /// A paste used to arrive as keystrokes: its line break was Enter, and moved on to the URL.
+    @Test func aPastedLineBreakIsASpaceAndFocusStays() throws {
+        let (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"))
+            + [.input(.paste("Line1\r\nLine2\tend"))])
+        let form = try #require(openForm(state))
+        #expect(form.name.text == "Line1 Line2 end")
+        #expect(form.focus == .name)
+    }
+
+    @Test func aPastedURLOrSecretLosesTheWhitespaceAroundIt() throws {
+        let (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"), .tab)
+            + [.input(.paste("  https://example.com/hooks\n"))] + Fixtures.keys(.tab)
+            + [.input(.paste("whsec_c2VjcmV0\r\n"))])
+        let form = try #require(openForm(state))
+        #expect(form.url.text == "https://example.com/hooks")
+        #expect(form.secret.text == "whsec_c2VjcmV0")
+    }
+
+    @Test func aPasteIsCutToTheFieldsLimitAndSaysSo() throws {
+        let (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n")) + Fixtures.type("ab")
+            + Fixtures.keys(.left) + [.input(.paste(String(repeating: "x", count: 150)))])
+        let form = try #require(openForm(state))
+        #expect(form.name.text == "a" + String(repeating: "x", count: 98) + "b")
+        #expect(state.toasts.last?.text == "Pasted text cut to fit: the field takes 100 characters")
+        // Typing stops there too.
+        let typed = Fixtures.apply(state, Fixtures.type("y")).0
+        #expect(try #require(openForm(typed)).name.text.count == 100)
+    }
+
+    @Test func aPasteOutsideATextFieldIsIgnored() throws {
+        // On the dashboard its letters were commands: q quit, d asked to delete.
+        var state = Fixtures.apply(Fixtures.loaded(), [.input(.paste("dq"))]).0
+        #expect(!state.shouldQuit)
+        #expect(state.overlay == nil)
+        #expect(state.toasts.last?.text == "Paste ignored: pasted text goes into a text field")
+        // On a form's checkbox or button it is ignored too.
+        state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("e"), .backTab)
+            + [.input(.paste("q x"))]).0
+        let form = try #require(openForm(state))
+        #expect(form.focus == .cancel)
+        #expect(!form.isDirty)
+        // The filter takes it.
+        state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("/")) + [.input(.paste("relay\n"))]).0
+        #expect(state.filter.text == "relay ")
+    }
+
     @Test func tabAndShiftTabCycleThroughEveryField() throws {
         var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"))).0
         var seen: [FormState.Focus] = []
