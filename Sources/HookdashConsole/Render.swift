@@ -122,7 +122,7 @@ struct Painter {
         let y = height - 1
         grid.fill(Rect(x: 0, y: y, width: width, height: 1), style: theme[.footer])
         // Help and quit always show, so every other key stays discoverable.
-        let pinned = items.filter { $0.0 == "?" || ($0.0 == "q" && $0.1 == "quit") }
+        let pinned = items.filter { $0.1 == "help" || ($0.0 == "q" && $0.1 == "quit") }
         let others = items.filter { item in !pinned.contains { $0 == item } }
         let pinnedWidth = pinned.reduce(0) { $0 + TextWidth.of($1.0) + 1 + TextWidth.of($1.1) + 2 }
         var x = 1
@@ -172,7 +172,9 @@ struct Painter {
             default: break
             }
             if form.staleCurrent != nil { items.append(("^L", "reload")) }
-            return items + [("Esc", "cancel"), ("?", "help")]
+            // In a text field ? is typed; F1 opens the help from anywhere.
+            let typing = [.name, .url, .secret].contains(form.focus)
+            return items + [("Esc", "cancel"), (typing ? "F1" : "?", "help")]
         case .details(let details):
             if !state.webhooks.contains(where: { $0.id == details.webhookID }) { return [("Esc", "back"), ("q", "quit")] }
             if details.isEditingSearch { return [("Enter", "keep search"), ("Esc", "clear"), ("↑↓", "move")] }
@@ -811,7 +813,7 @@ enum HelpText {
         Line(section: "", keys: "Ctrl-L takes a version saved elsewhere, keeping your edits"),
         Line(section: "Text", keys: "← → Home End Backspace Delete Ctrl-A Ctrl-E Ctrl-U"),
         Line(section: "", keys: "Alt-b Alt-f move a word · Ctrl-W Alt-Backspace delete one"),
-        Line(section: "Help", keys: "? or F1 opens and closes this help"),
+        Line(section: "Help", keys: "? or F1 opens and closes this help (in a text field, F1)"),
         Line(section: "Screen", keys: "Ctrl-L paints it again (outside a form)"),
         Line(section: "Suspend", keys: "Ctrl-Z back to the shell · fg returns"),
         Line(section: "Quit", keys: "q (Esc backs out first) · Ctrl-C anywhere (a changed form asks first)"),

@@ -243,6 +243,12 @@ extension ConsoleState {
             return []
         }
         if case .key(.control("z")) = event { return [.suspend] }
+        // F1 is help on every screen, in a text field too, where ? is typed; over another
+        // overlay it would take that overlay's place.
+        if case .key(.function(1)) = event, overlay == nil {
+            overlay = .help(scroll: 0)
+            return []
+        }
         // In a form Ctrl-L reloads a webhook changed elsewhere.
         if case .key(.control("l")) = event, overlay != nil || !isShowingForm { return [.redraw] }
         if case .key(.control("c")) = event {
@@ -322,7 +328,7 @@ extension ConsoleState {
                 }
             case .character("s"): overlay = .simulate(selected: 0)
             case .character("/"): isEditingFilter = true
-            case .character("?"), .function(1): overlay = .help(scroll: 0)
+            case .character("?"): overlay = .help(scroll: 0)
             case .character("r"):
                 toast(.info, "Read the webhooks again")
                 return [.reloadWebhooks]
@@ -560,9 +566,12 @@ extension ConsoleState {
                 case .status: form.active.toggle()
                 default: move(1)
                 }
-            // Outside the text fields q backs out, as Esc does (asking first if anything changed).
+            // Outside the text fields q backs out, as Esc does (asking first if anything
+            // changed), and ? opens the help; in them both are typed.
             case .character("q") where ![.name, .url, .secret].contains(form.focus):
                 return cancelForm(&form)
+            case .character("?") where ![.name, .url, .secret].contains(form.focus):
+                overlay = .help(scroll: 0)
             default:
                 switch form.focus {
                 case .name, .url, .secret:
@@ -651,7 +660,7 @@ extension ConsoleState {
             switch key {
             case .escape, .backspace, .left, .character("h"): screens.removeLast()
             case .character("q"): shouldQuit = true
-            case .character("?"), .function(1): overlay = .help(scroll: 0)
+            case .character("?"): overlay = .help(scroll: 0)
             default: break
             }
             return []
@@ -734,7 +743,7 @@ extension ConsoleState {
                 details.scroll = 0
                 details.hasLoaded = false
                 return reload()
-            case .character("?"), .function(1): overlay = .help(scroll: 0)
+            case .character("?"): overlay = .help(scroll: 0)
             default: break
             }
         case .mouse(let mouse):
@@ -789,7 +798,7 @@ extension ConsoleState {
                 replay: RequestReplay(
                     url: attempt.requestURL, headers: attempt.requestHeaders, body: attempt.sentBody,
                     messageID: attempts.delivery.messageID, webhookID: attempts.webhookID))))
-        case .character("?"), .function(1): overlay = .help(scroll: 0)
+        case .character("?"): overlay = .help(scroll: 0)
         default: break
         }
         return []
@@ -810,7 +819,7 @@ extension ConsoleState {
             case .pageDown, .character(" "): view.scroll += page
             case .home, .character("g"): view.scroll = 0
             case .end, .character("G"): view.scroll = maxScroll
-            case .character("?"), .function(1): overlay = .help(scroll: 0)
+            case .character("?"): overlay = .help(scroll: 0)
             case .character("y"): return [.copy(view.messageID, what: "the message id")]
             case .character("c"):
                 let secret = webhooks.first { $0.id == view.replay.webhookID }?.secret

@@ -233,6 +233,33 @@ import HookdashUI
         #expect(state.topScreen == nil, "an untouched form closes at once")
     }
 
+    /// The footer said "? help", yet ? did nothing in the form.
+    @Test func helpOpensFromTheFormAndClosesBackToIt() throws {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n")) + Fixtures.type("Jobs?")).0
+        #expect(state.overlay == nil, "? is typed in a text field")
+        #expect(try #require(openForm(state)).name.text == "Jobs?")
+        state = Fixtures.apply(state, Fixtures.keys(.function(1))).0
+        #expect(state.overlay == .help(scroll: 0), "F1 opens the help from a text field")
+        state = Fixtures.apply(state, Fixtures.keys(.escape)).0
+        #expect(state.overlay == nil)
+        state = Fixtures.apply(state, Fixtures.keys(.tab, .tab, .tab, .character(" "), .character("?"))).0
+        #expect(state.overlay == .help(scroll: 0), "? opens the help from a checkbox")
+        state = Fixtures.apply(state, Fixtures.keys(.character("?"))).0
+        #expect(state.overlay == nil)
+        let form = try #require(openForm(state))
+        #expect(form.name.text == "Jobs?" && form.events == ["job.status"] && form.focus == .event(0))
+        #expect(!form.isConfirmingDiscard)
+        for focus in [Key.tab, .tab, .tab] {
+            state = Fixtures.apply(state, Fixtures.keys(focus, .character("?"))).0
+            #expect(state.overlay == .help(scroll: 0), "status, Save and Cancel")
+            state = Fixtures.apply(state, Fixtures.keys(.escape)).0
+        }
+        // The filter's text field, too.
+        state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("/")) + Fixtures.type("?")
+            + Fixtures.keys(.function(1))).0
+        #expect(state.filter.text == "?" && state.overlay == .help(scroll: 0))
+    }
+
     @Test func escOnAnUntouchedFormLeavesAtOnce() {
         let state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"), .escape)).0
         #expect(state.topScreen == nil)
