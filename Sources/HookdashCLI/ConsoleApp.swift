@@ -175,9 +175,9 @@ public enum ConsoleApp {
                         terminal.suspend(saying: Self.suspendNotice)
                         lastDrawn = nil
                         state = update(state, .input(.resize(width: terminal.width, height: terminal.height))).0
-                    case .copy(let text, let what):
+                    case .copy(let text, let confirmation):
                         terminal.copyToClipboard(base64: Base64.encode(Array(text.utf8)))
-                        state = update(state, .notify(.success, "Copied \(what) to the clipboard")).0
+                        state = update(state, .notify(.success, confirmation)).0
                     default:
                         for result in effects.perform(effect, state: state) {
                             state = update(state, result).0

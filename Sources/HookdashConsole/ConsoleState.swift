@@ -333,9 +333,11 @@ public struct AttemptViewState: Equatable, Sendable {
     public var title: String
     public var lines: [String]
     public var scroll = 0
-    /// What `y`, `b` and `c` copy: the message id, the body as sent, and a curl command
+    /// What `y`, `p` and `c` copy: the message id, the body as sent, and a curl command
     /// that sends the same request again.
     public var messageID = ""
+    /// Named where a copy too large for the terminal says how else to get it.
+    public var deliveryID = ""
     public var sentBody = ""
     public var replay = RequestReplay()
 

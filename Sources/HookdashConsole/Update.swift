@@ -623,6 +623,8 @@ extension ConsoleState {
         form.errors[.events] = nil
     }
 
+    static let copiedMessageID = "Copied the message id to the clipboard"
+
     public static let inactiveWebhookNote = "This webhook is Inactive, so nothing is sent to it: e, then Active, resumes it"
 
     func webhookIsActive(_ id: String) -> Bool {
@@ -725,7 +727,7 @@ extension ConsoleState {
                 return [effect]
             case .character("y"):
                 guard details.deliveries.indices.contains(details.selectedIndex) else { return [] }
-                return [.copy(details.deliveries[details.selectedIndex].messageID, what: "the message id")]
+                return [.copy(details.deliveries[details.selectedIndex].messageID, confirmation: Self.copiedMessageID)]
             case .character("R"):
                 return [.countFailed(webhookID: details.webhookID, matching: details.searchText)]
             case .enter, .right, .character("l"):
@@ -787,14 +789,14 @@ extension ConsoleState {
             let effect = ConsoleEffect.redeliver(deliveryID: attempts.delivery.id)
             toast(.info, "Redelivering \(attempts.delivery.event)…", inProgress: effect.progress)
             return [effect]
-        case .character("y"): return [.copy(attempts.delivery.messageID, what: "the message id")]
+        case .character("y"): return [.copy(attempts.delivery.messageID, confirmation: Self.copiedMessageID)]
         case .enter, .right, .character("l"):
             guard attempts.attempts.indices.contains(attempts.selectedIndex) else { return [] }
             let attempt = attempts.attempts[attempts.selectedIndex]
             screens.append(.attempt(AttemptViewState(
                 title: "Attempt \(attempt.number) · \(attempts.delivery.event) → \(attempts.webhookName)",
                 lines: AttemptText.lines(for: attempt, delivery: attempts.delivery),
-                messageID: attempts.delivery.messageID, sentBody: attempt.sentBody,
+                messageID: attempts.delivery.messageID, deliveryID: attempts.delivery.id, sentBody: attempt.sentBody,
                 replay: RequestReplay(
                     url: attempt.requestURL, headers: attempt.requestHeaders, body: attempt.sentBody,
                     messageID: attempts.delivery.messageID, webhookID: attempts.webhookID))))
@@ -820,12 +822,16 @@ extension ConsoleState {
             case .home, .character("g"): view.scroll = 0
             case .end, .character("G"): view.scroll = maxScroll
             case .character("?"): overlay = .help(scroll: 0)
-            case .character("y"): return [.copy(view.messageID, what: "the message id")]
+            case .character("y"): return [.copy(view.messageID, confirmation: Self.copiedMessageID)]
             case .character("c"):
                 let secret = webhooks.first { $0.id == view.replay.webhookID }?.secret
-                return [.copy(view.replay.curl(secret: secret, at: now),
-                              what: "a curl command resending this request, signed now")]
-            case .character("p"): return [.copy(view.sentBody, what: "the payload as sent")]
+                return copy(view.replay.curl(secret: secret, at: now),
+                            confirmation: "Copied a curl command for this request, signed now, to the clipboard",
+                            name: "The curl command",
+                            elsewhere: "hookdash deliveries show \(view.deliveryID) --json prints its URL, headers and body")
+            case .character("p"):
+                return copy(view.sentBody, confirmation: "Copied the payload as sent to the clipboard", name: "The payload",
+                            elsewhere: "hookdash deliveries show \(view.deliveryID) --json prints it")
             default: break
             }
         case .mouse(let mouse):

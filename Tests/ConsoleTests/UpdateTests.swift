@@ -507,7 +507,7 @@ import HookdashUI
         var state = detailsWithDeliveries()
         var effects: [ConsoleEffect]
         (state, effects) = Fixtures.apply(state, Fixtures.keys(.down, .character("y")))
-        #expect(effects == [.copy("m2", what: "the message id")])
+        #expect(effects == [.copy("m2", confirmation: "Copied the message id to the clipboard")])
 
         state = Fixtures.apply(state, Fixtures.keys(.enter)).0
         var attempt = Fixtures.attempt
@@ -516,7 +516,8 @@ import HookdashUI
         state = update(state, .attemptsLoaded(deliveryID: "d2", [attempt])).0
         state = Fixtures.apply(state, Fixtures.keys(.enter)).0
         (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("p")))
-        #expect(effects == [.copy(#"{"event":"order.status","note":"it's"}"#, what: "the payload as sent")])
+        #expect(effects == [.copy(#"{"event":"order.status","note":"it's"}"#,
+                                  confirmation: "Copied the payload as sent to the clipboard")])
         (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("c")))
         // Timestamped and signed now, with the webhook's secret: the attempt's own signature
         // is refused five minutes on.
@@ -527,7 +528,32 @@ import HookdashUI
             #"curl -sS -X POST 'https://billing.example.com/hooks/up42' -H 'content-type: application/json' "#
                 + #"-H 'webhook-id: m2' -H 'webhook-timestamp: \#(timestamp)' -H 'webhook-signature: \#(signature)' "#
                 + #"--data-binary '{"event":"order.status","note":"it'\''s"}'"#,
-            what: "a curl command resending this request, signed now")])
+            confirmation: "Copied a curl command for this request, signed now, to the clipboard")])
+    }
+
+    /// Terminals (and tmux) drop an OSC 52 sequence past their limit without a word, and the
+    /// console said "Copied" all the same.
+    @Test func aPayloadTooLargeForTheTerminalIsNotCopiedAndSaysWhereToGetIt() throws {
+        var state = Fixtures.apply(detailsWithDeliveries(), Fixtures.keys(.down, .enter)).0
+        var attempt = Fixtures.attempt
+        attempt.requestURL = "https://billing.example.com/hooks/up42"
+        attempt.sentBody = #"{"data":""# + String(repeating: "x", count: 992_000) + #""}"#
+        state = update(state, .attemptsLoaded(deliveryID: "d2", [attempt])).0
+        state = Fixtures.apply(state, Fixtures.keys(.enter)).0
+        var effects: [ConsoleEffect]
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("p")))
+        #expect(effects.isEmpty)
+        #expect(state.toasts.last?.text == "The payload is 993 KB, too large to copy through the terminal (74 KB at most); "
+            + "hookdash deliveries show d2 --json prints it")
+        #expect(state.toasts.last?.kind == .failure)
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("c")))
+        #expect(effects.isEmpty)
+        #expect(state.toasts.last?.text.hasPrefix("The curl command is 993 KB, too large") ?? false)
+        #expect(state.toasts.last?.text.hasSuffix("hookdash deliveries show d2 --json prints its URL, headers and body") ?? false)
+        // The message id still copies, and so does a payload at the limit.
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("y")))
+        #expect(effects.count == 1)
+        #expect(Clipboard.fits(String(repeating: "x", count: 74_994)) && !Clipboard.fits(String(repeating: "x", count: 74_995)))
     }
 
     @Test func qQuitsButEscAndQCloseOverlaysFirst() {
