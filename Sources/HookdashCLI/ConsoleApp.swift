@@ -487,8 +487,19 @@ final class EffectRunner: @unchecked Sendable {
 
     /// Attempts with the message body (stored once per message, identical on every attempt).
     private func attemptRows(_ deliveryID: String, messageID: String) throws -> [AttemptRow] {
-        let message = try queue.message(id: messageID)?.body ?? Data()
+        let message = try messageText(messageID)
         return try queue.attempts(deliveryID: deliveryID).map { StoreRows.attempt($0, message: message) }
+    }
+
+    /// The message an attempts screen shows, read and formatted when it opens and then kept
+    /// while it refreshes (a message never changes). The loop's thread only.
+    private var shownMessage: (id: String, text: StoreRows.MessageText)?
+
+    private func messageText(_ messageID: String) throws -> StoreRows.MessageText {
+        if let shownMessage, shownMessage.id == messageID { return shownMessage.text }
+        let text = StoreRows.MessageText(try queue.message(id: messageID)?.body ?? Data())
+        shownMessage = (messageID, text)
+        return text
     }
 
     private func save(_ submission: FormSubmission) throws -> [ConsoleAction] {

@@ -685,7 +685,7 @@ struct Painter {
         grid.put(TextWidth.truncate(" " + view.title, to: width - 2), x: 0, y: 2, style: theme[.title])
         let top = 3
         let rows = max(1, height - top - 1)
-        let lines = view.rows(columns: width - 2)
+        let lines = view.rows(width: width)
         for (offset, line) in lines.dropFirst(view.scroll).prefix(rows).enumerated() {
             let style = line.hasPrefix("── ") ? theme[.title] : theme[.normal]
             grid.put(line, x: 1, y: top + offset, style: style, maxWidth: width - 2)

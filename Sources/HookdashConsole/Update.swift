@@ -235,6 +235,11 @@ extension ConsoleState {
         if case .resize(let newWidth, let newHeight) = event {
             width = newWidth
             height = newHeight
+            for index in screens.indices {
+                guard case .attempt(var view) = screens[index] else { continue }
+                view.layOut(width: newWidth)
+                screens[index] = .attempt(view)
+            }
             scrollSelectionIntoView()
             return []
         }
@@ -793,13 +798,15 @@ extension ConsoleState {
         case .enter, .right, .character("l"):
             guard attempts.attempts.indices.contains(attempts.selectedIndex) else { return [] }
             let attempt = attempts.attempts[attempts.selectedIndex]
-            screens.append(.attempt(AttemptViewState(
+            var view = AttemptViewState(
                 title: "Attempt \(attempt.number) · \(attempts.delivery.event) → \(attempts.webhookName)",
                 lines: AttemptText.lines(for: attempt, delivery: attempts.delivery),
                 messageID: attempts.delivery.messageID, deliveryID: attempts.delivery.id, sentBody: attempt.sentBody,
                 replay: RequestReplay(
                     url: attempt.requestURL, headers: attempt.requestHeaders, body: attempt.sentBody,
-                    messageID: attempts.delivery.messageID, webhookID: attempts.webhookID))))
+                    messageID: attempts.delivery.messageID, webhookID: attempts.webhookID))
+            view.layOut(width: width)
+            screens.append(.attempt(view))
         case .character("?"): overlay = .help(scroll: 0)
         default: break
         }
@@ -809,7 +816,7 @@ extension ConsoleState {
     mutating func handleAttemptView(_ original: AttemptViewState, _ event: InputEvent) -> [ConsoleEffect] {
         var view = original
         let page = max(1, height - 4)
-        let maxScroll = max(0, view.rows(columns: width - 2).count - page)
+        let maxScroll = max(0, view.rows(width: width).count - page)
         switch event {
         case .key(let key):
             switch key {
