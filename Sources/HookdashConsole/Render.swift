@@ -190,21 +190,32 @@ struct Painter {
         }
     }
 
+    /// A toast is often the only place its words appear, and its end often says what to do
+    /// ("… — check the disk"): a long one wraps, up to `toastRows` rows, instead of being cut.
+    static let toastRows = 3
+
     mutating func paintToasts() {
-        guard !state.toasts.isEmpty else { return }
         var y = height - 2
         for toast in state.toasts.reversed() {
-            guard y >= 1 else { break }
             let icon = switch toast.kind {
             case .info: "•"
             case .success: "✓"
             case .failure: "✗"
             }
-            let text = TextWidth.truncate(" \(icon) \(toast.text) ", to: width - 2)
-            let textWidth = TextWidth.of(text)
+            // A cell of padding each side, one of margin on the right; later rows under the text.
+            let room = width - 6
+            var rows = TextWidth.wrapWords(toast.text, columns: room)
+            if rows.count > Self.toastRows {
+                rows = Array(rows.prefix(Self.toastRows))
+                rows[rows.count - 1] = TextWidth.truncate(rows[rows.count - 1] + " …", to: room)
+            }
+            let boxWidth = (rows.map(TextWidth.of).max() ?? 0) + 4
             let style = toast.kind == .failure ? theme[.toast].adding(.bold) : theme[.toast]
-            grid.put(text, x: width - textWidth - 1, y: y, style: style)
-            y -= 1
+            for (index, row) in rows.enumerated().reversed() {
+                guard y >= 1 else { return }
+                grid.put(TextWidth.pad(" \(index == 0 ? icon : " ") \(row)", to: boxWidth), x: width - boxWidth - 1, y: y, style: style)
+                y -= 1
+            }
         }
     }
 
@@ -378,16 +389,14 @@ struct Painter {
             if required { grid.put(" *", x: labelX + used, y: y, style: theme[.required]) }
         }
         func message(_ field: FormField, y: Int, hint: String? = nil) {
-            if let error = form.errors[field] {
-                // A message too long for the space under the input starts under the label
-                // instead, so the reason is read whole on a narrow terminal.
-                let text = "✗ " + error
-                let right = box.x + box.width - 2
-                let x = TextWidth.of(text) <= right - fieldX ? fieldX : labelX
-                grid.put(TextWidth.truncate(text, to: right - x), x: x, y: y, style: theme[.error])
-            } else if let hint {
-                grid.put(hint, x: fieldX, y: y, style: theme[.muted], maxWidth: box.x + box.width - 2 - fieldX)
-            }
+            let error = form.errors[field].map { "✗ " + $0 }
+            guard let text = error ?? hint else { return }
+            // A line too long for the space under the input starts under the label instead,
+            // so it is read whole on a narrow terminal (a disabled webhook's reason was cut
+            // at the box's edge); what still does not fit ends in "…".
+            let right = box.x + box.width - 2
+            let x = TextWidth.of(text) <= right - fieldX ? fieldX : labelX
+            grid.put(TextWidth.truncate(text, to: right - x), x: x, y: y, style: theme[error == nil ? .muted : .error])
         }
         func textField(_ field: TextField, focus: FormState.Focus, masked: Bool, y: Int) {
             let focused = form.focus == focus && !form.isConfirmingDiscard
@@ -478,7 +487,9 @@ struct Painter {
         field("Created", time(webhook.createdAt), x: 1, y: 6, width: leftWidth)
         if let reason = webhook.disabledReason, !webhook.active {
             // Why it stopped, where the eye lands after the status; e then Active resumes it.
-            field("Disabled", reason, x: half, y: 6, width: width - half - 1)
+            // A sentence, not a label and a value: "Disabled" fills the label column, and the
+            // reason ran on from it ("Disabled the endpoint answered 410 Gone").
+            grid.put(TextWidth.truncate("Disabled: " + reason, to: width - half - 1), x: half, y: 6, style: theme[.normal])
         } else {
             field("Updated", time(webhook.updatedAt), x: half, y: 6, width: width - half - 1)
         }
@@ -775,20 +786,10 @@ enum HelpText {
     /// `lines` with each keys text wrapped at word boundaries to the box's keys column.
     static func wrapped(width: Int) -> [Line] {
         let room = max(10, boxWidth(width) - 17)
-        return lines.flatMap { line -> [Line] in
-            var rows: [Line] = []
-            var current = ""
-            for word in line.keys.split(separator: " ", omittingEmptySubsequences: false) {
-                let candidate = current.isEmpty ? String(word) : current + " " + word
-                if TextWidth.of(candidate) > room, !current.isEmpty {
-                    rows.append(Line(section: rows.isEmpty ? line.section : "", keys: current))
-                    current = String(word)
-                } else {
-                    current = candidate
-                }
+        return lines.flatMap { line in
+            TextWidth.wrapWords(line.keys, columns: room).enumerated().map { index, keys in
+                Line(section: index == 0 ? line.section : "", keys: keys)
             }
-            rows.append(Line(section: rows.isEmpty ? line.section : "", keys: current))
-            return rows
         }
     }
 

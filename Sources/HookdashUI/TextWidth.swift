@@ -146,6 +146,30 @@ public enum TextWidth {
         return rows
     }
 
+    /// `text` in rows of at most `columns`, broken at spaces (runs of them kept inside a
+    /// row); a word wider than a row is cut.
+    public static func wrapWords(_ text: String, columns: Int) -> [String] {
+        guard columns > 0 else { return [text] }
+        var rows: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if of(candidate) <= columns {
+                current = candidate
+                continue
+            }
+            if !current.isEmpty { rows.append(current) }
+            current = String(word)
+            while of(current) > columns {
+                let row = prefix(current, columns: columns)
+                rows.append(row)
+                current.removeFirst(max(1, row.count))
+            }
+        }
+        rows.append(current)
+        return rows
+    }
+
     /// Pads with spaces on the right up to `width` columns (after truncating if longer).
     public static func pad(_ text: String, to width: Int) -> String {
         let fitted = truncate(text, to: width)
