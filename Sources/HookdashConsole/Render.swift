@@ -716,7 +716,8 @@ struct Painter {
         grid.fill(box, style: theme[.dialog])
         grid.box(box, style: theme[.border], title: title, titleStyle: theme[.title])
         for (offset, line) in lines.prefix(boxHeight - 4).enumerated() {
-            grid.put(line, x: box.x + 3, y: box.y + 2 + offset, style: theme[.dialog], maxWidth: boxWidth - 6)
+            // A narrow terminal's dialog may not hold a line: cut, it says so.
+            grid.put(TextWidth.truncate(line, to: boxWidth - 6), x: box.x + 3, y: box.y + 2 + offset, style: theme[.dialog])
         }
     }
 

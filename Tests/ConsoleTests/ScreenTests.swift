@@ -172,6 +172,15 @@ import HookdashUI
         #expect(toast.count == 3 && toast[2].hasSuffix("wor…"), "\(toast)")
     }
 
+    @Test func aDialogLineTooLongForANarrowTerminalEndsInAnEllipsis() throws {
+        var webhooks = Fixtures.webhooks
+        webhooks[0].name = "Billing and invoicing for the northern region"
+        let state = Fixtures.apply(update(Fixtures.state(width: 60, height: 16), .webhooksLoaded(webhooks)).0,
+                                   Fixtures.keys(.character("d"))).0
+        let line = text(state).split(separator: "\n").first { $0.contains("Delete the webhook") } ?? ""
+        #expect(line.contains("Delete the webhook “Billing and invoicing for the n…  │"), "\(line)")
+    }
+
     func text(_ state: ConsoleState) -> String {
         var grid = Grid(width: state.width, height: state.height)
         render(state, into: &grid, theme: .dark)
