@@ -202,7 +202,8 @@ struct Painter {
             case .success: "✓"
             case .failure: "✗"
             }
-            // A cell of padding each side, one of margin on the right; later rows under the text.
+            // The toast keeps a cell from each screen edge and a space inside either side, and
+            // its icon and a space come first (later rows are indented under the text).
             let room = width - 6
             var rows = TextWidth.wrapWords(toast.text, columns: room)
             if rows.count > Self.toastRows {

@@ -40,11 +40,13 @@ struct ConsoleInputTests {
 
     /// tmux pastes with bracket marks only when the program asked for them (mode 2004); the
     /// console never did, so a paste arrived as keys: its line break was Enter, and on the
-    /// dashboard its letters were commands.
+    /// dashboard its letters were commands. (xterm-256color's terminfo names the marks, as
+    /// PS and PE, which ncurses must not take for keys.)
     @Test func aPasteIsTextForAFieldAndNothingElsewhereAndTheModeEndsWithTheConsole() throws {
         let sandbox = try Sandbox()
         let session = try TmuxSession(
-            width: 100, height: 30, command: "\(CLIHarness.binary) --db \(sandbox.db); echo EXITED; cat -v")
+            width: 100, height: 30,
+            command: "TERM=xterm-256color \(CLIHarness.binary) --db \(sandbox.db); echo EXITED; cat -v")
         try session.waitFor("The webhooks dashboard is empty.")
         try session.tmux(["set-buffer", "qd"])
         try session.tmux(["paste-buffer", "-p"])
