@@ -173,7 +173,8 @@ public struct InputDecoder: Sendable {
                 self.sequence = sequence
                 return []
             }
-            // A control character cuts the sequence short: it is dropped, the character read.
+            // A control character cuts the sequence short (dropped; the character is read),
+            // and one too long to be a key is dropped whole.
             self.sequence = nil
             return (0x20...0x7E).contains(code) ? [] : feed(code)
         case 0x4F where sequence.count == 2: // "O": SS3, one byte
