@@ -178,9 +178,9 @@ public enum ConsoleApp {
                         terminal.suspend(saying: Self.suspendNotice)
                         lastDrawn = nil
                         state = update(state, .input(.resize(width: terminal.width, height: terminal.height))).0
-                    case .copy(let text, let what):
+                    case .copy(let text, let confirmation):
                         terminal.copyToClipboard(base64: Base64.encode(Array(text.utf8)))
-                        state = update(state, .notify(.success, "Copied \(what) to the clipboard")).0
+                        state = update(state, .notify(.success, confirmation)).0
                     default:
                         for result in effects.perform(effect, state: state) {
                             state = update(state, result).0
@@ -492,8 +492,19 @@ final class EffectRunner: @unchecked Sendable {
 
     /// Attempts with the message body (stored once per message, identical on every attempt).
     private func attemptRows(_ deliveryID: String, messageID: String) throws -> [AttemptRow] {
-        let message = try queue.message(id: messageID)?.body ?? Data()
+        let message = try messageText(messageID)
         return try queue.attempts(deliveryID: deliveryID).map { StoreRows.attempt($0, message: message) }
+    }
+
+    /// The message an attempts screen shows, read and formatted when it opens and then kept
+    /// while it refreshes (a message never changes). The loop's thread only.
+    private var shownMessage: (id: String, text: StoreRows.MessageText)?
+
+    private func messageText(_ messageID: String) throws -> StoreRows.MessageText {
+        if let shownMessage, shownMessage.id == messageID { return shownMessage.text }
+        let text = StoreRows.MessageText(try queue.message(id: messageID)?.body ?? Data())
+        shownMessage = (messageID, text)
+        return text
     }
 
     private func save(_ submission: FormSubmission) throws -> [ConsoleAction] {

@@ -43,8 +43,8 @@ public enum ConsoleEffect: Equatable, Sendable {
     case countFailed(webhookID: String, matching: String = "")
     case simulate(SimulationKind)
     case generateSecret
-    /// Put `text` on the operator's clipboard; `what` names it in the confirmation.
-    case copy(String, what: String)
+    /// Put `text` on the operator's clipboard, then say `confirmation`.
+    case copy(String, confirmation: String)
     /// Ctrl-Z: give the terminal back to the shell until `fg`, as any terminal program does.
     case suspend
     /// Ctrl-L: paint the whole screen again (something else wrote on the terminal: an ssh

@@ -1,4 +1,5 @@
 import Foundation
+import HookdashDomain
 import HookdashUI
 
 /// Everything the console shows, as one value. `update` changes it; `render` draws it.
@@ -197,9 +198,9 @@ public struct FormState: Equatable, Sendable {
 
     public init(creating: Void = ()) {
         mode = .create
-        name = TextField()
-        url = TextField()
-        secret = TextField()
+        name = TextField(limit: WebhookValidator.maxNameLength)
+        url = TextField(limit: WebhookValidator.maxURLLength)
+        secret = TextField(limit: WebhookValidator.maxSecretLength)
         events = []
         active = true
         original = Snapshot(name: "", url: "", secret: "", events: [], active: true)
@@ -211,9 +212,9 @@ public struct FormState: Equatable, Sendable {
     public init(editing webhook: WebhookRow) {
         mode = .edit(webhookID: webhook.id, version: webhook.version)
         disabledReason = webhook.active ? nil : webhook.disabledReason
-        name = TextField(webhook.name)
-        url = TextField(webhook.url)
-        secret = TextField(webhook.secret)
+        name = TextField(webhook.name, limit: WebhookValidator.maxNameLength)
+        url = TextField(webhook.url, limit: WebhookValidator.maxURLLength)
+        secret = TextField(webhook.secret, limit: WebhookValidator.maxSecretLength)
         events = Set(webhook.events)
         active = webhook.active
         original = Snapshot(name: webhook.name, url: webhook.url, secret: webhook.secret,
@@ -330,17 +331,47 @@ public struct AttemptsState: Equatable, Sendable {
 
 public struct AttemptViewState: Equatable, Sendable {
     public var title: String
-    public var lines: [String]
+    public var lines: [String] {
+        didSet { layout = nil }
+    }
     public var scroll = 0
-    /// What `y`, `b` and `c` copy: the message id, the body as sent, and a curl command
+    /// What `y`, `p` and `c` copy: the message id, the body as sent, and a curl command
     /// that sends the same request again.
     public var messageID = ""
+    /// Named where a copy too large for the terminal says how else to get it.
+    public var deliveryID = ""
     public var sentBody = ""
     public var replay = RequestReplay()
 
-    /// The lines as drawn `columns` wide: long ones (a URL in the payload, a long header)
-    /// wrap instead of running off the edge unseen.
-    public func rows(columns: Int) -> [String] {
+    /// `lines` wrapped for the screen, made when the view opens and when the width changes:
+    /// wrapping a 1 MB payload's lines on every frame (the clock ticks it once a second)
+    /// and on every key kept a core busy on a screen nobody touched, and made each j slow.
+    public private(set) var layout: WrappedLines?
+
+    public struct WrappedLines: Equatable, Sendable {
+        public let columns: Int
+        public let rows: [String]
+    }
+
+    /// The columns the text gets on a screen `width` wide (a margin on each side).
+    public static func columns(forWidth width: Int) -> Int { width - 2 }
+
+    /// Wraps the lines for a screen `width` wide, unless they already are.
+    public mutating func layOut(width: Int) {
+        let columns = Self.columns(forWidth: width)
+        guard layout?.columns != columns else { return }
+        layout = WrappedLines(columns: columns, rows: Self.wrap(lines, columns: columns))
+    }
+
+    /// The lines as drawn on a screen `width` wide: long ones (a URL in the payload, a long
+    /// header) wrap instead of running off the edge unseen.
+    public func rows(width: Int) -> [String] {
+        let columns = Self.columns(forWidth: width)
+        if let layout, layout.columns == columns { return layout.rows }
+        return Self.wrap(lines, columns: columns)
+    }
+
+    static func wrap(_ lines: [String], columns: Int) -> [String] {
         lines.flatMap { TextWidth.wrap($0, columns: columns) }
     }
 }

@@ -122,7 +122,7 @@ struct Painter {
         let y = height - 1
         grid.fill(Rect(x: 0, y: y, width: width, height: 1), style: theme[.footer])
         // Help and quit always show, so every other key stays discoverable.
-        let pinned = items.filter { $0.0 == "?" || ($0.0 == "q" && $0.1 == "quit") }
+        let pinned = items.filter { $0.1 == "help" || ($0.0 == "q" && $0.1 == "quit") }
         let others = items.filter { item in !pinned.contains { $0 == item } }
         let pinnedWidth = pinned.reduce(0) { $0 + TextWidth.of($1.0) + 1 + TextWidth.of($1.1) + 2 }
         var x = 1
@@ -172,7 +172,9 @@ struct Painter {
             default: break
             }
             if form.staleCurrent != nil { items.append(("^L", "reload")) }
-            return items + [("Esc", "cancel"), ("?", "help")]
+            // In a text field ? is typed; F1 opens the help from anywhere.
+            let typing = [.name, .url, .secret].contains(form.focus)
+            return items + [("Esc", "cancel"), (typing ? "F1" : "?", "help")]
         case .details(let details):
             if !state.webhooks.contains(where: { $0.id == details.webhookID }) { return [("Esc", "back"), ("q", "quit")] }
             if details.isEditingSearch { return [("Enter", "keep search"), ("Esc", "clear"), ("↑↓", "move")] }
@@ -188,21 +190,33 @@ struct Painter {
         }
     }
 
+    /// A toast is often the only place its words appear, and its end often says what to do
+    /// ("… — check the disk"): a long one wraps, up to `toastRows` rows, instead of being cut.
+    static let toastRows = 3
+
     mutating func paintToasts() {
-        guard !state.toasts.isEmpty else { return }
         var y = height - 2
         for toast in state.toasts.reversed() {
-            guard y >= 1 else { break }
             let icon = switch toast.kind {
             case .info: "•"
             case .success: "✓"
             case .failure: "✗"
             }
-            let text = TextWidth.truncate(" \(icon) \(toast.text) ", to: width - 2)
-            let textWidth = TextWidth.of(text)
+            // The toast keeps a cell from each screen edge and a space inside either side, and
+            // its icon and a space come first (later rows are indented under the text).
+            let room = width - 6
+            var rows = TextWidth.wrapWords(toast.text, columns: room)
+            if rows.count > Self.toastRows {
+                rows = Array(rows.prefix(Self.toastRows))
+                rows[rows.count - 1] = TextWidth.truncate(rows[rows.count - 1] + " …", to: room)
+            }
+            let boxWidth = (rows.map(TextWidth.of).max() ?? 0) + 4
             let style = toast.kind == .failure ? theme[.toast].adding(.bold) : theme[.toast]
-            grid.put(text, x: width - textWidth - 1, y: y, style: style)
-            y -= 1
+            for (index, row) in rows.enumerated().reversed() {
+                guard y >= 1 else { return }
+                grid.put(TextWidth.pad(" \(index == 0 ? icon : " ") \(row)", to: boxWidth), x: width - boxWidth - 1, y: y, style: style)
+                y -= 1
+            }
         }
     }
 
@@ -377,16 +391,14 @@ struct Painter {
             if required { grid.put(" *", x: labelX + used, y: y, style: theme[.required]) }
         }
         func message(_ field: FormField, y: Int, hint: String? = nil) {
-            if let error = form.errors[field] {
-                // A message too long for the space under the input starts under the label
-                // instead, so the reason is read whole on a narrow terminal.
-                let text = "✗ " + error
-                let right = box.x + box.width - 2
-                let x = TextWidth.of(text) <= right - fieldX ? fieldX : labelX
-                grid.put(TextWidth.truncate(text, to: right - x), x: x, y: y, style: theme[.error])
-            } else if let hint {
-                grid.put(hint, x: fieldX, y: y, style: theme[.muted], maxWidth: box.x + box.width - 2 - fieldX)
-            }
+            let error = form.errors[field].map { "✗ " + $0 }
+            guard let text = error ?? hint else { return }
+            // A line too long for the space under the input starts under the label instead,
+            // so it is read whole on a narrow terminal (a disabled webhook's reason was cut
+            // at the box's edge); what still does not fit ends in "…".
+            let right = box.x + box.width - 2
+            let x = TextWidth.of(text) <= right - fieldX ? fieldX : labelX
+            grid.put(TextWidth.truncate(text, to: right - x), x: x, y: y, style: theme[error == nil ? .muted : .error])
         }
         func textField(_ field: TextField, focus: FormState.Focus, masked: Bool, y: Int) {
             let focused = form.focus == focus && !form.isConfirmingDiscard
@@ -477,7 +489,9 @@ struct Painter {
         field("Created", time(webhook.createdAt), x: 1, y: 6, width: leftWidth)
         if let reason = webhook.disabledReason, !webhook.active {
             // Why it stopped, where the eye lands after the status; e then Active resumes it.
-            field("Disabled", reason, x: half, y: 6, width: width - half - 1)
+            // A sentence, not a label and a value: "Disabled" fills the label column, and the
+            // reason ran on from it ("Disabled the endpoint answered 410 Gone").
+            grid.put(TextWidth.truncate("Disabled: " + reason, to: width - half - 1), x: half, y: 6, style: theme[.normal])
         } else {
             field("Updated", time(webhook.updatedAt), x: half, y: 6, width: width - half - 1)
         }
@@ -684,7 +698,7 @@ struct Painter {
         grid.put(TextWidth.truncate(" " + view.title, to: width - 2), x: 0, y: 2, style: theme[.title])
         let top = 3
         let rows = max(1, height - top - 1)
-        let lines = view.rows(columns: width - 2)
+        let lines = view.rows(width: width)
         for (offset, line) in lines.dropFirst(view.scroll).prefix(rows).enumerated() {
             let style = line.hasPrefix("── ") ? theme[.title] : theme[.normal]
             grid.put(line, x: 1, y: top + offset, style: style, maxWidth: width - 2)
@@ -704,7 +718,8 @@ struct Painter {
         grid.fill(box, style: theme[.dialog])
         grid.box(box, style: theme[.border], title: title, titleStyle: theme[.title])
         for (offset, line) in lines.prefix(boxHeight - 4).enumerated() {
-            grid.put(line, x: box.x + 3, y: box.y + 2 + offset, style: theme[.dialog], maxWidth: boxWidth - 6)
+            // A narrow terminal's dialog may not hold a line: cut, it says so.
+            grid.put(TextWidth.truncate(line, to: boxWidth - 6), x: box.x + 3, y: box.y + 2 + offset, style: theme[.dialog])
         }
     }
 
@@ -774,20 +789,10 @@ enum HelpText {
     /// `lines` with each keys text wrapped at word boundaries to the box's keys column.
     static func wrapped(width: Int) -> [Line] {
         let room = max(10, boxWidth(width) - 17)
-        return lines.flatMap { line -> [Line] in
-            var rows: [Line] = []
-            var current = ""
-            for word in line.keys.split(separator: " ", omittingEmptySubsequences: false) {
-                let candidate = current.isEmpty ? String(word) : current + " " + word
-                if TextWidth.of(candidate) > room, !current.isEmpty {
-                    rows.append(Line(section: rows.isEmpty ? line.section : "", keys: current))
-                    current = String(word)
-                } else {
-                    current = candidate
-                }
+        return lines.flatMap { line in
+            TextWidth.wrapWords(line.keys, columns: room).enumerated().map { index, keys in
+                Line(section: index == 0 ? line.section : "", keys: keys)
             }
-            rows.append(Line(section: rows.isEmpty ? line.section : "", keys: current))
-            return rows
         }
     }
 
@@ -811,7 +816,8 @@ enum HelpText {
         Line(section: "", keys: "Ctrl-R shows/hides the secret · Ctrl-G generates one"),
         Line(section: "", keys: "Ctrl-L takes a version saved elsewhere, keeping your edits"),
         Line(section: "Text", keys: "← → Home End Backspace Delete Ctrl-A Ctrl-E Ctrl-U"),
-        Line(section: "Help", keys: "? or F1 opens and closes this help"),
+        Line(section: "", keys: "Alt-b Alt-f move a word · Ctrl-W Alt-Backspace delete one"),
+        Line(section: "Help", keys: "? or F1 opens and closes this help (in a text field, F1)"),
         Line(section: "Screen", keys: "Ctrl-L paints it again (outside a form)"),
         Line(section: "Suspend", keys: "Ctrl-Z back to the shell · fg returns"),
         Line(section: "Quit", keys: "q (Esc backs out first) · Ctrl-C anywhere (a changed form asks first)"),

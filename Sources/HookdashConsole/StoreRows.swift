@@ -68,16 +68,28 @@ public enum StoreRows {
             lastError: delivery.lastError, createdAt: delivery.createdAt, nextAttemptAt: delivery.nextAttemptAt)
     }
 
-    /// `message` is the stored envelope; the attempt shows it pretty-printed and keeps it as sent.
-    public static func attempt(_ attempt: AttemptRecord, message: Data) -> AttemptRow {
+    /// A stored envelope as attempts show it (pretty-printed) and keep it (as sent). Made once
+    /// per message and reused: a message never changes, and formatting a 1 MB payload on
+    /// every refresh of its attempts kept a core busy.
+    public struct MessageText: Sendable {
+        public let pretty: String
+        public let sent: String
+
+        public init(_ body: Data) {
+            pretty = JSONPretty.format(body)
+            sent = String(decoding: body, as: UTF8.self)
+        }
+    }
+
+    public static func attempt(_ attempt: AttemptRecord, message: MessageText) -> AttemptRow {
         var row = AttemptRow(
             number: attempt.number, startedAt: attempt.startedAt, durationMilliseconds: attempt.durationMilliseconds,
             statusCode: attempt.responseStatus, error: attempt.errorText,
             requestHeaders: attempt.requestHeaders.map { ($0.name, $0.value) },
-            requestBody: JSONPretty.format(message),
+            requestBody: message.pretty,
             responseHeaders: attempt.responseHeaders.map { ($0.name, $0.value) },
             responseBody: attempt.responseBody.map { String(decoding: $0, as: UTF8.self) } ?? "",
-            requestURL: attempt.requestURL, sentBody: String(decoding: message, as: UTF8.self))
+            requestURL: attempt.requestURL, sentBody: message.sent)
         row.responseBodyCut = (attempt.responseBody?.count ?? 0) >= AttemptRecord.keptResponseBytes
         return row
     }

@@ -5,20 +5,33 @@ import HookdashUI
 public struct TextField: Equatable, Sendable {
     public private(set) var characters: [Character]
     public private(set) var cursor: Int
+    /// The most characters typing or pasting may make it hold: what the field's value may be
+    /// when saved, so a paste too long is cut where the operator sees it, not refused later.
+    public let limit: Int
 
-    public init(_ text: String = "") {
+    /// Filters and searches match names, URLs and ids: nothing longer than a URL finds more.
+    public static let defaultLimit = 2048
+
+    /// `text` is kept whole even beyond `limit` (a stored value is shown as it is).
+    public init(_ text: String = "", limit: Int = TextField.defaultLimit) {
         characters = Array(text)
         cursor = characters.count
+        self.limit = limit
     }
 
     public var text: String { String(characters) }
 
-    public mutating func insert(_ text: String) {
+    /// Inserts at the cursor as much of `text` as the limit leaves room for; false when some
+    /// of it was left out.
+    @discardableResult
+    public mutating func insert(_ text: String) -> Bool {
         // A paste may carry line breaks or tabs; a one-line field keeps them as spaces.
         let cleaned = text.map { $0.isNewline || $0 == "\t" ? " " : $0 }
             .filter { !($0.asciiValue.map { $0 < 32 || $0 == 127 } ?? false) }
-        characters.insert(contentsOf: cleaned, at: cursor)
-        cursor += cleaned.count
+        let fitting = cleaned.prefix(max(0, limit - characters.count))
+        characters.insert(contentsOf: fitting, at: cursor)
+        cursor += fitting.count
+        return fitting.count == cleaned.count
     }
 
     public mutating func deleteBackward() {
@@ -40,6 +53,39 @@ public struct TextField: Equatable, Sendable {
     public mutating func deleteToStart() {
         characters.removeFirst(cursor)
         cursor = 0
+    }
+
+    // Words as readline's Alt-b, Alt-f and Alt-Backspace see them: runs of letters and digits,
+    // so in a URL one path segment or host label goes at a time, not the whole URL.
+
+    /// Alt-b: to the start of the word before the cursor (or the one it is in).
+    public mutating func moveWordLeft() { cursor = wordStart(before: cursor) }
+
+    /// Alt-f: to the end of the word after the cursor (or the one it is in).
+    public mutating func moveWordRight() {
+        var index = cursor
+        while index < characters.count, !Self.isWordCharacter(characters[index]) { index += 1 }
+        while index < characters.count, Self.isWordCharacter(characters[index]) { index += 1 }
+        cursor = index
+    }
+
+    /// Alt-Backspace, and Ctrl-W (zsh's way; bash's Ctrl-W would take everything back to a
+    /// space, a whole URL): deletes from the start of the word before the cursor to it.
+    public mutating func deleteWordBackward() {
+        let start = wordStart(before: cursor)
+        characters.removeSubrange(start..<cursor)
+        cursor = start
+    }
+
+    private func wordStart(before position: Int) -> Int {
+        var index = position
+        while index > 0, !Self.isWordCharacter(characters[index - 1]) { index -= 1 }
+        while index > 0, Self.isWordCharacter(characters[index - 1]) { index -= 1 }
+        return index
+    }
+
+    private static func isWordCharacter(_ character: Character) -> Bool {
+        character.isLetter || character.isNumber
     }
 
     public mutating func replace(with text: String) {

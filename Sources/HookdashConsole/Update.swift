@@ -198,6 +198,13 @@ extension ConsoleState {
         }
     }
 
+    static let pasteIgnoredNote = "Paste ignored: pasted text goes into a text field"
+
+    /// A paste longer than its field's limit is cut, and saying so beats a silently short URL.
+    mutating func notePaste(fitted: Bool, limit: Int) {
+        if !fitted { toast(.info, "Pasted text cut to fit: the field takes \(Painter.grouped(limit)) characters") }
+    }
+
     mutating func toast(_ kind: Toast.Kind, _ text: String, inProgress: String? = nil) {
         // The same words again replace the earlier note instead of stacking under it.
         toasts.removeAll { $0.text == text && $0.kind == kind }
@@ -228,6 +235,11 @@ extension ConsoleState {
         if case .resize(let newWidth, let newHeight) = event {
             width = newWidth
             height = newHeight
+            for index in screens.indices {
+                guard case .attempt(var view) = screens[index] else { continue }
+                view.layOut(width: newWidth)
+                screens[index] = .attempt(view)
+            }
             scrollSelectionIntoView()
             return []
         }
@@ -236,6 +248,12 @@ extension ConsoleState {
             return []
         }
         if case .key(.control("z")) = event { return [.suspend] }
+        // F1 is help on every screen, in a text field too, where ? is typed; over another
+        // overlay it would take that overlay's place.
+        if case .key(.function(1)) = event, overlay == nil {
+            overlay = .help(scroll: 0)
+            return []
+        }
         // In a form Ctrl-L reloads a webhook changed elsewhere.
         if case .key(.control("l")) = event, overlay != nil || !isShowingForm { return [.redraw] }
         if case .key(.control("c")) = event {
@@ -249,11 +267,11 @@ extension ConsoleState {
             shouldQuit = true
             return []
         }
-        // Outside text fields a paste is just fast typing.
-        if case .paste(let text) = event, !isTypingText {
-            var effects: [ConsoleEffect] = []
-            for character in text { effects += handle(.key(.character(character))) }
-            return effects
+        // A paste is text for a text field. Elsewhere its letters ran as commands (q quit,
+        // d asked to delete); it is dropped, and the toast says where it would go.
+        if case .paste = event, !isTypingText {
+            toast(.info, Self.pasteIgnoredNote)
+            return []
         }
         if let overlay {
             return handleOverlay(overlay, event)
@@ -315,7 +333,7 @@ extension ConsoleState {
                 }
             case .character("s"): overlay = .simulate(selected: 0)
             case .character("/"): isEditingFilter = true
-            case .character("?"), .function(1): overlay = .help(scroll: 0)
+            case .character("?"): overlay = .help(scroll: 0)
             case .character("r"):
                 toast(.info, "Read the webhooks again")
                 return [.reloadWebhooks]
@@ -352,7 +370,7 @@ extension ConsoleState {
         case .key(.enter), .key(.down), .key(.up), .key(.tab):
             isEditingFilter = false
             if case .key(let key) = event, key == .down || key == .up { _ = handleDashboard(event) }
-        case .paste(let text): filter.insert(text)
+        case .paste(let text): notePaste(fitted: filter.insert(text), limit: filter.limit)
         case .key(let key): Self.edit(&filter, key)
         default: return []
         }
@@ -372,6 +390,9 @@ extension ConsoleState {
         case .home, .control("a"): field.moveHome()
         case .end, .control("e"): field.moveEnd()
         case .control("u"): field.deleteToStart()
+        case .control("w"), .alt(.backspace): field.deleteWordBackward()
+        case .alt(.character("b")), .alt(.left): field.moveWordLeft()
+        case .alt(.character("f")), .alt(.right): field.moveWordRight()
         default: return false
         }
         return true
@@ -505,7 +526,16 @@ extension ConsoleState {
 
         switch event {
         case .paste(let text):
-            editFocusedField(&form) { $0.insert(text) }
+            // A URL or a secret copied from a page or a terminal often brings the line break
+            // or the space around it, never part of either: they go. Inside, a space stays
+            // one, for the check to point out, rather than joining what may be two things.
+            let pasted = [.url, .secret].contains(form.focus) ? text.trimmingCharacters(in: .whitespacesAndNewlines) : text
+            var fitted = true, limit = 0
+            editFocusedField(&form) { field in
+                fitted = field.insert(pasted)
+                limit = field.limit
+            }
+            notePaste(fitted: fitted, limit: limit)
             return []
         case .mouse(let mouse):
             if mouse.button == .left, let focus = formFocus(atX: mouse.x, y: mouse.y, form: form) {
@@ -541,9 +571,12 @@ extension ConsoleState {
                 case .status: form.active.toggle()
                 default: move(1)
                 }
-            // Outside the text fields q backs out, as Esc does (asking first if anything changed).
+            // Outside the text fields q backs out, as Esc does (asking first if anything
+            // changed), and ? opens the help; in them both are typed.
             case .character("q") where ![.name, .url, .secret].contains(form.focus):
                 return cancelForm(&form)
+            case .character("?") where ![.name, .url, .secret].contains(form.focus):
+                overlay = .help(scroll: 0)
             default:
                 switch form.focus {
                 case .name, .url, .secret:
@@ -595,6 +628,8 @@ extension ConsoleState {
         form.errors[.events] = nil
     }
 
+    static let copiedMessageID = "Copied the message id to the clipboard"
+
     public static let inactiveWebhookNote = "This webhook is Inactive, so nothing is sent to it: e, then Active, resumes it"
 
     func webhookIsActive(_ id: String) -> Bool {
@@ -632,7 +667,7 @@ extension ConsoleState {
             switch key {
             case .escape, .backspace, .left, .character("h"): screens.removeLast()
             case .character("q"): shouldQuit = true
-            case .character("?"), .function(1): overlay = .help(scroll: 0)
+            case .character("?"): overlay = .help(scroll: 0)
             default: break
             }
             return []
@@ -648,7 +683,7 @@ extension ConsoleState {
             case .key(.down), .key(.up):
                 details.isEditingSearch = false
                 select(details.selectedIndex + (event == .key(.down) ? 1 : -1))
-            case .paste(let text): details.search.insert(text)
+            case .paste(let text): notePaste(fitted: details.search.insert(text), limit: details.search.limit)
             case .key(let key): Self.edit(&details.search, key)
             default: return []
             }
@@ -697,7 +732,7 @@ extension ConsoleState {
                 return [effect]
             case .character("y"):
                 guard details.deliveries.indices.contains(details.selectedIndex) else { return [] }
-                return [.copy(details.deliveries[details.selectedIndex].messageID, what: "the message id")]
+                return [.copy(details.deliveries[details.selectedIndex].messageID, confirmation: Self.copiedMessageID)]
             case .character("R"):
                 return [.countFailed(webhookID: details.webhookID, matching: details.searchText)]
             case .enter, .right, .character("l"):
@@ -715,7 +750,7 @@ extension ConsoleState {
                 details.scroll = 0
                 details.hasLoaded = false
                 return reload()
-            case .character("?"), .function(1): overlay = .help(scroll: 0)
+            case .character("?"): overlay = .help(scroll: 0)
             default: break
             }
         case .mouse(let mouse):
@@ -759,18 +794,20 @@ extension ConsoleState {
             let effect = ConsoleEffect.redeliver(deliveryID: attempts.delivery.id)
             toast(.info, "Redelivering \(attempts.delivery.event)…", inProgress: effect.progress)
             return [effect]
-        case .character("y"): return [.copy(attempts.delivery.messageID, what: "the message id")]
+        case .character("y"): return [.copy(attempts.delivery.messageID, confirmation: Self.copiedMessageID)]
         case .enter, .right, .character("l"):
             guard attempts.attempts.indices.contains(attempts.selectedIndex) else { return [] }
             let attempt = attempts.attempts[attempts.selectedIndex]
-            screens.append(.attempt(AttemptViewState(
+            var view = AttemptViewState(
                 title: "Attempt \(attempt.number) · \(attempts.delivery.event) → \(attempts.webhookName)",
                 lines: AttemptText.lines(for: attempt, delivery: attempts.delivery),
-                messageID: attempts.delivery.messageID, sentBody: attempt.sentBody,
+                messageID: attempts.delivery.messageID, deliveryID: attempts.delivery.id, sentBody: attempt.sentBody,
                 replay: RequestReplay(
                     url: attempt.requestURL, headers: attempt.requestHeaders, body: attempt.sentBody,
-                    messageID: attempts.delivery.messageID, webhookID: attempts.webhookID))))
-        case .character("?"), .function(1): overlay = .help(scroll: 0)
+                    messageID: attempts.delivery.messageID, webhookID: attempts.webhookID))
+            view.layOut(width: width)
+            screens.append(.attempt(view))
+        case .character("?"): overlay = .help(scroll: 0)
         default: break
         }
         return []
@@ -779,7 +816,7 @@ extension ConsoleState {
     mutating func handleAttemptView(_ original: AttemptViewState, _ event: InputEvent) -> [ConsoleEffect] {
         var view = original
         let page = max(1, height - 4)
-        let maxScroll = max(0, view.rows(columns: width - 2).count - page)
+        let maxScroll = max(0, view.rows(width: width).count - page)
         switch event {
         case .key(let key):
             switch key {
@@ -791,13 +828,17 @@ extension ConsoleState {
             case .pageDown, .character(" "): view.scroll += page
             case .home, .character("g"): view.scroll = 0
             case .end, .character("G"): view.scroll = maxScroll
-            case .character("?"), .function(1): overlay = .help(scroll: 0)
-            case .character("y"): return [.copy(view.messageID, what: "the message id")]
+            case .character("?"): overlay = .help(scroll: 0)
+            case .character("y"): return [.copy(view.messageID, confirmation: Self.copiedMessageID)]
             case .character("c"):
                 let secret = webhooks.first { $0.id == view.replay.webhookID }?.secret
-                return [.copy(view.replay.curl(secret: secret, at: now),
-                              what: "a curl command resending this request, signed now")]
-            case .character("p"): return [.copy(view.sentBody, what: "the payload as sent")]
+                return copy(view.replay.curl(secret: secret, at: now),
+                            confirmation: "Copied a curl command for this request, signed now, to the clipboard",
+                            name: "The curl command",
+                            elsewhere: "hookdash deliveries show \(view.deliveryID) --json prints its URL, headers and body")
+            case .character("p"):
+                return copy(view.sentBody, confirmation: "Copied the payload as sent to the clipboard", name: "The payload",
+                            elsewhere: "hookdash deliveries show \(view.deliveryID) --json prints it")
             default: break
             }
         case .mouse(let mouse):

@@ -98,7 +98,9 @@ public final class Terminal {
     private var pairs = ColourPairs()
     private var drawn: Grid?
     private var isOpen = true
-    private var pending: [InputEvent] = []
+    private var decoder = InputDecoder()
+    /// When input last came, to tell a paste that stalled.
+    private var lastInput = ContinuousClock.now
     /// The number of colours the terminal shows (0 when it has none).
     public let colorCount: Int
     private let hasDefaultColours: Bool
@@ -150,7 +152,18 @@ public final class Terminal {
             mouseinterval(0)
         }
         curs_set(0)
+        write(Self.bracketedPasteOn)
     }
+
+    /// Bracketed paste (xterm's mode 2004): the terminal marks pasted text, so a paste is
+    /// text for a field, not keystrokes — a line break in it was Enter, and on the
+    /// dashboard its letters ran as commands (q quit, d asked to delete). Turned off
+    /// whenever the terminal is given back (quit, Ctrl-Z), or the shell would get the
+    /// marks around its own pastes.
+    static let bracketedPasteOn = "\u{1B}[?2004h"
+    static let bracketedPasteOff = "\u{1B}[?2004l"
+    /// A paste whose end marker has not come after this long is taken as ended.
+    static let pasteStall: Duration = .seconds(2)
 
     deinit {
         close()
@@ -162,6 +175,7 @@ public final class Terminal {
         isOpen = false
         curs_set(1)
         endwin()
+        write(Self.bracketedPasteOff)
         delscreen(screen)
         if let outputFile { fclose(outputFile) }
     }
@@ -206,10 +220,15 @@ public final class Terminal {
     /// not allow it ignores the request (tmux needs `set -g set-clipboard on`). Written after
     /// ncurses' last refresh, so the two never interleave.
     public func copyToClipboard(base64: String) {
-        let sequence = Array("\u{1B}]52;c;\(base64)\u{07}".utf8)
+        write("\u{1B}]52;c;\(base64)\u{07}")
+    }
+
+    /// Writes past ncurses, which has flushed what it drew (it writes only in a refresh).
+    private func write(_ text: String) {
+        let bytes = Array(text.utf8)
         var written = 0
-        while written < sequence.count {
-            let result = sequence[written...].withUnsafeBytes { Glibc.write(outputDescriptor, $0.baseAddress, $0.count) }
+        while written < bytes.count {
+            let result = bytes[written...].withUnsafeBytes { Glibc.write(outputDescriptor, $0.baseAddress, $0.count) }
             if result < 0, errno == EINTR { continue }
             guard result > 0 else { return }
             written += result
@@ -222,6 +241,7 @@ public final class Terminal {
     /// afresh. Call only when `canSuspend`.
     public func suspend(saying notice: String) {
         endwin()
+        write(Self.bracketedPasteOff)
         let bytes = Array(notice.utf8)
         _ = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
         // The stop is what Ctrl-Z asked for, whatever this process inherited: a parent that
@@ -232,6 +252,7 @@ public final class Terminal {
         sigaddset(&stop, SIGTSTP)
         pthread_sigmask(SIG_UNBLOCK, &stop, nil)
         kill(0, SIGTSTP)
+        write(Self.bracketedPasteOn)
         invalidate()
         wrefresh(window)
     }
@@ -291,56 +312,40 @@ public final class Terminal {
         return pairs.pair(foreground: foreground, background: background, limit: Int(hd_color_pairs()))
     }
 
-    /// Waits up to `timeoutMilliseconds` for input and returns what arrived, with runs of printable
-    /// characters that came in together merged into one paste.
+    /// Waits up to `timeoutMilliseconds` for input and returns what arrived. Characters that
+    /// came together stay keys (fast typing, a held j); only a paste the terminal marked is one.
     public func nextEvents(timeoutMilliseconds: Int32) -> [InputEvent] {
-        if !pending.isEmpty {
-            defer { pending.removeAll() }
-            return pending
-        }
-        var events: [InputEvent] = []
         wtimeout(window, timeoutMilliseconds)
-        guard let first = readOne() else { return [] }
-        events.append(first)
+        guard let first = readOne() else { return decoder.idle() + endStalledPaste() }
+        var events = decoder.feed(first)
         // Drain whatever else is already waiting (a paste, fast typing, a burst of wheel events).
         wtimeout(window, 0)
-        var drained = 0
-        while drained < 4096, let next = readOne() {
-            events.append(next)
-            drained += 1
-        }
-        return Self.mergingPastes(events)
-    }
-
-    static func mergingPastes(_ events: [InputEvent]) -> [InputEvent] {
-        var result: [InputEvent] = []
-        var run = ""
-        var runLength = 0
-        func flush() {
-            if runLength == 1, let character = run.first { result.append(.key(.character(character))) }
-            if runLength > 1 { result.append(.paste(run)) }
-            run = ""
-            runLength = 0
-        }
-        for event in events {
-            if case .key(.character(let character)) = event {
-                run.append(character)
-                runLength += 1
-            } else {
-                flush()
-                result.append(event)
+        for _ in 0..<4096 {
+            guard let next = readOne() else {
+                events += decoder.idle()
+                break
             }
+            events += decoder.feed(next)
         }
-        flush()
-        return result
+        lastInput = .now
+        return events
     }
 
-    private func readOne() -> InputEvent? {
-        var value: wint_t = 0
-        let status = wget_wch(window, &value)
-        if status == ERR { return nil }
-        if status == hd_key_code_yes() { return special(Int32(bitPattern: value)) }
-        return KeyDecoding.character(UInt32(value))
+    private func endStalledPaste() -> [InputEvent] {
+        guard decoder.isPasting, lastInput.duration(to: .now) > Self.pasteStall else { return [] }
+        return decoder.endStalledPaste()
+    }
+
+    /// One read; nil when nothing is waiting. A key code ncurses cannot name (nor the mouse
+    /// report it could not read) is read as nothing, and the next one tried.
+    private func readOne() -> RawInput? {
+        while true {
+            var value: wint_t = 0
+            let status = wget_wch(window, &value)
+            if status == ERR { return nil }
+            if status != hd_key_code_yes() { return .code(UInt32(value)) }
+            if let event = special(Int32(bitPattern: value)) { return .decoded(event) }
+        }
     }
 
     private func special(_ code: Int32) -> InputEvent? {
@@ -378,24 +383,6 @@ public final class Terminal {
             (code > KEY_F0 && code <= KEY_F0 + 24) ? .function(Int(code - KEY_F0)) : nil
         }
         return key.map { .key($0) }
-    }
-}
-
-/// Decodes the plain characters ncurses hands over in raw mode.
-enum KeyDecoding {
-    static func character(_ value: UInt32) -> InputEvent? {
-        switch value {
-        case 9: return .key(.tab)
-        case 10, 13: return .key(.enter)
-        case 27: return .key(.escape)
-        case 8, 127: return .key(.backspace)
-        case 1...26:
-            return .key(.control(Character(Unicode.Scalar(value + 96)!)))
-        case 0..<32: return nil
-        default:
-            guard let scalar = Unicode.Scalar(value) else { return nil }
-            return .key(.character(Character(scalar)))
-        }
     }
 }
 

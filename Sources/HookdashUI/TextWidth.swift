@@ -129,7 +129,9 @@ public enum TextWidth {
     /// `text` cut into rows of at most `columns`; rows after the first start with the line's
     /// own indentation plus two spaces, so a wrapped JSON value still reads as part of its key.
     public static func wrap(_ text: String, columns: Int) -> [String] {
-        guard columns > 0, of(text) > columns else { return [text] }
+        // No character takes more columns than its UTF-8 bytes: a short line needs no
+        // measuring, which most of a pretty-printed payload's lines are.
+        guard columns > 0, text.utf8.count > columns, of(text) > columns else { return [text] }
         let indent = String(repeating: " ", count: min(text.prefix { $0 == " " }.count + 2, columns / 2))
         var rows: [String] = []
         var rest = Substring(text)
@@ -141,6 +143,30 @@ public enum TextWidth {
             rest = rest.dropFirst(row.count)
             available = columns - indent.count
         }
+        return rows
+    }
+
+    /// `text` in rows of at most `columns`, broken at spaces (runs of them kept inside a
+    /// row); a word wider than a row is cut.
+    public static func wrapWords(_ text: String, columns: Int) -> [String] {
+        guard columns > 0 else { return [text] }
+        var rows: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if of(candidate) <= columns {
+                current = candidate
+                continue
+            }
+            if !current.isEmpty { rows.append(current) }
+            current = String(word)
+            while of(current) > columns {
+                let row = prefix(current, columns: columns)
+                rows.append(row)
+                current.removeFirst(max(1, row.count))
+            }
+        }
+        rows.append(current)
         return rows
     }
 

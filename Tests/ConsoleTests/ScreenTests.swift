@@ -140,6 +140,53 @@ import HookdashUI
         #expect(grid.text.contains("Disabled by hookdash: every attempt failed for 5 days"), "\(grid.text)")
     }
 
+    /// The reason used to run on from its label ("Disabled the endpoint answered 410 Gone"),
+    /// and the form's hint was cut at the box's edge without a mark.
+    @Test func aDisabledReasonReadsAsASentenceAndIsNeverCutUnmarked() throws {
+        var webhooks = Fixtures.webhooks
+        webhooks[0].active = false
+        webhooks[0].disabledReason = "every attempt failed for 35 seconds"
+        var state = update(Fixtures.state(width: 100, height: 30), .webhooksLoaded(webhooks)).0
+        state = Fixtures.apply(state, Fixtures.keys(.enter)).0
+        #expect(text(state).contains("Disabled: every attempt failed for 35 seconds"), "\(text(state))")
+        // e, then Active: the hint says why it was off, whole.
+        state = Fixtures.apply(state, Fixtures.keys(.character("e"), .backTab, .backTab, .backTab, .character(" "))).0
+        #expect(text(state).contains("Active resumes deliveries (disabled: every attempt failed for 35 seconds)"),
+                "\(text(state))")
+        state = update(state, .input(.resize(width: 60, height: 24))).0
+        let hint = text(state).split(separator: "\n").first { $0.contains("Active resumes") } ?? ""
+        #expect(hint.contains("Active resumes deliveries (disabled: every attempt f… │"), "\(hint)")
+    }
+
+    /// A long toast lost its end, often the part that says what to do.
+    @Test func aLongToastWrapsInsteadOfLosingItsEnd() throws {
+        var state = Fixtures.loaded()
+        state = update(state, .queuePaused("the disk failed to read or write the database (disk I/O error) — check the disk")).0
+        let rows = text(state).split(separator: "\n").suffix(3).prefix(2).map { String($0) }
+        #expect(rows == [
+            "  ✗ Deliveries paused: the disk failed to read or write the database (disk I/O",
+            "    error) — check the disk",
+        ])
+        state = update(state, .notify(.failure, String(repeating: "word ", count: 60) + "end")).0
+        let toast = text(state).split(separator: "\n").filter { $0.contains("word") }
+        #expect(toast.count == 3 && toast[2].hasSuffix("wor…"), "\(toast)")
+    }
+
+    @Test func aDialogLineTooLongForANarrowTerminalEndsInAnEllipsis() throws {
+        var webhooks = Fixtures.webhooks
+        webhooks[0].name = "Billing and invoicing for the northern region"
+        let state = Fixtures.apply(update(Fixtures.state(width: 60, height: 16), .webhooksLoaded(webhooks)).0,
+                                   Fixtures.keys(.character("d"))).0
+        let line = text(state).split(separator: "\n").first { $0.contains("Delete the webhook") } ?? ""
+        #expect(line.contains("Delete the webhook “Billing and invoicing for the n…  │"), "\(line)")
+    }
+
+    func text(_ state: ConsoleState) -> String {
+        var grid = Grid(width: state.width, height: state.height)
+        render(state, into: &grid, theme: .dark)
+        return grid.text
+    }
+
     @Test func aWebhookWhoseFirstDeliveryIsInFlightSaysSending() {
         var state = Fixtures.loaded()
         var summary = state.queue

@@ -19,12 +19,91 @@ import HookdashUI
         #expect(form.name.cursor == 4)
     }
 
+    @Test func ctrlWDeletesTheWordBeforeTheCursor() throws {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"), .tab)
+            + Fixtures.type("https://example.com/hooks/in") + Fixtures.keys(.control("w"))).0
+        #expect(try #require(openForm(state)).url.text == "https://example.com/hooks/")
+        state = Fixtures.apply(state, Fixtures.keys(.control("w"), .control("w"))).0
+        #expect(try #require(openForm(state)).url.text == "https://example.")
+        // From the middle: only what is before the cursor goes.
+        state = Fixtures.apply(state, Fixtures.keys(.left, .control("w"))).0
+        let form = try #require(openForm(state))
+        #expect(form.url.text == "https://.")
+        #expect(form.url.cursor == 8)
+        // The filter and the details' search are text fields too.
+        state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("/")) + Fixtures.type("relay sl")
+            + Fixtures.keys(.control("w"))).0
+        #expect(state.filter.text == "relay ")
+    }
+
+    /// Readline's habits: Alt-b and Alt-f move by word, Alt-Backspace deletes one; any other
+    /// Alt-key is ignored (it used to be read as Esc, and a changed form asked to discard).
+    @Test func altKeysMoveAndDeleteByWord() throws {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n")) + Fixtures.type("Orders to ERP")
+            + Fixtures.keys(.alt(.character("b")), .alt(.character("b")))).0
+        #expect(try #require(openForm(state)).name.cursor == 7)
+        state = Fixtures.apply(state, Fixtures.keys(.alt(.character("f")), .alt(.backspace))).0
+        var form = try #require(openForm(state))
+        #expect(form.name.text == "Orders  ERP")
+        #expect(form.name.cursor == 7)
+        state = Fixtures.apply(state, Fixtures.keys(.alt(.character("x")), .alt(.character("q")), .alt(.enter))).0
+        form = try #require(openForm(state))
+        #expect(form.name.text == "Orders  ERP")
+        #expect(!form.isConfirmingDiscard)
+    }
+
     @Test func pasteInsertsTextAndFlattensNewlines() throws {
         let (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"), .tab)
             + [.input(.paste("https://example.com/\nhooks"))])
         let form = try #require(openForm(state))
         #expect(form.url.text == "https://example.com/ hooks")
         #expect(form.name.text.isEmpty)
+    }
+
+    /// A paste used to arrive as keystrokes: its line break was Enter, and moved on to the URL.
+    @Test func aPastedLineBreakIsASpaceAndFocusStays() throws {
+        let (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"))
+            + [.input(.paste("Line1\r\nLine2\tend"))])
+        let form = try #require(openForm(state))
+        #expect(form.name.text == "Line1 Line2 end")
+        #expect(form.focus == .name)
+    }
+
+    @Test func aPastedURLOrSecretLosesTheWhitespaceAroundIt() throws {
+        let (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"), .tab)
+            + [.input(.paste("  https://example.com/hooks\n"))] + Fixtures.keys(.tab)
+            + [.input(.paste("whsec_c2VjcmV0\r\n"))])
+        let form = try #require(openForm(state))
+        #expect(form.url.text == "https://example.com/hooks")
+        #expect(form.secret.text == "whsec_c2VjcmV0")
+    }
+
+    @Test func aPasteIsCutToTheFieldsLimitAndSaysSo() throws {
+        let (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n")) + Fixtures.type("ab")
+            + Fixtures.keys(.left) + [.input(.paste(String(repeating: "x", count: 150)))])
+        let form = try #require(openForm(state))
+        #expect(form.name.text == "a" + String(repeating: "x", count: 98) + "b")
+        #expect(state.toasts.last?.text == "Pasted text cut to fit: the field takes 100 characters")
+        // Typing stops there too.
+        let typed = Fixtures.apply(state, Fixtures.type("y")).0
+        #expect(try #require(openForm(typed)).name.text.count == 100)
+    }
+
+    @Test func aPasteOutsideATextFieldIsIgnored() throws {
+        // On the dashboard its letters were commands: q quit, d asked to delete.
+        var state = Fixtures.apply(Fixtures.loaded(), [.input(.paste("dq"))]).0
+        #expect(!state.shouldQuit)
+        #expect(state.overlay == nil)
+        #expect(state.toasts.last?.text == "Paste ignored: pasted text goes into a text field")
+        // On a form's checkbox or button it is ignored too.
+        state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("e"), .backTab)
+            + [.input(.paste("q x"))]).0
+        let form = try #require(openForm(state))
+        #expect(form.focus == .cancel)
+        #expect(!form.isDirty)
+        // The filter takes it.
+        state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("/")) + [.input(.paste("relay\n"))]).0
+        #expect(state.filter.text == "relay ")
     }
 
     @Test func tabAndShiftTabCycleThroughEveryField() throws {
@@ -152,6 +231,33 @@ import HookdashUI
         #expect(try #require(openForm(state)).isConfirmingDiscard)
         state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"), .tab, .tab, .tab, .character("q"))).0
         #expect(state.topScreen == nil, "an untouched form closes at once")
+    }
+
+    /// The footer said "? help", yet ? did nothing in the form.
+    @Test func helpOpensFromTheFormAndClosesBackToIt() throws {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n")) + Fixtures.type("Jobs?")).0
+        #expect(state.overlay == nil, "? is typed in a text field")
+        #expect(try #require(openForm(state)).name.text == "Jobs?")
+        state = Fixtures.apply(state, Fixtures.keys(.function(1))).0
+        #expect(state.overlay == .help(scroll: 0), "F1 opens the help from a text field")
+        state = Fixtures.apply(state, Fixtures.keys(.escape)).0
+        #expect(state.overlay == nil)
+        state = Fixtures.apply(state, Fixtures.keys(.tab, .tab, .tab, .character(" "), .character("?"))).0
+        #expect(state.overlay == .help(scroll: 0), "? opens the help from a checkbox")
+        state = Fixtures.apply(state, Fixtures.keys(.character("?"))).0
+        #expect(state.overlay == nil)
+        let form = try #require(openForm(state))
+        #expect(form.name.text == "Jobs?" && form.events == ["job.status"] && form.focus == .event(0))
+        #expect(!form.isConfirmingDiscard)
+        for focus in [Key.tab, .tab, .tab] {
+            state = Fixtures.apply(state, Fixtures.keys(focus, .character("?"))).0
+            #expect(state.overlay == .help(scroll: 0), "status, Save and Cancel")
+            state = Fixtures.apply(state, Fixtures.keys(.escape)).0
+        }
+        // The filter's text field, too.
+        state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("/")) + Fixtures.type("?")
+            + Fixtures.keys(.function(1))).0
+        #expect(state.filter.text == "?" && state.overlay == .help(scroll: 0))
     }
 
     @Test func escOnAnUntouchedFormLeavesAtOnce() {
@@ -401,7 +507,7 @@ import HookdashUI
         var state = detailsWithDeliveries()
         var effects: [ConsoleEffect]
         (state, effects) = Fixtures.apply(state, Fixtures.keys(.down, .character("y")))
-        #expect(effects == [.copy("m2", what: "the message id")])
+        #expect(effects == [.copy("m2", confirmation: "Copied the message id to the clipboard")])
 
         state = Fixtures.apply(state, Fixtures.keys(.enter)).0
         var attempt = Fixtures.attempt
@@ -410,7 +516,8 @@ import HookdashUI
         state = update(state, .attemptsLoaded(deliveryID: "d2", [attempt])).0
         state = Fixtures.apply(state, Fixtures.keys(.enter)).0
         (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("p")))
-        #expect(effects == [.copy(#"{"event":"order.status","note":"it's"}"#, what: "the payload as sent")])
+        #expect(effects == [.copy(#"{"event":"order.status","note":"it's"}"#,
+                                  confirmation: "Copied the payload as sent to the clipboard")])
         (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("c")))
         // Timestamped and signed now, with the webhook's secret: the attempt's own signature
         // is refused five minutes on.
@@ -421,7 +528,32 @@ import HookdashUI
             #"curl -sS -X POST 'https://billing.example.com/hooks/up42' -H 'content-type: application/json' "#
                 + #"-H 'webhook-id: m2' -H 'webhook-timestamp: \#(timestamp)' -H 'webhook-signature: \#(signature)' "#
                 + #"--data-binary '{"event":"order.status","note":"it'\''s"}'"#,
-            what: "a curl command resending this request, signed now")])
+            confirmation: "Copied a curl command for this request, signed now, to the clipboard")])
+    }
+
+    /// Terminals (and tmux) drop an OSC 52 sequence past their limit without a word, and the
+    /// console said "Copied" all the same.
+    @Test func aPayloadTooLargeForTheTerminalIsNotCopiedAndSaysWhereToGetIt() throws {
+        var state = Fixtures.apply(detailsWithDeliveries(), Fixtures.keys(.down, .enter)).0
+        var attempt = Fixtures.attempt
+        attempt.requestURL = "https://billing.example.com/hooks/up42"
+        attempt.sentBody = #"{"data":""# + String(repeating: "x", count: 992_000) + #""}"#
+        state = update(state, .attemptsLoaded(deliveryID: "d2", [attempt])).0
+        state = Fixtures.apply(state, Fixtures.keys(.enter)).0
+        var effects: [ConsoleEffect]
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("p")))
+        #expect(effects.isEmpty)
+        #expect(state.toasts.last?.text == "The payload is 993 KB, too large to copy through the terminal (74 KB at most); "
+            + "hookdash deliveries show d2 --json prints it")
+        #expect(state.toasts.last?.kind == .failure)
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("c")))
+        #expect(effects.isEmpty)
+        #expect(state.toasts.last?.text.hasPrefix("The curl command is 993 KB, too large") ?? false)
+        #expect(state.toasts.last?.text.hasSuffix("hookdash deliveries show d2 --json prints its URL, headers and body") ?? false)
+        // The message id still copies, and so does a payload at the limit.
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("y")))
+        #expect(effects.count == 1)
+        #expect(Clipboard.fits(String(repeating: "x", count: 74_994)) && !Clipboard.fits(String(repeating: "x", count: 74_995)))
     }
 
     @Test func qQuitsButEscAndQCloseOverlaysFirst() {
