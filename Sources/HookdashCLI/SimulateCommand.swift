@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HookdashStore
+import HookdashTerminal
 
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,15 +41,32 @@ struct SimulateJobCommand: ParsableCommand {
         try ErrorReporter.guarded {
             let queue = try store.openExistingQueue()
             try warnIfNobodySubscribes(queue, DeliverySamples.jobStatus)
+            // Ctrl-C (or a stop) between steps left the job RUNNING for good at the receivers:
+            // the remaining steps are queued at once instead, and then the command stops.
+            TerminationSignals.install(keepingIgnored: true)
             var job = SimulatedJob(taskCount: Int.random(in: 2...3), now: Date())
             for step in job.steps(failing: fail) {
-                if step.index > 0, interval > 0 { Thread.sleep(forTimeInterval: interval) }
+                if step.index > 0 { Self.wait(interval) }
                 let now = Date()
                 job.apply(step, at: now)
                 let result = try queue.enqueue(
                     NewMessage(eventType: DeliverySamples.jobStatus, liveMode: true, body: job.body(), createdAt: now))
-                print("job.status  \(step.label)  message \(result.messageID)  → \(Wording.deliveries(result.deliveryIDs.count))")
+                // Written at once: a script (or `tail -f`) sees each step, even if the command is killed.
+                StandardOutput.write(
+                    "job.status  \(step.label)  message \(result.messageID)  → \(Wording.deliveries(result.deliveryIDs.count))\n")
             }
+            if let signal = TerminationSignals.received {
+                ErrorReporter.printError("interrupted: the job's remaining steps were queued at once, so it still ends")
+                throw ExitCode(128 + signal)
+            }
+        }
+    }
+
+    /// Sleeps `seconds`, or less once a stop signal came.
+    private static func wait(_ seconds: Double) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while TerminationSignals.received == nil, Date() < deadline {
+            Thread.sleep(forTimeInterval: min(0.05, max(0, deadline.timeIntervalSinceNow)))
         }
     }
 }

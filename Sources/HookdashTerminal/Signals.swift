@@ -8,10 +8,18 @@ private let receivedSignal = Atomic<Int32>(0)
 
 public enum TerminationSignals {
     /// Catches SIGINT, SIGTERM and SIGHUP (raw mode already turns Ctrl-C into a key).
-    public static func install() {
+    /// `keepingIgnored`: a signal this process was started ignoring stays ignored (`nohup`
+    /// ignores SIGHUP so that a command outlives the terminal it was started from).
+    public static func install(keepingIgnored: Bool = false) {
         var set = sigset_t()
         sigemptyset(&set)
         for number in [SIGINT, SIGTERM, SIGHUP] {
+            if keepingIgnored {
+                var current = sigaction()
+                sigaction(number, nil, &current)
+                if let handler = current.__sigaction_handler.sa_handler,
+                   unsafeBitCast(handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { continue }
+            }
             signal(number) { received in
                 receivedSignal.store(received, ordering: .relaxed)
             }
