@@ -49,8 +49,10 @@ struct RedeliverCommand: ParsableCommand {
             }
             let id = id ?? ""
             let queue = try store.openQueueForReading()
+            var deliveryID = id
             do {
-                try store.openQueue().redeliver(deliveryID: try DeliveriesShowCommand.find(id, in: queue).id)
+                deliveryID = try DeliveriesShowCommand.find(id, in: queue).id
+                try store.openQueue().redeliver(deliveryID: deliveryID)
             } catch QueueError.deliveryNotFound {
                 throw MissingInput(message: "no delivery with id \(id)")
             } catch QueueError.webhookNotFound(let webhookID) {
@@ -61,7 +63,9 @@ struct RedeliverCommand: ParsableCommand {
                 ErrorReporter.printError(error.description)
                 throw ExitCode(ExitStatus.tryAgain)
             }
-            print("Redelivery of \(id) queued; a running console or `hookdash serve` sends it now.")
+            // Named by its delivery id, which `deliveries show` takes, even when a message id was given.
+            let named = deliveryID == id ? "delivery \(id)" : "delivery \(deliveryID) (message \(id))"
+            print("Redelivery of \(named) queued; a running console or `hookdash serve` sends it now.")
         }
     }
 

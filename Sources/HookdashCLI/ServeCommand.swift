@@ -77,7 +77,9 @@ struct ServeCommand: AsyncParsableCommand {
                 }
             } else {
                 await engine.start()
-                say("delivering from \(store.databasePath) (log: \(store.deliveryLogPath)); Ctrl-C stops")
+                // Under a supervisor (systemd, no terminal) there is no Ctrl-C to press.
+                let howToStop = isatty(STDIN_FILENO) != 0 ? "; Ctrl-C stops" : ""
+                say("delivering from \(store.databasePath) (log: \(store.deliveryLogPath))\(howToStop)")
             }
             let received = await stopSignal.wait()
             if case .idle = received {

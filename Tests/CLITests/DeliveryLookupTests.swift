@@ -29,6 +29,12 @@ struct DeliveryLookupTests {
         let shown = try sandbox.run(["deliveries", "show", alone])
         #expect(shown.status == 0, "\(shown.stderr)")
         #expect(shown.stdout.contains("message   \(alone) (order.status, live)"))
+        // A redelivery asked for by message id names the delivery it queued.
+        let ofAlone = try #require(
+            (try JSONSerialization.jsonObject(with: Data(try sandbox.run(["deliveries", "--message", alone, "--json"]).stdout.utf8))
+                as? [[String: Any]])?.first?["id"] as? String)
+        let redelivered = try sandbox.run(["redeliver", alone])
+        #expect(redelivered.stdout.hasPrefix("Redelivery of delivery \(ofAlone) (message \(alone)) queued"), "\(redelivered.stdout)\(redelivered.stderr)")
 
         let ambiguous = try sandbox.run(["deliveries", "show", shared])
         #expect(ambiguous.status == 64)
