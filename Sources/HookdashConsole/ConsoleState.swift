@@ -121,7 +121,7 @@ public struct Confirmation: Equatable, Sendable {
              "with its message id. Receivers deduplicate on webhook-id."]
         case .redeliverFailed(_, let name, _, let count):
             ["Redeliver \(count == 1 ? "the" : "all \(count)") failed \(count == 1 ? "delivery" : "deliveries") to “\(TextWidth.truncate(name, to: nameWidth))”?",
-             "Each gets one new attempt now, with its message id.", "Receivers deduplicate on webhook-id."]
+             "Each gets one new attempt now, with its message id.", "Test events stay. Receivers deduplicate on webhook-id."]
         }
     }
 

@@ -125,6 +125,11 @@ public final class QueueStore: Sendable {
         try dbPool.read { db in try QueueWebhooks.activeSubscribers(db, eventType: eventType).count }
     }
 
+    /// Bulk redelivery leaves test events alone: each was one attempt someone watched, and
+    /// sending them again with the real backlog once an endpoint recovers is noise (`r`, or
+    /// `redeliver ID`, still resends one on purpose).
+    static let liveMessage = "(SELECT liveMode FROM messages WHERE messages.id = deliveries.messageId) = 1"
+
     /// The SET clause of a redelivery (one argument: when it is due).
     private static let dueNowAsManualAttempt =
         "status = 'pending', trigger = 'manual', nextAttemptAt = ?, leaseOwner = NULL, leaseExpiresAt = NULL"
@@ -151,7 +156,7 @@ public final class QueueStore: Sendable {
                 sql: """
                     UPDATE deliveries SET \(Self.dueNowAsManualAttempt)
                     WHERE status = 'failed' AND (? IS NULL OR webhookId = ?) AND createdAt >= ?
-                      AND webhookId IN (SELECT id FROM webhooks WHERE active = 1) \(searched)
+                      AND webhookId IN (SELECT id FROM webhooks WHERE active = 1) AND \(Self.liveMessage) \(searched)
                     """,
                 arguments: arguments)
             return db.changesCount
@@ -165,6 +170,7 @@ public final class QueueStore: Sendable {
             try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM deliveries
                 WHERE status = 'failed' AND createdAt >= ? AND webhookId IN (SELECT id FROM webhooks WHERE active = 0)
+                  AND \(Self.liveMessage)
                 """, arguments: [since?.timeIntervalSince1970 ?? 0]) ?? 0
         }
     }
@@ -174,13 +180,13 @@ public final class QueueStore: Sendable {
         try dbPool.read { db in
             guard let search = DeliverySearch(text) else {
                 return try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM deliveries WHERE webhookId = ? AND status = 'failed'",
+                    db, sql: "SELECT count(*) FROM deliveries WHERE webhookId = ? AND status = 'failed' AND \(Self.liveMessage)",
                     arguments: [webhookID]) ?? 0
             }
             let (condition, arguments) = search.condition(webhookID: webhookID, window: window)
             return try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM deliveries d JOIN messages m ON m.id = d.messageId
-                WHERE d.status = 'failed' AND \(condition)
+                WHERE d.status = 'failed' AND m.liveMode = 1 AND \(condition)
                 """, arguments: arguments) ?? 0
         }
     }

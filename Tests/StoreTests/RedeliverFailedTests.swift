@@ -84,6 +84,23 @@ struct RedeliverFailedTests {
         #expect(try queue.deliveries(webhookID: billing.id, status: .failed, limit: 10).map(\.createdAt) == [start])
     }
 
+    @Test("failed test events are neither counted nor redelivered in bulk")
+    func testEventsStayFailed() async throws {
+        let folder = try TemporaryFolder()
+        let store = try WebhookStore.open(path: folder.file("db.sqlite"))
+        let queue = QueueStore(store.dbPool)
+        let billing = try store.create(try validFields(name: "Billing"))
+        try emit(queue)
+        _ = try queue.enqueueTest(webhookID: billing.id, now: start)
+        try await attemptAll(queue, status: 500, transition: .failed)
+        #expect(try queue.deliveries(webhookID: billing.id, status: .failed, limit: 10).count == 2)
+        #expect(try queue.failedCount(webhookID: billing.id) == 1)
+        #expect(try queue.failedCount(webhookID: billing.id, matching: "job") == 1)
+        #expect(try queue.redeliverFailed(webhookID: nil, now: start) == 1)
+        let stillFailed = try queue.deliveries(webhookID: billing.id, status: .failed, limit: 10)
+        #expect(stillFailed.count == 1 && stillFailed.allSatisfy { !$0.liveMode })
+    }
+
     @Test("a webhook that does not exist is an error, not zero")
     func unknownWebhook() throws {
         let folder = try TemporaryFolder()
