@@ -657,7 +657,8 @@ struct Painter {
 
     mutating func paintAttempts(_ attempts: AttemptsState) {
         let delivery = attempts.delivery
-        grid.put(TextWidth.truncate(" Delivery · \(delivery.event) → \(attempts.webhookName)", to: width - 2),
+        // Its id is what `hookdash deliveries show` and `redeliver` take.
+        grid.put(TextWidth.truncate(" Delivery \(delivery.id) · \(delivery.event) → \(attempts.webhookName)", to: width - 2),
                  x: 0, y: 2, style: theme[.title])
         field("Message", delivery.messageID + (delivery.liveMode ? "" : " (test)"), x: 1, y: 3, width: width - 2)
         field("Status", delivery.status.rawValue, x: 1, y: 4, width: width / 2 - 2)

@@ -358,14 +358,19 @@ struct ConsoleEndToEndTests {
     /// R in details asks, then gives every failed delivery of the webhook a new attempt.
     @Test func redeliverEveryFailedDeliveryFromDetails() throws {
         let sandbox = try Sandbox()
-        let listener = try Listener(folder: sandbox.folder, respond: 500)
+        // 410 fails a delivery at once (test events would not do: R leaves them alone).
+        let listener = try Listener(folder: sandbox.folder, respond: 410)
         let created = try sandbox.run([
             "webhooks", "create", "--dev", "--name", "Flaky", "--url", "http://127.0.0.1:\(listener.port)/hooks",
             "--event", "job.status", "--event", "order.status", "--json",
         ])
         let id = try #require(
             (try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["id"] as? String)
-        #expect(try sandbox.run(["webhooks", "test", id, "--dev"]).status != 0, "both test deliveries fail")
+        #expect(try sandbox.run(["emit", "job.status"], stdin: Data("{}".utf8)).status == 0)
+        #expect(try sandbox.run(["emit", "order.status"], stdin: Data("{}".utf8)).status == 0)
+        #expect(try sandbox.run(["serve", "--dev", "--until-idle"]).status == 0, "both deliveries fail")
+        // The 410 set it Inactive; an operator switches it back on to try again.
+        #expect(try sandbox.run(["webhooks", "edit", id, "--dev", "--active"]).status == 0)
         let session = try sandbox.console(dev: true)
         try session.waitFor("2 failed")
         try session.keys("Enter")
@@ -376,7 +381,7 @@ struct ConsoleEndToEndTests {
         try session.waitFor("Redelivering 2 failed deliveries to “Flaky”")
         let deadline = Date().addingTimeInterval(10)
         while listener.log.components(separatedBy: "POST").count < 5, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-        #expect(listener.log.components(separatedBy: "POST").count == 5, "two tests and two redeliveries: \(listener.log)")
+        #expect(listener.log.components(separatedBy: "POST").count == 5, "two deliveries and two redeliveries: \(listener.log)")
 
         // f narrows the list to failed ones, read from the store.
         try session.keys("f")
