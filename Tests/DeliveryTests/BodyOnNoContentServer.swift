@@ -21,14 +21,7 @@ final class BodyOnNoContentServer: Sendable {
 
     static func start() async throws -> BodyOnNoContentServer {
         let counts = NIOLockedValueBox<[String: Int]>([:])
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(RawRequestHandler(counts: counts))
-                }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
+        let channel = try await startLoopbackServer { RawRequestHandler(counts: counts) }
         return BodyOnNoContentServer(channel: channel, counts: counts)
     }
 

@@ -18,15 +18,7 @@ final class MisbehavingServer: Sendable {
     }
 
     static func start(_ behaviour: Behaviour) async throws -> MisbehavingServer {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(MisbehavingHandler(behaviour: behaviour))
-                }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        return MisbehavingServer(channel: channel)
+        MisbehavingServer(channel: try await startLoopbackServer { MisbehavingHandler(behaviour: behaviour) })
     }
 
     var url: String { "http://127.0.0.1:\(port)/hooks" }
@@ -34,6 +26,18 @@ final class MisbehavingServer: Sendable {
     func stop() async {
         try? await channel.close()
     }
+}
+
+/// A TCP server on 127.0.0.1, on a free port, with a handler of its own for each connection.
+func startLoopbackServer(handler makeHandler: @escaping @Sendable () -> ChannelHandler) async throws -> Channel {
+    try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+        .childChannelInitializer { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(makeHandler())
+            }
+        }
+        .bind(host: "127.0.0.1", port: 0).get()
 }
 
 private final class MisbehavingHandler: ChannelInboundHandler {
