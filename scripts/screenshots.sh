@@ -69,12 +69,14 @@ shot 04-details-live-deliveries
 t send-keys Enter; wait_for "DURATION"; t send-keys Enter; wait_for "── Request ──"
 shot 05-request-response
 t send-keys Escape Escape Escape
+# A key sent within the Esc delay after an Esc is read as Alt-key, as in any terminal program.
+sleep 0.3
 
 t send-keys '?'; wait_for "Keys"
 shot 06-help
-t send-keys Escape
+t send-keys Escape; sleep 0.3
 
 t send-keys j j j d; wait_for "Delete the webhook"
 shot 07-delete-confirm
-t send-keys Escape
+t send-keys Escape; sleep 0.3
 t send-keys q
