@@ -105,6 +105,7 @@ func deliveryJSON(_ delivery: DeliveryRecord) -> JSONValue {
         ("lastAttemptAt", time(delivery.lastAttemptAt)),
         ("lastStatusCode", delivery.lastStatusCode.map(JSONValue.integer) ?? .null),
         ("lastError", delivery.lastError.map(JSONValue.string) ?? .null),
+        ("lastErrorClass", delivery.lastErrorClass.map { .string($0.rawValue) } ?? .null),
         ("sendingNow", .bool(delivery.isInFlight(at: Date()))),
     ])
 }

@@ -39,6 +39,8 @@ public struct DeliveryRecord: Sendable, Equatable, Identifiable {
     public let leaseExpiresAt: Date?
     public let lastStatusCode: Int?
     public let lastError: String?
+    /// The latest attempt's (timeout, refused, tls, …); nil when it had none or none was made.
+    public let lastErrorClass: AttemptErrorClass?
     public let lastAttemptAt: Date?
     public let createdAt: Date
 

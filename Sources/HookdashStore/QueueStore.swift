@@ -355,8 +355,12 @@ public final class QueueStore: Sendable {
 
     // MARK: Rows
 
+    /// With the error class of the latest attempt (one probe of attempts_by_delivery per row
+    /// returned): scripts read it from `deliveries --json` instead of matching error texts.
     static let deliverySelect = """
-        SELECT d.*, m.eventType, m.liveMode FROM deliveries d JOIN messages m ON m.id = d.messageId
+        SELECT d.*, m.eventType, m.liveMode,
+            (SELECT a.errorClass FROM attempts a WHERE a.deliveryId = d.id ORDER BY a.id DESC LIMIT 1) AS lastErrorClass
+        FROM deliveries d JOIN messages m ON m.id = d.messageId
         """
 
     static func fetchDelivery(_ db: Database, id: String) throws -> DeliveryRecord? {
@@ -370,7 +374,9 @@ public final class QueueStore: Sendable {
             trigger: DeliveryTrigger(rawValue: row["trigger"]) ?? .scheduled, attemptCount: row["attemptCount"],
             nextAttemptAt: date(row["nextAttemptAt"]), leaseOwner: row["leaseOwner"],
             leaseExpiresAt: date(row["leaseExpiresAt"]), lastStatusCode: row["lastStatusCode"],
-            lastError: row["lastError"], lastAttemptAt: date(row["lastAttemptAt"]),
+            lastError: row["lastError"],
+            lastErrorClass: (row["lastErrorClass"] as String?).flatMap(AttemptErrorClass.init(rawValue:)),
+            lastAttemptAt: date(row["lastAttemptAt"]),
             createdAt: Date(timeIntervalSince1970: row["createdAt"]))
     }
 

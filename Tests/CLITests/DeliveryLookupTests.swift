@@ -67,6 +67,24 @@ struct DeliveryLookupTests {
         #expect(rows.first?["sendingNow"] as? Bool == true)
     }
 
+    /// Scripts read what went wrong from the error class, not the text: `deliveries --json`
+    /// had only the text, and the class was in `deliveries show` per attempt.
+    @Test func theListGivesTheLatestAttemptsErrorClass() throws {
+        let sandbox = try Sandbox()
+        let closed = try Listener(folder: sandbox.folder)
+        let port = closed.port
+        closed.process.terminate()
+        closed.process.waitUntilExit()
+        _ = try sandbox.run(["webhooks", "create", "--dev", "--name", "Gone", "--url", "http://127.0.0.1:\(port)/in", "--event", "job.status"])
+        #expect(try sandbox.run(["emit", "job.status"], stdin: Data("{}".utf8)).status == 0)
+        #expect(try sandbox.run(["emit", "job.status"], stdin: Data("{}".utf8)).status == 0)
+        let before = try #require(try JSONSerialization.jsonObject(with: Data(try sandbox.run(["deliveries", "--json"]).stdout.utf8)) as? [[String: Any]])
+        #expect(before.allSatisfy { $0["lastErrorClass"] is NSNull }, "no attempt yet")
+        #expect(try sandbox.run(["serve", "--dev", "--until-idle"]).status == 0)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(try sandbox.run(["deliveries", "--json"]).stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 2 && rows.allSatisfy { $0["lastErrorClass"] as? String == "refused" }, "\(rows)")
+    }
+
     /// A mistyped webhook id read as "No deliveries." for a webhook that has some.
     @Test func aWebhookIdThatNamesNothingIsSaidSo() throws {
         let sandbox = try Sandbox()
