@@ -29,8 +29,12 @@ public struct TextField: Equatable, Sendable {
         let cleaned = text.map { $0.isNewline || $0 == "\t" ? " " : $0 }
             .filter { !($0.asciiValue.map { $0 < 32 || $0 == 127 } ?? false) }
         let fitting = cleaned.prefix(max(0, limit - characters.count))
-        characters.insert(contentsOf: fitting, at: cursor)
-        cursor += fitting.count
+        // Clustered again as a whole: a terminal sends 👨‍👩‍👧 or e + U+0301 one code point at
+        // a time, and characters appended one by one stay apart in the array, so Backspace
+        // took a joiner or an accent off instead of the whole character.
+        let before = String(characters[..<cursor]) + String(fitting)
+        characters = Array(before + String(characters[cursor...]))
+        cursor = min(Array(before).count, characters.count)
         return fitting.count == cleaned.count
     }
 

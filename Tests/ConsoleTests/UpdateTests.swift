@@ -694,3 +694,23 @@ import HookdashUI
         #expect(toasted.toasts.isEmpty)
     }
 }
+
+/// A terminal sends a character made of several code points (an emoji sequence, a letter and
+/// its accent) one code point at a time; each key and Backspace must still treat it as one.
+@Suite struct TextFieldClusterTests {
+    @Test func codePointsTypedOneByOneMakeOneCharacter() {
+        var field = TextField()
+        for scalar in "Zq👨‍👩‍👧 cafe\u{301}".unicodeScalars { field.insert(String(scalar)) }
+        #expect(field.text == "Zq👨‍👩‍👧 cafe\u{301}")
+        #expect(field.characters.count == 8)
+        field.deleteBackward()
+        #expect(field.text == "Zq👨‍👩‍👧 caf", "the accented e went whole")
+        for _ in 0..<4 { field.moveLeft() }
+        field.deleteBackward()
+        #expect(field.text == "Zq caf", "the family went whole, no joiner left")
+        field.moveLeft()
+        field.insert("e")
+        field.insert("\u{301}")
+        #expect(field.text == "Zéq caf" && field.cursor == 2)
+    }
+}
