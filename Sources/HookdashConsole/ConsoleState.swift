@@ -48,6 +48,11 @@ public struct ConsoleState: Equatable, Sendable {
 
     public var isTooSmall: Bool { width < Self.minimumWidth || height < Self.minimumHeight }
 
+    /// A form with typed changes is open somewhere in the stack of screens.
+    public var hasChangedForm: Bool {
+        screens.contains { if case .form(let form) = $0 { form.isDirty } else { false } }
+    }
+
     public var visibleWebhooks: [WebhookRow] {
         let needle = filter.text.trimmingCharacters(in: .whitespaces).lowercased()
         guard !needle.isEmpty else { return webhooks }

@@ -68,7 +68,7 @@ struct Painter {
         let lines = [
             "Terminal too small",
             "hookdash needs \(ConsoleState.minimumWidth)×\(ConsoleState.minimumHeight); this is \(state.width)×\(state.height).",
-            "Enlarge the window, or press q to quit.",
+            state.hasChangedForm ? "Enlarge the window: a changed form asks before quitting." : "Enlarge the window, or press q to quit.",
         ]
         let top = max(0, (height - lines.count) / 2)
         for (offset, line) in lines.enumerated() {

@@ -244,7 +244,17 @@ extension ConsoleState {
             return []
         }
         if isTooSmall {
-            if case .key(let key) = event, key == .character("q") || key == .control("c") { shouldQuit = true }
+            // A changed form's question cannot be shown here: quitting waits until it can be
+            // asked (it is, once the window is large enough), instead of losing the edits.
+            if case .key(let key) = event, key == .character("q") || key == .control("c") {
+                if let index = screens.lastIndex(where: { if case .form(let form) = $0 { form.isDirty } else { false } }),
+                   case .form(var form) = screens[index] {
+                    form.discardQuestion = .quit
+                    screens[index] = .form(form)
+                } else {
+                    shouldQuit = true
+                }
+            }
             return []
         }
         if case .key(.control("z")) = event { return [.suspend] }

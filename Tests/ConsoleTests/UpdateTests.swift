@@ -612,6 +612,22 @@ import HookdashUI
         #expect(state.topScreen != nil)
     }
 
+    /// Shrunk too small with a changed form open, q and Ctrl-C quit at once and the edits were
+    /// lost: now quitting waits for the form's question, asked once the window is large again.
+    @Test func tooSmallWithAChangedFormDoesNotQuitUnasked() {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"), .character("x"))).0
+        state = update(state, .input(.resize(width: 40, height: 10))).0
+        #expect(state.isTooSmall && state.hasChangedForm)
+        for key in [Key.character("q"), .control("c")] {
+            state = Fixtures.apply(state, Fixtures.keys(key)).0
+            #expect(!state.shouldQuit)
+        }
+        state = update(state, .input(.resize(width: 80, height: 24))).0
+        guard case .form(let form) = state.topScreen else { Issue.record("the form is gone"); return }
+        #expect(form.discardQuestion == .quit, "the question is asked")
+        #expect(form.name.text == "x")
+    }
+
     /// "Sending…" is replaced by the outcome it was waiting for, and by nothing else.
     @Test func anOutcomeReplacesItsProgressToast() {
         let loaded = Fixtures.loaded()
