@@ -380,9 +380,21 @@ public final class Terminal {
         case KEY_BTAB: .backTab
         case KEY_ENTER: .enter
         default:
-            (code > KEY_F0 && code <= KEY_F0 + 24) ? .function(Int(code - KEY_F0)) : nil
+            (code > KEY_F0 && code <= KEY_F0 + 24) ? .function(Int(code - KEY_F0)) : Self.extendedKey(code)
         }
         return key.map { .key($0) }
+    }
+
+    /// Keys a terminfo entry defines beyond the standard set get codes of their own, known by
+    /// name: TERM=linux reads ESC[Z, what tmux sends for Shift-Tab, as `kcbt2`, and Shift-Tab
+    /// did nothing there.
+    private static func extendedKey(_ code: Int32) -> Key? {
+        guard let pointer = keyname(code) else { return nil }
+        let name = String(cString: pointer)
+        if name.hasPrefix("kcbt") { return .backTab }
+        if name.hasPrefix("kHOM") { return .home }
+        if name.hasPrefix("kEND") { return .end }
+        return nil
     }
 }
 

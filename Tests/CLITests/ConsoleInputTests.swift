@@ -9,6 +9,23 @@ struct ConsoleInputTests {
         try session.screen().split(separator: "\n").first { $0.contains("Name *") }.map(String.init) ?? ""
     }
 
+    /// TERM=linux names ESC[Z (tmux's Shift-Tab) as an extra key of its own, `kcbt2`, which
+    /// ncurses hands over as an unnamed code: Shift-Tab did nothing in forms.
+    @Test func shiftTabUnderTermLinux() throws {
+        let sandbox = try Sandbox()
+        let session = try TmuxSession(width: 100, height: 30, command: "TERM=linux \(CLIHarness.binary) --db \(sandbox.db)")
+        try session.waitFor("The webhooks dashboard is empty.")
+        try session.keys("n")
+        try session.waitFor("Create Webhook")
+        try session.type("aa")
+        try session.keys("Tab")
+        try session.type("u")
+        try session.keys("BTab")
+        try session.type("b")
+        try session.waitFor("aab")
+        #expect(try nameRow(session).contains("aab"))
+    }
+
     /// tmux sends Home and End as ESC[1~ and ESC[4~, which xterm-256color's terminfo does not
     /// list: ncurses handed them over as Esc and characters, and the changed form asked
     /// "Discard changes?". Alt-keys arrived the same way.
