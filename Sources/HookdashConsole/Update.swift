@@ -521,7 +521,17 @@ extension ConsoleState {
         let position = order.firstIndex(of: form.focus) ?? 0
         let devMode = devMode
         defer { Self.validateLeftField(&form, from: order[position], eventChoices: eventChoices, devMode: devMode) }
-        func move(_ offset: Int) { form.focus = order[(position + offset + order.count) % order.count] }
+        func move(_ offset: Int) {
+            form.focus = order[(position + offset + order.count) % order.count]
+            // Tabbing into a field lands after its text, as in any form: the cursor left
+            // mid-text made Ctrl-U then delete only part of it.
+            switch form.focus {
+            case .name: form.name.moveEnd()
+            case .url: form.url.moveEnd()
+            case .secret: form.secret.moveEnd()
+            default: break
+            }
+        }
         func submit() -> [ConsoleEffect] {
             guard !form.isSaving else { return [] }
             // The file at the path is not the one open here: a save would land in a file

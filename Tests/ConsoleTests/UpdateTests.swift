@@ -711,6 +711,17 @@ import HookdashUI
     }
 }
 
+/// Tabbing into a field puts the cursor after its text: left mid-text, Ctrl-U then deleted
+/// only the part before it, and a pasted URL was joined to the rest.
+@Suite struct FormFocusTests {
+    @Test func tabbingIntoAFieldLandsAfterItsText() {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"), .character("a"), .character("b"))).0
+        state = Fixtures.apply(state, Fixtures.keys(.left, .tab, .backTab, .control("u"))).0
+        guard case .form(let form) = state.topScreen else { Issue.record("no form"); return }
+        #expect(form.focus == .name && form.name.text == "")
+    }
+}
+
 /// A terminal sends a character made of several code points (an emoji sequence, a letter and
 /// its accent) one code point at a time; each key and Backspace must still treat it as one.
 @Suite struct TextFieldClusterTests {
