@@ -600,7 +600,13 @@ extension ConsoleState {
             default:
                 switch form.focus {
                 case .name, .url, .secret:
-                    editFocusedField(&form) { Self.edit(&$0, key) }
+                    var full: Int?
+                    editFocusedField(&form) { field in
+                        if case .character = key, field.characters.count >= field.limit { full = field.limit }
+                        Self.edit(&field, key)
+                    }
+                    // Keys typed into a full field went nowhere without a word.
+                    if let full { toast(.info, "The field takes at most \(Painter.grouped(full)) characters") }
                 case .event(let index):
                     if key == .character(" ") || key == .character("x") { toggleEvent(&form, index) }
                     if key == .right || key == .character("l") { move(1) }

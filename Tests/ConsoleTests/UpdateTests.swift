@@ -722,6 +722,19 @@ import HookdashUI
     }
 }
 
+/// Typing into a full field said nothing (a paste cut to fit says so).
+@Suite struct FieldLimitTests {
+    @Test func typingIntoAFullFieldSaysSo() {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("n"))).0
+        state = update(state, .input(.paste(String(repeating: "n", count: 100)))).0
+        state.toasts.removeAll()
+        state = Fixtures.apply(state, Fixtures.keys(.character("x"))).0
+        guard case .form(let form) = state.topScreen else { Issue.record("no form"); return }
+        #expect(form.name.text.count == 100)
+        #expect(state.toasts.map(\.text) == ["The field takes at most 100 characters"])
+    }
+}
+
 /// A terminal sends a character made of several code points (an emoji sequence, a letter and
 /// its accent) one code point at a time; each key and Backspace must still treat it as one.
 @Suite struct TextFieldClusterTests {
