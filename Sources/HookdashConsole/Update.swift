@@ -380,7 +380,8 @@ extension ConsoleState {
         case .key(.enter), .key(.down), .key(.up), .key(.tab):
             isEditingFilter = false
             if case .key(let key) = event, key == .down || key == .up { _ = handleDashboard(event) }
-        case .paste(let text): notePaste(fitted: filter.insert(text), limit: filter.limit)
+        // What is searched for never starts or ends in a line break (a copied id brings one).
+        case .paste(let text): notePaste(fitted: filter.insert(text.trimmingCharacters(in: .whitespacesAndNewlines)), limit: filter.limit)
         case .key(let key): Self.edit(&filter, key)
         default: return []
         }
@@ -709,7 +710,8 @@ extension ConsoleState {
             case .key(.down), .key(.up):
                 details.isEditingSearch = false
                 select(details.selectedIndex + (event == .key(.down) ? 1 : -1))
-            case .paste(let text): notePaste(fitted: details.search.insert(text), limit: details.search.limit)
+            case .paste(let text):
+                notePaste(fitted: details.search.insert(text.trimmingCharacters(in: .whitespacesAndNewlines)), limit: details.search.limit)
             case .key(let key): Self.edit(&details.search, key)
             default: return []
             }

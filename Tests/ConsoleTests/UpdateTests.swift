@@ -722,6 +722,16 @@ import HookdashUI
     }
 }
 
+/// A copied id brings its line break; pasted into the filter, it left a trailing space that
+/// matched nothing once more was typed.
+@Suite struct SearchPasteTests {
+    @Test func aPastedSearchLosesTheWhitespaceAroundIt() {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("/"))).0
+        state = update(state, .input(.paste("  Bill\n"))).0
+        #expect(state.filter.text == "Bill")
+    }
+}
+
 /// Typing into a full field said nothing (a paste cut to fit says so).
 @Suite struct FieldLimitTests {
     @Test func typingIntoAFullFieldSaysSo() {
