@@ -819,7 +819,7 @@ enum HelpText {
         Line(section: "Text", keys: "← → Home End Backspace Delete Ctrl-A Ctrl-E Ctrl-U"),
         Line(section: "", keys: "Alt-b Alt-f move a word · Ctrl-W Alt-Backspace delete one"),
         Line(section: "Help", keys: "? or F1 opens and closes this help (in a text field, F1)"),
-        Line(section: "Screen", keys: "Ctrl-L paints it again (outside a form)"),
+        Line(section: "Screen", keys: "Ctrl-L paints it again"),
         Line(section: "Suspend", keys: "Ctrl-Z back to the shell · fg returns"),
         Line(section: "Quit", keys: "q (Esc backs out first) · Ctrl-C anywhere (a changed form asks first)"),
     ]

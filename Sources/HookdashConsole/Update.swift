@@ -576,14 +576,15 @@ extension ConsoleState {
             case .control("r"): form.secretRevealed.toggle()
             case .control("g"): return [.generateSecret]
             case .control("l"):
-                if let current = form.staleCurrent {
-                    // A field both changed keeps this operator's value: say whose was dropped.
-                    let overridden = form.changedElsewhere(in: current).filter(\.alsoHere).map(\.label)
-                    form = form.rebased(on: current)
-                    form.banner = overridden.isEmpty
-                        ? "Now on their version, with your edits. Ctrl-S saves"
-                        : "Their \(overridden.joined(separator: ", ")) replaced by yours. Ctrl-S saves, Esc drops yours"
-                }
+                // With no version saved elsewhere to take, Ctrl-L paints the screen again, as
+                // everywhere else: a `wall` message over a long edit could not be cleared.
+                guard let current = form.staleCurrent else { return [.redraw] }
+                // A field both changed keeps this operator's value: say whose was dropped.
+                let overridden = form.changedElsewhere(in: current).filter(\.alsoHere).map(\.label)
+                form = form.rebased(on: current)
+                form.banner = overridden.isEmpty
+                    ? "Now on their version, with your edits. Ctrl-S saves"
+                    : "Their \(overridden.joined(separator: ", ")) replaced by yours. Ctrl-S saves, Esc drops yours"
             case .enter:
                 switch form.focus {
                 case .save: return submit()
