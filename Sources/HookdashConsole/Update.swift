@@ -17,7 +17,11 @@ extension ConsoleState {
     mutating func apply(_ action: ConsoleAction) -> [ConsoleEffect] {
         switch action {
         case .input(let event):
-            return refusingWritesToALostFile(handle(event))
+            let effects = refusingWritesToALostFile(handle(event))
+            // Once a text field has the keys, a paste would be taken: the note saying it
+            // was ignored no longer holds.
+            if isTypingText { toasts.removeAll { $0.text == Self.pasteIgnoredNote } }
+            return effects
         case .tick(let date):
             // Nothing on screen shows time finer than a second: ticks within one leave the
             // state unchanged, so an idle console is drawn once a second, not on every tick.

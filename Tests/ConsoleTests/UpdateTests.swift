@@ -745,6 +745,16 @@ import HookdashUI
     }
 }
 
+/// The note that a paste was ignored went on saying so after `/` opened a field that takes one.
+@Suite struct PasteNoteTests {
+    @Test func theIgnoredPasteNoteGoesWhenATextFieldOpens() {
+        var state = update(Fixtures.loaded(), .input(.paste("hello"))).0
+        #expect(state.toasts.map(\.text) == [ConsoleState.pasteIgnoredNote])
+        state = Fixtures.apply(state, Fixtures.keys(.character("/"))).0
+        #expect(state.toasts.isEmpty)
+    }
+}
+
 /// Typing into a full field said nothing (a paste cut to fit says so).
 @Suite struct FieldLimitTests {
     @Test func typingIntoAFullFieldSaysSo() {
