@@ -258,7 +258,9 @@ public enum SimulationKind: String, Equatable, Sendable, CaseIterable {
 extension DeliveryRow {
     /// The "Result" column: the last status code, when it retries, and why it failed.
     /// `webhookActive` false: a pending delivery waits for its webhook, whatever its time says.
-    public func result(now: Date, webhookActive: Bool = true) -> String {
+    /// `waitsForDev`: it goes to a plain http:// URL and this console runs without `--dev`,
+    /// so, due, it is left a while to a process that may send it (the plain-http grace).
+    public func result(now: Date, webhookActive: Bool = true, waitsForDev: Bool = false) -> String {
         var parts: [String] = []
         // "HTTP 410 Gone: …" says its code itself, and takes the code's place.
         if let code = lastStatusCode { parts.append(lastError.flatMap { $0.hasPrefix("HTTP \(code)") ? $0 : nil } ?? "HTTP \(code)") }
@@ -266,6 +268,9 @@ extension DeliveryRow {
         // what a person watching a failing endpoint wants to see.
         if status == .pending, !webhookActive {
             parts.append("waits: webhook Inactive")
+        } else if status == .pending, waitsForDev, nextAttemptAt.map({ $0 <= now }) ?? true {
+            // "retry now" sat there while nothing here would send it.
+            parts.append("waits for a console or serve with --dev")
         } else if status == .pending, let next = nextAttemptAt, attemptCount > 0 {
             parts.append("retry " + RelativeTime.describeFuture(next, from: now))
         }

@@ -569,7 +569,8 @@ struct Painter {
                 (delivery.event + (delivery.liveMode ? "" : "*"), nil),
                 (delivery.status.rawValue, Self.role(for: delivery.status)),
                 ("\(delivery.attemptCount)", nil),
-                (delivery.result(now: state.now, webhookActive: webhook.active), Self.role(for: delivery.status)),
+                (delivery.result(now: state.now, webhookActive: webhook.active, waitsForDev: waitsForDev(webhook.url)),
+                 Self.role(for: delivery.status)),
             ]
             if columns.count == 4 { cells.remove(at: 3) }
             for ((text, role), (_, columnWidth)) in zip(cells, columns) {
@@ -655,6 +656,11 @@ struct Painter {
 
     // MARK: Attempts
 
+    /// Only a process with `--dev` sends to a plain http:// URL.
+    func waitsForDev(_ url: String) -> Bool {
+        !state.devMode && url.lowercased().hasPrefix("http://")
+    }
+
     mutating func paintAttempts(_ attempts: AttemptsState) {
         let delivery = attempts.delivery
         // Its id is what `hookdash deliveries show` and `redeliver` take.
@@ -662,8 +668,10 @@ struct Painter {
                  x: 0, y: 2, style: theme[.title])
         field("Message", delivery.messageID + (delivery.liveMode ? "" : " (test)"), x: 1, y: 3, width: width - 2)
         field("Status", delivery.status.rawValue, x: 1, y: 4, width: width / 2 - 2)
-        let active = state.webhooks.first { $0.id == attempts.webhookID }?.active ?? true
-        field("Result", delivery.result(now: state.now, webhookActive: active), x: width / 2, y: 4, width: width - width / 2 - 1)
+        let webhook = state.webhooks.first { $0.id == attempts.webhookID }
+        let result = delivery.result(
+            now: state.now, webhookActive: webhook?.active ?? true, waitsForDev: webhook.map { waitsForDev($0.url) } ?? false)
+        field("Result", result, x: width / 2, y: 4, width: width - width / 2 - 1)
         let headerY = 6
         grid.fill(Rect(x: 0, y: headerY, width: width, height: 1), style: theme[.tableHeader])
         let columns = [("#", 3), ("STARTED", 19), ("DURATION", 9), ("RESULT", max(8, width - 2 - 3 - 19 - 9 - 6))]

@@ -33,6 +33,18 @@ import Testing
         #expect(gone.result(now: now) == "HTTP 410 Gone: the endpoint wants no more webhooks")
     }
 
+    /// A console without --dev leaves a due delivery to a plain http:// URL to a process with
+    /// it (the 30 s plain-http grace); "retry now" sat there meanwhile.
+    @Test func aDueDeliveryThisConsoleMayNotSendSaysWhatItWaitsFor() {
+        #expect(row(.pending, code: 503, error: "HTTP 503", retryIn: -1).result(now: now, waitsForDev: true)
+            == "HTTP 503 · waits for a console or serve with --dev")
+        #expect(row(.pending, attempts: 0, retryIn: 0).result(now: now, waitsForDev: true)
+            == "waits for a console or serve with --dev")
+        // Once refused and rescheduled, it says when it retries, as any other.
+        #expect(row(.pending, error: "plain http is only allowed to loopback in development mode (--dev)", retryIn: 290)
+            .result(now: now, waitsForDev: true).hasPrefix("retry in 4m · plain http"))
+    }
+
     @Test func finishedDeliveries() {
         #expect(row(.delivered, code: 200).result(now: now) == "HTTP 200")
         #expect(row(.failed, code: 500, error: "HTTP 500", attempts: 8).result(now: now) == "HTTP 500")
