@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HookdashConsole
+import HookdashDelivery
 import HookdashDomain
 import HookdashStore
 
@@ -95,7 +96,7 @@ struct DeliveriesListCommand: ParsableCommand, OutputIsTheResult {
                     TerminalSafe.text(StoreRows.delivery(delivery).result(now: now, webhookActive: !inactive.contains(delivery.webhookID))),
                 ]
             }
-            print(table.render())
+            StandardOutput.write(table.render() + "\n")
             if isCut { noteCut() }
         }
     }
@@ -172,7 +173,8 @@ struct DeliveriesShowCommand: ParsableCommand, OutputIsTheResult {
             print("  status    \(delivery.status.rawValue) after \(Wording.count(delivery.attemptCount, "attempt", "attempts"))")
             if delivery.isInFlight(at: Date()), let owner = delivery.leaseOwner {
                 // Its due time has passed: without this line it looked stuck.
-                print("  sending   now, by \(LeaseOwnerText.describe(owner))")
+                let by = LeaseOwner.process(of: owner).map { "process \($0.pid) on \($0.host)" } ?? owner
+                print("  sending   now, by \(TerminalSafe.text(by))")
             } else if let next = delivery.nextAttemptAt, delivery.status == .pending {
                 print("  next      \(DeliveryEnvelope.iso8601(next))")
             }
@@ -215,14 +217,5 @@ struct DeliveriesShowCommand: ParsableCommand, OutputIsTheResult {
             throw UsageError(message: "message \(id) went to \(ofMessage.count) webhooks; "
                 + "list its deliveries with: hookdash deliveries --message \(id)")
         }
-    }
-}
-
-/// Lease owners are "HOST:PID:TAG" (`LeaseOwner` in the delivery engine).
-enum LeaseOwnerText {
-    static func describe(_ owner: String) -> String {
-        let parts = owner.split(separator: ":")
-        guard parts.count == 3 else { return TerminalSafe.text(owner) }
-        return "process \(parts[1]) on \(TerminalSafe.text(String(parts[0])))"
     }
 }

@@ -210,12 +210,12 @@ enum NotifyOutputCopy {
                 let chunk = reader.availableData
                 if chunk.isEmpty { break }
                 let room = max(0, limit - kept)
-                if room > 0 { log.append(String(decoding: chunk.prefix(room), as: UTF8.self)) }
+                if room > 0 { log.write(String(decoding: chunk.prefix(room), as: UTF8.self)) }
                 kept += min(room, chunk.count)
                 dropped += chunk.count - min(room, chunk.count)
             }
             if dropped > 0 {
-                log.append("\n[hookdash: \(dropped) more bytes of the notify command's output were left out]\n")
+                log.write("\n[hookdash: \(dropped) more bytes of the notify command's output were left out]\n")
             }
             done.signal()
         }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Synchronization
 import HookdashDomain
 import HookdashStore
 
@@ -67,31 +66,5 @@ public struct StoreOptions: ParsableArguments, Sendable {
 struct JSONOutput {
     static func print(_ value: JSONValue) {
         StandardOutput.write(value.pretty() + "\n")
-    }
-}
-
-/// A command's result on standard output, written so that a failed write is known. stdio
-/// writes a text larger than its buffer at once and only sets an error flag when that
-/// fails, which the flush at exit never sees: an 8 KB export to a full disk exited 0.
-enum StandardOutput {
-    private static let firstFailure = Mutex<Int32?>(nil)
-
-    /// The errno of the first write that failed, if one did.
-    static var failure: Int32? { firstFailure.withLock { $0 } }
-
-    static func write(_ text: String) {
-        // Whatever print() buffered goes first, in order.
-        fflush(nil)
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                firstFailure.withLock { $0 = $0 ?? code }
-                return
-            }
-            bytes = bytes.dropFirst(written)
-        }
     }
 }

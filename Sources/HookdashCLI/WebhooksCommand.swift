@@ -95,7 +95,7 @@ struct ListWebhooks: ParsableCommand, OutputIsTheResult {
             } else if webhooks.isEmpty {
                 print("No webhooks yet. Create one with: hookdash webhooks create --name NAME --url https://… --event job.status")
             } else {
-                print(WebhookText.table(webhooks))
+                StandardOutput.write(WebhookText.table(webhooks) + "\n")
             }
         }
     }

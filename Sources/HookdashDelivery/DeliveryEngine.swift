@@ -195,7 +195,6 @@ public actor DeliveryEngine {
     private func claimRequest(_ slots: Slots, onlyIDs: [String]? = nil) -> ClaimRequest {
         let limit = configuration.perEndpoint
         let busy = NIOLockedValueBox(slots.perEndpoint)
-        let ownWebhooks = slots.webhooksByEndpoint
         let now = clock.now()
         return ClaimRequest(
             owner: owner, now: now, leaseDuration: configuration.leaseDuration,
@@ -203,9 +202,10 @@ public actor DeliveryEngine {
             excludingWebhookIDs: slots.webhooks(atEndpointsWith: limit),
             plainHTTPDueBefore: plainHTTPDueBefore(now: now, onlyIDs: onlyIDs),
             heldElsewhere: { leases in
+                // Nothing else in flight (one process): no work on the claim's path.
                 guard !leases.isEmpty else { return [] }
                 return busy.withLockedValue { counts in
-                    var webhooks = ownWebhooks
+                    var webhooks = slots.webhooksByEndpoint
                     for lease in leases {
                         let endpoint = Endpoint.key(lease.url)
                         counts[endpoint, default: 0] += lease.count
@@ -487,16 +487,22 @@ enum Endpoint {
     }
 }
 
-/// Lease owner ids name the host and process, so a restarted worker can tell which leases
-/// belong to processes that died.
-enum LeaseOwner {
+/// Lease owner ids name the host and process ("HOST:PID:TAG"), so a restarted worker can
+/// tell which leases belong to processes that died.
+public enum LeaseOwner {
     static func current() -> String {
         "\(hostName()):\(getpid()):\(UUID().uuidString.prefix(8).lowercased())"
     }
 
-    static func isDeadLocalProcess(_ owner: String) -> Bool {
+    /// The host and process an owner id names; nil for one that is not hookdash's.
+    public static func process(of owner: String) -> (host: String, pid: Int32)? {
         let parts = owner.split(separator: ":")
-        guard parts.count == 3, String(parts[0]) == hostName(), let pid = Int32(parts[1]) else { return false }
+        guard parts.count == 3, let pid = Int32(parts[1]) else { return nil }
+        return (String(parts[0]), pid)
+    }
+
+    static func isDeadLocalProcess(_ owner: String) -> Bool {
+        guard let (host, pid) = process(of: owner), host == hostName() else { return false }
         if pid == getpid() { return false }
         if kill(pid, 0) == -1 && errno == ESRCH { return true }
         return isZombie(pid)

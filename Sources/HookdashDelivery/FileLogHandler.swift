@@ -67,20 +67,14 @@ public final class FileLogSink: Sendable {
         self.checkEvery = max(1, checkEvery)
         let url = URL(fileURLWithPath: path)
         try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        var initial = State(handle: Self.open(path))
-        state = NIOLockedValueBox(State())
+        state = NIOLockedValueBox(State(handle: Self.open(path)))
         // At once too, not only every `checkEvery` writes: a `serve --until-idle` run from
         // cron writes a few dozen lines and exits, and the file only ever grew.
-        rotateIfNeeded(&initial)
-        state.withLockedValue { $0 = initial }
+        state.withLockedValue { rotateIfNeeded(&$0) }
     }
 
-    /// Appends text as it is (a notify command's output), rotating as log lines do.
-    public func append(_ text: String) {
-        write(text)
-    }
-
-    func write(_ line: String) {
+    /// Appends text as it is (a log line, or a notify command's output), rotating as needed.
+    public func write(_ line: String) {
         state.withLockedValue { state in
             state.writesSinceCheck += 1
             if state.writesSinceCheck >= checkEvery {

@@ -32,19 +32,16 @@ final class ReceiverHTTPHandler: ChannelInboundHandler {
     }
 
     private func respond(context: ChannelHandlerContext, to requestHead: HTTPRequestHead, body: [UInt8]) {
-        let headers = requestHead.headers.map { (name: $0.name, value: $0.value) }
-        let receivedAt = Date()
-        let response = state.response(to: RecordedRequest(
-            method: requestHead.method.rawValue, path: requestHead.uri, headers: headers, body: body,
-            receivedAt: receivedAt, answeredStatus: 0))
         var request = RecordedRequest(
             method: requestHead.method.rawValue,
             path: requestHead.uri,
-            headers: headers,
+            headers: requestHead.headers.map { (name: $0.name, value: $0.value) },
             body: body,
-            receivedAt: receivedAt,
-            answeredStatus: response.status
+            receivedAt: Date(),
+            answeredStatus: 0
         )
+        let response = state.response(to: request)
+        request.answeredStatus = response.status
         request.answerDelayMilliseconds = response.delayMilliseconds
         state.record(request)
 

@@ -8,8 +8,8 @@ public struct RecordedRequest: Sendable {
     public let headers: [(name: String, value: String)]
     public let body: [UInt8]
     public let receivedAt: Date
-    /// The status the receiver answered with.
-    public let answeredStatus: Int
+    /// The status the receiver answered with (decided once the request was read whole).
+    public var answeredStatus: Int
     /// How long after arrival the answer goes out (`listen --delay`).
     public var answerDelayMilliseconds = 0
 

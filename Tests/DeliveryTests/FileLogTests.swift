@@ -38,7 +38,7 @@ import Testing
         let path = folder.appendingPathComponent("db.sqlite.delivery.log").path
         try String(repeating: "old line\n", count: 500).write(toFile: path, atomically: false, encoding: .utf8)
         let sink = FileLogSink(path: path, maxBytes: 2_000)
-        sink.append("first line of this run\n")
+        sink.write("first line of this run\n")
         #expect(lines(path) == ["first line of this run"])
         #expect(lines(path + ".1").count == 500)
     }
