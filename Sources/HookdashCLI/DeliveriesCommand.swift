@@ -61,7 +61,11 @@ struct DeliveriesListCommand: ParsableCommand, OutputIsTheResult {
     func run() throws {
         try ErrorReporter.guarded {
             // One read-only connection for the webhooks and their deliveries.
-            let webhooks = try store.openStoreForReading()
+            guard let webhooks = try store.openStoreForReadingIfPresent() else {
+                if let webhook { throw MissingInput(message: "no webhook has the id \(webhook): there is no database yet") }
+                print(json ? "[]" : "No deliveries.")
+                return
+            }
             let queue = QueueStore(webhooks.dbPool)
             let resolved = try webhook.map { try resolveWebhookID($0, in: webhooks) }
             // One more than asked tells whether the list was cut.
@@ -114,7 +118,12 @@ struct DeliveriesListCommand: ParsableCommand, OutputIsTheResult {
         do {
             return (try webhooks.webhook(idOrPrefix: text).id, true)
         } catch StoreError.notFound {
-            return (text, false)
+            let deleted = try QueueStore(webhooks.dbPool).webhookIDsWithDeliveries(prefix: text)
+            switch deleted.count {
+            case 0: return (text, false)
+            case 1: return (deleted[0], false)
+            default: throw StoreError.ambiguous(prefix: text, matches: Array(deleted.prefix(2)), more: deleted.count > 2)
+            }
         }
     }
 }

@@ -72,7 +72,7 @@ struct RedeliverCommand: ParsableCommand {
     private func redeliverFailed() throws {
         let webhookID = try webhook.map { try store.openStoreForReading().webhook(idOrPrefix: $0).id }
         let start = since?.start(Date())
-        let queue = try store.openQueue()
+        let queue = try store.openExistingQueue()
         let count: Int
         do {
             count = try queue.redeliverFailed(webhookID: webhookID, since: start)

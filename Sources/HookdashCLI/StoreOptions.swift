@@ -39,6 +39,13 @@ public struct StoreOptions: ParsableArguments, Sendable {
         return try WebhookStore.openForReading(path: databasePath)
     }
 
+    /// For listings, which a machine with no database yet answers with an empty list; nil then.
+    /// A missing `--db` or `HOOKDASH_DB` file is still reported as the typo it usually is.
+    public func openStoreForReadingIfPresent() throws -> WebhookStore? {
+        if !isExplicitPath, !FileManager.default.fileExists(atPath: databasePath) { return nil }
+        return try openStoreForReading()
+    }
+
     /// For commands that write but need webhooks to do anything (`emit`, `simulate`,
     /// `webhooks test`): on a mistyped path they made an empty database and sent nowhere.
     public func openExistingStore() throws -> WebhookStore {
@@ -48,8 +55,11 @@ public struct StoreOptions: ParsableArguments, Sendable {
 
     private func requireExistingDatabase() throws {
         let path = databasePath
-        if isExplicitPath, !FileManager.default.fileExists(atPath: path) {
-            throw MissingInput(message: "no database at \(path) (a command that writes, such as webhooks create, or the console creates one)")
+        if !FileManager.default.fileExists(atPath: path) {
+            // The default file is missing on a machine where nothing was created yet: no typo.
+            throw MissingInput(message: isExplicitPath
+                ? "no database at \(path) (a command that writes, such as webhooks create, or the console creates one)"
+                : "no webhooks yet: there is no database at \(path) (webhooks create, or the console, creates it)")
         }
         // An empty file would be made a database (and 0600) by a command that only reads.
         if isExplicitPath, (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) == 0 {

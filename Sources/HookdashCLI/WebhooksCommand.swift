@@ -89,7 +89,7 @@ struct ListWebhooks: ParsableCommand, OutputIsTheResult {
 
     func run() throws {
         try ErrorReporter.guarded {
-            let webhooks = try store.openStoreForReading().list()
+            let webhooks = try store.openStoreForReadingIfPresent()?.list() ?? []
             if json {
                 JSONOutput.print(.array(webhooks.map(\.json)))
             } else if webhooks.isEmpty {
@@ -307,7 +307,7 @@ struct ExportWebhooks: ParsableCommand, OutputIsTheResult {
 
     func run() throws {
         try ErrorReporter.guarded {
-            let webhooks = try store.openStoreForReading().list()
+            let webhooks = try store.openStoreForReadingIfPresent()?.list() ?? []
             let text = JSONValue.array(webhooks.map(\.json)).pretty() + "\n"
             guard let output, output != "-" else {
                 StandardOutput.write(text)

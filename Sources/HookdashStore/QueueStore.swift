@@ -208,6 +208,24 @@ public final class QueueStore: Sendable {
         try deliveries(webhookID: webhookID, status: nil, limit: limit)
     }
 
+    /// Up to 3 webhook ids starting with `prefix` that deliveries name, deleted webhooks' too
+    /// (their history stays): one index seek per id, however many deliveries each has.
+    public func webhookIDsWithDeliveries(prefix: String) throws -> [String] {
+        let lowered = prefix.lowercased()
+        guard lowered.count >= WebhookStore.shortestPrefix else { return [] }
+        return try dbPool.read { db in
+            var ids: [String] = []
+            while ids.count < 3 {
+                let next = try String.fetchOne(
+                    db, sql: "SELECT webhookId FROM deliveries WHERE webhookId \(ids.isEmpty ? ">=" : ">") ? ORDER BY webhookId LIMIT 1",
+                    arguments: [ids.last ?? lowered])
+                guard let next, next.hasPrefix(lowered) else { break }
+                ids.append(next)
+            }
+            return ids
+        }
+    }
+
     /// Newest first, optionally filtered; `since` keeps deliveries created at or after it;
     /// `messageID` (the `webhook-id` a receiver logged) finds one message's deliveries.
     public func deliveries(

@@ -68,6 +68,34 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: sandbox.folder + "/typo"))
     }
 
+    /// The README promises that reading never creates a database; on a machine with none yet,
+    /// listings read as empty and lookups say there is nothing yet.
+    @Test func readingBeforeAnyDatabaseExistsCreatesNone() throws {
+        let sandbox = try Sandbox()
+        let dataHome = sandbox.folder + "/data"
+        func run(_ arguments: [String]) throws -> CLIResult {
+            try CLIHarness.run(arguments, stdin: Data("{}".utf8), environment: ["XDG_DATA_HOME": dataHome, "HOOKDASH_DB": ""])
+        }
+        for (arguments, output) in [
+            (["webhooks", "list"], "No webhooks yet."), (["webhooks", "list", "--json"], "[]"),
+            (["webhooks", "export"], "[]"), (["deliveries"], "No deliveries."), (["deliveries", "--json"], "[]"),
+        ] {
+            let result = try run(arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            #expect(result.stdout.hasPrefix(output), "\(arguments): \(result.stdout)")
+        }
+        for arguments in [
+            ["webhooks", "show", "abcd1234"], ["emit", "job.status"], ["simulate", "order"], ["webhooks", "test", "abcd1234"],
+            ["deliveries", "--webhook", "abcd1234"], ["deliveries", "show", "abcd1234"], ["redeliver", "--failed"],
+            ["webhooks", "delete", "abcd1234", "--yes"],
+        ] {
+            let result = try run(arguments)
+            #expect(result.status == 66, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("there is no database"), "\(arguments): \(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dataHome + "/hookdash"))
+    }
+
     /// `--db` works before, between or after the command words, and the last one given wins:
     /// a script appending an override wrote to the earlier, global one.
     @Test func theDatabaseOptionGoesAnywhereAndTheLastOneWins() throws {

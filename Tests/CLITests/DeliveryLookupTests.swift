@@ -98,6 +98,10 @@ struct DeliveryLookupTests {
         let gone = try sandbox.run(["deliveries", "--webhook", id])
         #expect(gone.status == 0, "\(gone.stderr)")
         #expect(gone.stdout.contains("cancelled"))
+        // … and by a prefix, as every other webhook id is taken.
+        let byPrefix = try sandbox.run(["deliveries", "--webhook", String(id.prefix(8)), "--json"])
+        #expect(byPrefix.status == 0, "\(byPrefix.stderr)")
+        #expect(byPrefix.stdout.contains(id))
         // Its filter finding nothing is still an answer, not an error.
         #expect(try sandbox.run(["deliveries", "--webhook", id, "--status", "succeeded"]).stdout.contains("No deliveries."))
         #expect(try sandbox.run(["deliveries", "--limit", "0"]).status == 64)

@@ -73,6 +73,9 @@ struct RedeliverTests {
         #expect(badSince.status == 64)
         #expect(badSince.stderr.contains("a duration such as 30m, 2h or 7d, or a time such as 2026-12-01"), "\(badSince.stderr)")
         #expect(try sandbox.run(["deliveries", "--since", "5x"]).status == 64)
+        // Like every command that needs webhooks, it creates no database.
+        #expect(try sandbox.run(["redeliver", "--failed", "--since", "90m"]).status == 66)
+        _ = try sandbox.createWebhook(name: "Any", url: "https://example.com/in")
         #expect(try sandbox.run(["redeliver", "--failed", "--since", "90m"]).status == 0)
         #expect(try sandbox.run(["deliveries", "--since", "2026-11-29T12:00:00Z"]).status == 0)
         let unknown = try sandbox.run(["redeliver", "--failed", "--webhook", "abcd1234"])
