@@ -13,12 +13,16 @@ enum CommandWords {
            }) {
             return "--theme belongs to the console, not to hookdash \(command) (the console: hookdash --theme NAME)"
         }
-        guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
+        guard var first = arguments.first, !first.hasPrefix("-") else { return nil }
         let commands: [CommandConfiguration] = Hookdash.configuration.subcommands.map { $0.configuration }
         let names = commands.map { $0.commandName ?? "" } + ["help"]
+        // `help WORD` printed the top-level help for a WORD that names no command.
+        if first == "help", let asked = arguments.dropFirst().first, !asked.hasPrefix("-"), !names.contains(asked) {
+            first = asked
+        }
         guard let command = commands.first(where: { $0.commandName == first }) else {
             guard !names.contains(first) else { return nil }
-            return "unknown command '\(first)'\(suggestion(for: first, among: names)); hookdash --help lists them"
+            return "unknown command '\(first)'\(suggestion(for: first, among: names, in: commands)); hookdash --help lists them"
         }
         let subcommands: [String] = command.subcommands.map { $0.configuration.commandName ?? "" }
         guard !subcommands.isEmpty else { return nil }
@@ -36,9 +40,19 @@ enum CommandWords {
         return "hookdash \(first) needs one of: \(choices) (for example hookdash \(first) \(subcommands[0]))"
     }
 
-    /// " (did you mean 'webhooks'?)" for a word one or two edits away from a name, else "".
-    static func suggestion(for word: String, among names: [String]) -> String {
-        let close = names.filter { distance(word.lowercased(), $0) <= min(2, max(1, $0.count / 3)) }
+    /// " (did you mean 'webhooks'?)" for a word one or two edits away from a name, or that
+    /// shares all but its last letter with one ("delivery"), else "". A word that is another
+    /// command's subcommand ("list") names that first: it is what the user meant, not "listen".
+    static func suggestion(for word: String, among names: [String], in commands: [CommandConfiguration] = []) -> String {
+        let word = word.lowercased()
+        let owners = commands.filter { command in command.subcommands.contains { $0.configuration.commandName == word } }
+        if !owners.isEmpty {
+            return " (did you mean " + owners.map { "'\($0.commandName ?? "") \(word)'" }.joined(separator: " or ") + "?)"
+        }
+        let close = names.filter { name in
+            distance(word, name) <= min(2, max(1, name.count / 3))
+                || (word.count >= 5 && name.hasPrefix(word.dropLast()))
+        }
         guard let best = close.min(by: { distance(word, $0) < distance(word, $1) }) else { return "" }
         return " (did you mean '\(best)'?)"
     }

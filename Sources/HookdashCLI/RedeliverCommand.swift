@@ -28,7 +28,7 @@ struct RedeliverCommand: ParsableCommand {
     @Option(name: .long, help: "With --failed: only deliveries to this webhook (id or unique prefix).")
     var webhook: String?
 
-    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("With --failed: " + SinceOption.help, valueName: "duration|time"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("With --failed, only those created since then" + SinceOption.help.drop(while: { $0 != ":" }), valueName: "duration|time"))
     var since: SinceOption?
 
     func validate() throws {
@@ -58,9 +58,9 @@ struct RedeliverCommand: ParsableCommand {
             } catch QueueError.webhookNotFound(let webhookID) {
                 throw MissingInput(message: "webhook \(webhookID) was deleted; nothing to redeliver to")
             } catch let error as QueueError where error.isInactiveWebhook {
-                throw InvalidInput(message: error.description)
+                throw InvalidInput(message: Wording.afterPrefix(error.description))
             } catch let error as QueueError {
-                ErrorReporter.printError(error.description)
+                ErrorReporter.printError(Wording.afterPrefix(error.description))
                 throw ExitCode(ExitStatus.tryAgain)
             }
             // Named by its delivery id, which `deliveries show` takes, even when a message id was given.
@@ -77,7 +77,7 @@ struct RedeliverCommand: ParsableCommand {
         do {
             count = try queue.redeliverFailed(webhookID: webhookID, since: start)
         } catch let error as QueueError where error.isInactiveWebhook {
-            throw InvalidInput(message: error.description)
+            throw InvalidInput(message: Wording.afterPrefix(error.description))
         }
         let failedOnes = Wording.count(count, "failed delivery", "failed deliveries")
         print(count == 0

@@ -12,6 +12,9 @@ public struct Hookdash: ParsableCommand {
         abstract: "A terminal console for outgoing webhooks.",
         discussion: """
         With no subcommand, hookdash opens the console on the database.
+        Every command that uses the database takes --db PATH (default: $HOOKDASH_DB,
+        else $XDG_DATA_HOME/hookdash/hookdash.sqlite) and --dev (allow http:// and
+        loopback URLs; also HOOKDASH_DEV=1), anywhere on the line.
 
         Examples:
           hookdash                        open the console

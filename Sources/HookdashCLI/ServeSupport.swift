@@ -35,7 +35,7 @@ struct DeliveryEngineOptions: ParsableArguments {
     @Option(name: .long, help: "PEM file of extra certificate authorities to trust (or `ca-file = PATH` in the config file).")
     var caFile: String?
 
-    @Option(name: .long, help: "Allow a private address range (CIDR); repeatable.")
+    @Option(name: .long, help: ArgumentHelp("Allow a private address range (CIDR such as 10.0.0.0/8); repeatable.", valueName: "cidr"))
     var allowPrivate: [String] = []
 
     // Unconditional, so "-5m" gets the message below rather than "Missing value".
@@ -74,7 +74,7 @@ struct DeliveryEngineOptions: ParsableArguments {
             let config = try loaded ?? UserConfig.load()
             if self.disableAfter == nil, let setting = config["disable-after"] {
                 guard let parsed = DisableAfterOption(argument: setting.value) else {
-                    throw config.problem("disable-after", "'\(setting.value)' is not a duration such as 5d or 12h, or never")
+                    throw config.problem("disable-after", "'\(setting.value)' is not a duration above zero such as 5d, 12h or 30m, or never")
                 }
                 disableAfter = parsed.seconds
             }

@@ -20,14 +20,14 @@ struct WebhookTestCommand: AsyncParsableCommand {
           hookdash --dev webhooks test 3f2a9c1e   (a webhook on localhost)
         """)
 
+    @Argument(help: "The webhook's id, or 4 or more of its first characters (as webhooks list prints it).")
+    var id: String
+
     @OptionGroup var store: StoreOptions
     @OptionGroup var engineOptions: DeliveryEngineOptions
 
     @Flag(name: .long, help: "Print the outcomes as a JSON array.")
     var json = false
-
-    @Argument(help: "Webhook id (or a unique prefix).")
-    var id: String
 
     func run() async throws {
         try await ErrorReporter.guarded {

@@ -303,7 +303,7 @@ struct ExportWebhooks: ParsableCommand, OutputIsTheResult {
         """)
 
     @OptionGroup var store: StoreOptions
-    @Option(name: [.short, .long], help: "Write to this file instead of standard output (- is standard output).") var output: String?
+    @Option(name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output (- is standard output).", valueName: "path")) var output: String?
 
     func run() throws {
         try ErrorReporter.guarded {

@@ -6,3 +6,11 @@ enum Wording {
 
     static func deliveries(_ number: Int) -> String { count(number, "delivery", "deliveries") }
 }
+
+extension Wording {
+    /// A sentence written for the console ("Webhook 3f2a is Inactive…") as the rest of
+    /// a "hookdash: …" line on stderr, which starts in lower case.
+    static func afterPrefix(_ sentence: String) -> String {
+        sentence.prefix(1).lowercased() + sentence.dropFirst()
+    }
+}

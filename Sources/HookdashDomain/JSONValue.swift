@@ -134,7 +134,7 @@ extension JSONValue {
     }
 }
 
-public struct JSONParseError: Error, CustomStringConvertible, Sendable {
+public struct JSONParseError: Error, CustomStringConvertible, Sendable, Equatable {
     public let offset: Int
     public let reason: String
     public var description: String { "invalid JSON at byte \(offset): \(reason)" }
@@ -184,7 +184,9 @@ struct JSONParser {
     private mutating func expectLiteral(_ literal: String) throws {
         let expected = Array(literal.utf8)
         guard index + expected.count <= bytes.count, Array(bytes[index..<index + expected.count]) == expected else {
-            throw fail("expected \(literal)")
+            // Plain text ("not json") is no misspelt null.
+            let misspelt = index + 1 < bytes.count && bytes[index + 1] == expected[1]
+            throw fail(misspelt ? "expected \(literal)" : "unexpected character")
         }
         index += expected.count
     }

@@ -128,7 +128,10 @@ public enum WebhookImport {
         let draft = WebhookDraft(name: name, url: url, secret: secret, events: events, active: active)
         switch WebhookValidator.validate(draft, options: options) {
         case let .failure(failure):
-            problems += failure.errors.map { EntryProblem(field: $0.field.rawValue, message: $0.message) }
+            // A field already said to be of the wrong type needs no second message about its value.
+            let named = Set(problems.compactMap(\.field))
+            problems += failure.errors.filter { !named.contains($0.field.rawValue) }
+                .map { EntryProblem(field: $0.field.rawValue, message: $0.message) }
             return (nil, problems)
         case let .success(fields):
             guard problems.isEmpty else { return (nil, problems) }

@@ -7,6 +7,10 @@ import Testing
     @Test(arguments: [
         (["webhook", "list"], "unknown command 'webhook' (did you mean 'webhooks'?)"),
         (["servr"], "unknown command 'servr' (did you mean 'serve'?)"),
+        (["delivery"], "unknown command 'delivery' (did you mean 'deliveries'?)"),
+        (["list"], "unknown command 'list' (did you mean 'webhooks list' or 'deliveries list'?)"),
+        (["show", "abcd"], "unknown command 'show' (did you mean 'webhooks show' or 'deliveries show'?)"),
+        (["help", "webhook"], "unknown command 'webhook' (did you mean 'webhooks'?)"),
         (["webhooks", "delet", "1234"], "hookdash webhooks has no command 'delet' (did you mean 'delete'?)"),
         (["simulate", "jobs"], "hookdash simulate has no command 'jobs' (did you mean 'job'?); it takes one of: job, order"),
         (["--db", "/nonexistent/x.sqlite", "simulate"], "hookdash simulate needs one of: job, order"),

@@ -87,7 +87,7 @@ struct DisableAfterTests {
             atPath: config + "/hookdash/config", contents: Data("theme = dark\ndisable-after = a while\n".utf8))
         let configured = try sandbox.run(["serve", "--until-idle"], environment: ["XDG_CONFIG_HOME": config])
         #expect(configured.status != 0)
-        #expect(configured.stderr.contains("line 2: disable-after: 'a while' is not a duration such as 5d or 12h, or never"),
+        #expect(configured.stderr.contains("line 2: disable-after: 'a while' is not a duration above zero such as 5d, 12h or 30m, or never"),
                 "\(configured.stderr)")
     }
 }

@@ -76,6 +76,7 @@ struct JSONTests {
         #expect(lines.contains("entry 1, url: HTTPS is required"))
         #expect(lines.contains("entry 1, events: Select at least one event"))
         #expect(lines.contains("entry 2, events: must be an array of event names"))
+        #expect(!lines.contains("entry 2, events: Select at least one event"), "one message per field")
         #expect(lines.contains("entry 2, active: must be true or false"))
         #expect(lines.contains { $0.hasPrefix("entry 2, colour: unknown key") })
         #expect(lines.contains("entry 3, id: must be a lowercase UUID v4"))
@@ -88,6 +89,9 @@ struct JSONTests {
     func importShape() {
         #expect(throws: ImportFailure.self) { try WebhookImport.parse(Data("{}".utf8)).get() }
         #expect(throws: ImportFailure.self) { try WebhookImport.parse(Data("not json".utf8)).get() }
+        // Plain text is no misspelt null; a misspelt literal is named.
+        #expect(throws: JSONParseError(offset: 0, reason: "unexpected character")) { try JSONValue.parse(Data("not json".utf8)) }
+        #expect(throws: JSONParseError(offset: 1, reason: "expected true")) { try JSONValue.parse(Data("[tru]".utf8)) }
         let twice = JSONValue.array([sample.json, sample.json]).serialized()
         #expect(throws: ImportFailure.self) { try WebhookImport.parse(twice).get() }
     }
