@@ -14,6 +14,16 @@ public enum Timestamp {
         )
     }
 
+    /// When a change made at `now` is stamped, given the record's last `updatedAt`: a later
+    /// second than that one always. Times are kept to the second (SPEC §1), and an import
+    /// tells an older export from the database by `updatedAt`: an edit in the same second
+    /// as the export looked no newer than it, and re-importing the export undid it.
+    public static func change(at now: Date, after previous: Date) -> Date {
+        let second = now.timeIntervalSince1970.rounded(.down)
+        let last = previous.timeIntervalSince1970.rounded(.down)
+        return Date(timeIntervalSince1970: second > last ? second : last + 1)
+    }
+
     /// `HH:MM:SS.mmmZ`, UTC: the time of day on lines printed as things happen (`listen`, `serve`).
     public static func clock(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))

@@ -52,8 +52,11 @@ public enum FailureStreak {
     static func disable(_ db: Database, webhookID: String, reason: String, now: Date) throws -> Bool {
         try db.execute(
             sql: """
-                UPDATE webhooks SET active = 0, disabledReason = ?, updatedAt = ?, version = version + 1
-                WHERE id = ? AND active = 1
+                UPDATE webhooks SET active = 0, disabledReason = ?1, version = version + 1,
+                    -- A later second than the last change's always (Timestamp.change).
+                    updatedAt = CASE WHEN ?2 > updatedAt THEN ?2
+                                     ELSE strftime('%Y-%m-%dT%H:%M:%SZ', updatedAt, '+1 second') END
+                WHERE id = ?3 AND active = 1
                 """,
             arguments: [reason, Timestamp.iso8601(now), webhookID])
         return db.changesCount > 0

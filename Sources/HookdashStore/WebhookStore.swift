@@ -129,7 +129,7 @@ public final class WebhookStore: Sendable {
                 else { throw StoreError.notFound(id: id) }
                 guard current.version == expectedVersion else { throw StoreError.stale(id: id) }
                 var updated = current.with(fields)
-                updated.updatedAt = max(now, current.createdAt)
+                updated.updatedAt = Timestamp.change(at: now, after: max(current.updatedAt, current.createdAt))
                 updated.version = current.version + 1
                 try WebhookRow(updated).update(db)
                 updated.previousSecretUntil = try SecretRotation.secretChanged(
@@ -185,7 +185,7 @@ public final class WebhookStore: Sendable {
                         }
                         // Changed now, by this import (the file's updatedAt may predate the
                         // stored createdAt).
-                        updated.updatedAt = now
+                        updated.updatedAt = Timestamp.change(at: now, after: max(existing.updatedAt, existing.createdAt))
                         updated.version = existing.version + 1
                         try WebhookRow(updated).update(db)
                         try SecretRotation.secretChanged(

@@ -184,6 +184,35 @@ struct WebhookStoreTests {
         #expect(try target.importWebhooks(entries) == .init(created: 0, updated: 0, unchanged: 2))
     }
 
+    /// Times are kept to the second: an edit in the same second as an export looked no newer
+    /// than the export, and re-importing the export silently undid it.
+    @Test("an edit in the export's second still stops an import of that export")
+    func sameSecondEditIsNewer() throws {
+        let folder = try TemporaryFolder()
+        let store = try WebhookStore.open(path: folder.file("a.sqlite"))
+        let second = Date(timeIntervalSince1970: 1_650_000_000)
+        let created = try store.create(try validFields(name: "One"), now: second)
+        let exported = JSONValue.array(try store.list().map(\.json)).serialized()
+        let edited = try store.update(
+            id: created.id, expectedVersion: created.version, try validFields(name: "Edited"), now: second.addingTimeInterval(0.4))
+        #expect(edited.updatedAt == second.addingTimeInterval(1), "a later second than the last change's")
+        let entries = try WebhookImport.parse(exported).get()
+        #expect(throws: StoreError.self) { try store.importWebhooks(entries, now: second.addingTimeInterval(0.8)) }
+        #expect(try store.list().map(\.name) == ["Edited"])
+        // Changes keep moving forward however many come in one second.
+        let again = try store.update(id: created.id, expectedVersion: edited.version, try validFields(name: "Again"), now: second)
+        #expect(again.updatedAt == second.addingTimeInterval(2))
+        // … and a change in a later second takes that second.
+        let later = try store.update(
+            id: created.id, expectedVersion: again.version, try validFields(name: "Later"), now: second.addingTimeInterval(60))
+        #expect(later.updatedAt == second.addingTimeInterval(60))
+        // Switching it off for its endpoint (410, or a failure streak) is a change too.
+        try store.dbPool.write { db in
+            _ = try FailureStreak.disable(db, webhookID: created.id, reason: "410", now: second.addingTimeInterval(60.5))
+        }
+        #expect(try store.webhook(id: created.id)?.updatedAt == second.addingTimeInterval(61))
+    }
+
     @Test("the default location follows --db, HOOKDASH_DB, XDG_DATA_HOME, HOME")
     func defaultLocation() {
         #expect(DatabaseLocation.resolve(explicit: "/x/y.sqlite", environment: ["HOOKDASH_DB": "/env.sqlite"]) == "/x/y.sqlite")
