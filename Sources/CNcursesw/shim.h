@@ -55,4 +55,10 @@ static inline int hd_probe_terminal(const char *type, int fd) {
     del_curterm(cur_term);
     return usable ? HD_TERMINAL_USABLE : HD_TERMINAL_NO_CURSOR_ADDRESSING;
 }
+// Whether the open terminal has an alternate screen to leave (rmcup): without one (the
+// Linux console, vt100) the last frame stays where the shell goes on writing.
+static inline int hd_has_alternate_screen(void) {
+    char *rmcup = tigetstr("rmcup");
+    return rmcup != NULL && rmcup != (char *)-1 && rmcup[0] != 0;
+}
 #endif

@@ -173,6 +173,12 @@ public final class Terminal {
     public func close() {
         guard isOpen else { return }
         isOpen = false
+        if hd_has_alternate_screen() == 0 {
+            // No alternate screen to return from: blank the frame instead of leaving it
+            // under the shell's next lines.
+            werase(window)
+            wrefresh(window)
+        }
         curs_set(1)
         endwin()
         write(Self.bracketedPasteOff)

@@ -40,6 +40,22 @@ struct ConsoleTerminalTypeTests {
         #expect(!FileManager.default.fileExists(atPath: sandbox.db))
     }
 
+    /// The Linux console and vt100 have no alternate screen: the last frame stayed, and the
+    /// shell wrote its next lines over the footer.
+    @Test("a terminal without an alternate screen is left blank on quitting", arguments: ["linux", "vt100"])
+    func noAlternateScreen(type: String) throws {
+        let sandbox = try Sandbox()
+        _ = try sandbox.createWebhook(name: "Left behind", url: "https://example.com/in")
+        let session = try TmuxSession(
+            width: 80, height: 24,
+            command: "TERM=\(type) \(CLIHarness.binary) --db \(sandbox.db); echo \"EXITED $?\"; sleep 30")
+        try session.waitFor("Left behind")
+        try session.keys("q")
+        try session.waitFor("EXITED 0")
+        let screen = try session.screen()
+        #expect(!screen.contains("Left behind") && !screen.contains("quit"), "\(screen)")
+    }
+
     /// kitty, alacritty or ghostty over SSH name a type the server may not describe.
     @Test("a TERM this machine has no entry for: drawn as xterm-256color, with a note")
     func unknownTerminalType() throws {
