@@ -358,6 +358,14 @@ public struct AttemptViewState: Equatable, Sendable {
         public let rows: [String]
     }
 
+    /// The rows of text a screen `height` tall shows (below the header and title, above the footer).
+    public static func page(height: Int) -> Int { max(1, height - 4) }
+
+    /// The furthest `scroll` goes on a screen this size: the last page shows full.
+    public func maxScroll(width: Int, height: Int) -> Int {
+        max(0, rows(width: width).count - Self.page(height: height))
+    }
+
     /// The columns the text gets on a screen `width` wide (a margin on each side).
     public static func columns(forWidth width: Int) -> Int { width - 2 }
 

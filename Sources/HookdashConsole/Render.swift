@@ -706,7 +706,7 @@ struct Painter {
     mutating func paintAttemptView(_ view: AttemptViewState) {
         grid.put(TextWidth.truncate(" " + view.title, to: width - 2), x: 0, y: 2, style: theme[.title])
         let top = 3
-        let rows = max(1, height - top - 1)
+        let rows = AttemptViewState.page(height: height)
         let lines = view.rows(width: width)
         for (offset, line) in lines.dropFirst(view.scroll).prefix(rows).enumerated() {
             let style = line.hasPrefix("── ") ? theme[.title] : theme[.normal]

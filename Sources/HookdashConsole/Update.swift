@@ -242,6 +242,9 @@ extension ConsoleState {
             for index in screens.indices {
                 guard case .attempt(var view) = screens[index] else { continue }
                 view.layOut(width: newWidth)
+                // A taller or wider screen needs less scrolling: kept, the top stayed hidden
+                // with nothing to say it was there.
+                view.scroll = min(view.scroll, view.maxScroll(width: newWidth, height: newHeight))
                 screens[index] = .attempt(view)
             }
             scrollSelectionIntoView()
@@ -848,8 +851,8 @@ extension ConsoleState {
 
     mutating func handleAttemptView(_ original: AttemptViewState, _ event: InputEvent) -> [ConsoleEffect] {
         var view = original
-        let page = max(1, height - 4)
-        let maxScroll = max(0, view.rows(width: width).count - page)
+        let page = AttemptViewState.page(height: height)
+        let maxScroll = view.maxScroll(width: width, height: height)
         switch event {
         case .key(let key):
             switch key {

@@ -36,6 +36,21 @@ import HookdashUI
         #expect(try view(state).scroll == layout.rows.count - 26)
     }
 
+    /// Scrolled to the end and then given a screen that holds it all, the view kept its
+    /// offset: the top stayed hidden, with no "of N" marker to say it was there.
+    @Test func aLargerScreenScrollsBackWhatNowFits() throws {
+        var state = Fixtures.apply(Fixtures.loaded(width: 100, height: 20), Fixtures.keys(.enter)).0
+        state = update(state, .deliveriesLoaded(webhookID: Fixtures.webhooks[0].id, Fixtures.deliveries)).0
+        state = Fixtures.apply(state, Fixtures.keys(.down, .enter)).0
+        state = update(state, .attemptsLoaded(deliveryID: "d2", [Fixtures.attempt])).0
+        state = Fixtures.apply(state, Fixtures.keys(.enter, .character("G"))).0
+        let rows = try view(state).rows(width: 100).count
+        #expect(rows > 16 && rows < 56, "the fixture needs scrolling at 20 rows but fits in 60 (\(rows))")
+        #expect(try view(state).scroll == rows - 16)
+        state = update(state, .input(.resize(width: 200, height: 60))).0
+        #expect(try view(state).scroll == 0)
+    }
+
     /// Each frame (one a second, with no key pressed) and each key wrapped the whole payload
     /// again: 20–28 % of a core on an idle screen, 110–200 ms a key.
     @Test func framesAndKeysDoNotWrapItAgain() throws {
