@@ -274,7 +274,16 @@ struct Painter {
             : state.filter.text.trimmingCharacters(in: .whitespaces).isEmpty ? " Webhooks (\(total))"
             : " Webhooks (\(rows.count) of \(total))"
         grid.put(title, x: 0, y: titleY, style: theme[.title])
-        paintFilterIndicator(y: titleY)
+        // While only the first screenful is loaded the count comes from the store.
+        let count = state.webhookTotal ?? rows.count
+        let position = state.hasLoaded && !rows.isEmpty && count > state.tableRows
+            ? " \(state.dashboardScroll + 1)–\(min(count, state.dashboardScroll + state.tableRows)) of \(count) " : ""
+        // The box keeps its place whether or not the marker shows (it comes and goes as the
+        // filter narrows the list), unless a long marker needs the room.
+        paintFilterIndicator(y: titleY, between: TextWidth.of(title), and: width - max(16, TextWidth.of(position) + 1))
+        if !position.isEmpty {
+            grid.put(position, x: width - TextWidth.of(position) - 1, y: titleY, style: theme[.muted])
+        }
         let columns = dashboardColumns()
         let headerY = titleY + 1
         let headers = ["NAME", "URL", "EVENTS", "STATUS", columns.last >= 13 ? "LAST DELIVERY" : "LAST"]
@@ -306,19 +315,19 @@ struct Painter {
             let selected = webhook.id == state.selectedWebhookID
             paintWebhookRow(webhook, y: y, columns: columns, selected: selected)
         }
-        // While only the first screenful is loaded the count comes from the store.
-        let count = state.webhookTotal ?? rows.count
-        if count > visibleRows {
-            let more = " \(state.dashboardScroll + 1)–\(min(count, state.dashboardScroll + visibleRows)) of \(count) "
-            grid.put(more, x: width - TextWidth.of(more) - 1, y: titleY, style: theme[.muted])
-        }
     }
 
-    mutating func paintFilterIndicator(y: Int) {
+    /// The filter box between the title's end and the position marker's start, so that
+    /// neither count is ever written over ("Webhooks (100 of 32 / filter: …" read as 32).
+    /// A narrow screen shortens the box, then the label.
+    mutating func paintFilterIndicator(y: Int, between titleEnd: Int, and markerStart: Int) {
         guard state.isEditingFilter || !state.filter.text.isEmpty else { return }
-        let label = " / filter: "
-        let boxWidth = min(30, width / 3)
-        let x = width - boxWidth - TextWidth.of(label) - 16
+        let room = markerStart - titleEnd
+        var label = " / filter: "
+        if room - TextWidth.of(label) < 12 { label = " / " }
+        let boxWidth = min(30, width / 3, room - TextWidth.of(label))
+        guard boxWidth >= 3 else { return }
+        let x = markerStart - boxWidth - TextWidth.of(label)
         grid.put(label, x: x, y: y, style: theme[.filter])
         let fieldX = x + TextWidth.of(label)
         let style = state.isEditingFilter ? theme[.inputFocused] : theme[.input]

@@ -266,6 +266,22 @@ import HookdashUI
         try check(state, "filter-80x24")
     }
 
+    /// On a narrow screen the filter box was drawn over the title's count: "Webhooks (100 of 32
+    /// / filter: …" for 100 of 326, and at 60 columns "Webhooks (10 / filter: …".
+    @Test(arguments: [(70, 24), (60, 16), (100, 30)])
+    func theFilterNeverCoversTheCounts(width: Int, height: Int) {
+        let many = (0..<326).map { index in
+            WebhookRow(id: String(format: "%08d-0000-4000-8000-000000000000", index), name: "bulk-\(index)",
+                       url: "http://127.0.0.1:19250/bulk/\(index)", events: ["job.status"], active: true)
+        }
+        var state = update(Fixtures.state(width: width, height: height), .webhooksLoaded(many)).0
+        state = Fixtures.apply(state, Fixtures.keys(.character("/")) + Fixtures.type("127.0.0.1:19250/bulk/1")).0
+        let matches = many.filter { $0.url.contains("127.0.0.1:19250/bulk/1") }.count
+        let title = text(state).split(separator: "\n", omittingEmptySubsequences: false)[2]
+        #expect(title.hasPrefix(" Webhooks (\(matches) of 326)"), "\(title)")
+        #expect(title.hasSuffix(" of \(matches)"), "the position marker is whole: \(title)")
+    }
+
     @Test func simulateMenu() throws {
         let (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("s"), .down))
         try check(state, "simulate-80x24")
