@@ -325,7 +325,7 @@ final class EffectRunner: @unchecked Sendable {
                         next = update(next, .deliveriesLoaded(
                             webhookID: details.webhookID, filter: details.filter, search: search, rows)).0
                     }
-                    if let health = try healthIfDue(details.webhookID, shown: details.health) {
+                    if let health = try healthIfDue(details.webhookID, shown: details.health, stamp: stamp) {
                         next = update(next, .healthLoaded(webhookID: details.webhookID, health)).0
                     }
                 case .attempts(let attempts):
@@ -343,17 +343,27 @@ final class EffectRunner: @unchecked Sendable {
 
     private var lastStamp: DashboardStamp?
 
-    /// The details' 24 h health is read when the screen opens and then at most every
-    /// `healthInterval`: a busy webhook's day can span many attempts, and the list around it
-    /// reloads on every change.
-    private var healthReadAt: [String: Date] = [:]
+    /// The details' 24 h health is read when the screen opens and again on a change once
+    /// 50 times its last read's cost has passed (at most `healthInterval`): a busy webhook's day
+    /// can span many attempts, and the list around it reloads on every change; a quiet one's
+    /// reads in a millisecond, and a fixed 10 s left "1 try" beside two rows for that long.
+    /// With no change it is read every `healthInterval`, as attempts age out of the day.
+    private var healthReadAt: [String: (at: Date, cost: TimeInterval, stamp: DashboardStamp?)] = [:]
     static let healthInterval: TimeInterval = 10
 
-    private func healthIfDue(_ webhookID: String, shown: HealthSummary?) throws -> HealthSummary? {
+    static func healthIsDue(waited: TimeInterval, lastCost: TimeInterval, changed: Bool) -> Bool {
+        waited >= healthInterval || (changed && waited >= lastCost * 50)
+    }
+
+    private func healthIfDue(_ webhookID: String, shown: HealthSummary?, stamp: DashboardStamp? = nil) throws -> HealthSummary? {
         let now = Date()
-        if shown != nil, let last = healthReadAt[webhookID], now.timeIntervalSince(last) < Self.healthInterval { return nil }
-        healthReadAt[webhookID] = now
-        return StoreRows.health(try queue.health(webhookID: webhookID, since: now.addingTimeInterval(-24 * 3600)))
+        if shown != nil, let last = healthReadAt[webhookID],
+           !Self.healthIsDue(waited: now.timeIntervalSince(last.at), lastCost: last.cost, changed: stamp != nil && stamp != last.stamp) {
+            return nil
+        }
+        let health = try queue.health(webhookID: webhookID, since: now.addingTimeInterval(-24 * 3600))
+        healthReadAt[webhookID] = (now, Date().timeIntervalSince(now), stamp)
+        return StoreRows.health(health)
     }
 
     private func announceFinishedTests() {
