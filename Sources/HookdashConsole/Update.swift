@@ -171,9 +171,12 @@ extension ConsoleState {
                   details.searchText == matching, let webhook = webhooks.first(where: { $0.id == webhookID })
             else { return [] }
             if count == 0 {
-                toast(.info, matching.isEmpty
+                // Failed rows on screen made "no failed deliveries" read as wrong: they are tests.
+                let failedTests = details.deliveries.contains { $0.status == .failed && !$0.liveMode }
+                toast(.info, (matching.isEmpty
                     ? "No failed deliveries to “\(webhook.name)” to redeliver"
                     : "No failed delivery to “\(webhook.name)” matches “\(matching)”")
+                    + (failedTests ? " (R leaves test events out; r resends the selected one)" : ""))
             } else {
                 overlay = .confirm(Confirmation(
                     .redeliverFailed(webhookID: webhookID, name: webhook.name, matching: matching, count: count)))

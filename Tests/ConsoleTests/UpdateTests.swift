@@ -438,6 +438,18 @@ import HookdashUI
         #expect(state.topScreen == nil)
     }
 
+    /// R said "No failed deliveries" beside failed rows: they were test events, which it leaves out.
+    @Test func shiftRWithOnlyFailedTestEventsSaysWhy() {
+        let id = Fixtures.webhooks[0].id
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter)).0
+        let failedTest = DeliveryRow(id: "t1", event: "job.status", messageID: "mt", liveMode: false, status: .failed,
+                                     attemptCount: 1, lastStatusCode: 500, createdAt: Fixtures.now)
+        state = update(state, .deliveriesLoaded(webhookID: id, [failedTest])).0
+        state = update(Fixtures.apply(state, Fixtures.keys(.character("R"))).0, .failedCounted(webhookID: id, matching: "", count: 0)).0
+        #expect(state.toasts.last?.text
+            == "No failed deliveries to “Billing” to redeliver (R leaves test events out; r resends the selected one)")
+    }
+
     @Test func shiftRInDetailsCountsThenAsksBeforeRedeliveringEveryFailedDelivery() {
         let id = Fixtures.webhooks[0].id
         var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter)).0
