@@ -59,7 +59,7 @@ wait_for "Created"
 wait_for "Broken receiver"
 t send-keys t; wait_for "job.status → Billing service: 200"
 t send-keys s; wait_for "Simulate"; t send-keys 1
-wait_for "Demo job finished"
+wait_for "Demo job SUCCEEDED"
 shot 03-dashboard
 
 t send-keys g Enter; wait_for "Deliveries (newest first"

@@ -86,7 +86,7 @@ public enum ConsoleApp {
             logger: Logger.deliveryLog(path: options.deliveryLogPath),
             // Turning a webhook off is news the operator must not miss in the dashboard.
             onWebhookDisabled: { id, url, reason in
-                engineNotices.withLock { $0.append(.notify(.failure, "Set Inactive: \(url): \(reason)")) }
+                engineNotices.withLock { $0.append(.notify(.failure, "Disabled (set Inactive): \(url): \(reason)")) }
                 notifier?.send(.webhookDisabled(id: id, url: url, reason: reason, database: database))
             },
             onStoreTrouble: { trouble in
@@ -576,7 +576,7 @@ final class EffectRunner: @unchecked Sendable {
                         Task { _ = await engine.processDue(onlyIDs: result.deliveryIDs) }
                     }
                     let outcome = kind == .jobFails ? "FAILED" : "SUCCEEDED"
-                    post(Self.simulated("Demo job finished: \(outcome)", queued: queued, event: DeliverySamples.jobStatus))
+                    post(Self.simulated("Demo job \(outcome)", queued: queued, event: DeliverySamples.jobStatus))
                 case .orderFulfilled, .orderFails:
                     let now = Date()
                     let status = kind == .orderFails ? "FAILED" : "FULFILLED"
@@ -623,7 +623,8 @@ final class EffectRunner: @unchecked Sendable {
     static func simulated(_ what: String, queued: Int, event: String) -> ConsoleAction {
         queued == 0
             ? .notify(.failure, "\(what): no active webhook subscribes to \(event)", settles: Progress.simulation)
-            : .notify(.success, "\(what): \(Wording.deliveries(queued))", settles: Progress.simulation)
+            // Queued, not delivered: the endpoints' answers show in the rows.
+            : .notify(.success, "\(what): \(Wording.deliveries(queued)) queued", settles: Progress.simulation)
     }
 
     static func row(_ webhook: Webhook, outcome: DeliveryOutcome?) -> WebhookRow { StoreRows.webhook(webhook, outcome: outcome) }
