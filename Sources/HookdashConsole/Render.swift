@@ -121,8 +121,9 @@ struct Painter {
         let items = footerItems()
         let y = height - 1
         grid.fill(Rect(x: 0, y: y, width: width, height: 1), style: theme[.footer])
-        // Help and quit always show, so every other key stays discoverable.
-        let pinned = items.filter { $0.1 == "help" || ($0.0 == "q" && $0.1 == "quit") }
+        // Back, help and quit always show, so every other key stays discoverable and the way
+        // out of a screen is never hidden behind its other keys.
+        let pinned = items.filter { $0.1 == "help" || $0.1 == "back" || ($0.0 == "q" && $0.1 == "quit") }
         let others = items.filter { item in !pinned.contains { $0 == item } }
         let pinnedWidth = pinned.reduce(0) { $0 + TextWidth.of($1.0) + 1 + TextWidth.of($1.1) + 2 }
         var x = 1
