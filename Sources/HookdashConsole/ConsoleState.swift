@@ -54,12 +54,9 @@ public struct ConsoleState: Equatable, Sendable {
     }
 
     public var visibleWebhooks: [WebhookRow] {
-        let needle = filter.text.trimmingCharacters(in: .whitespaces).lowercased()
+        let needle = WebhookFilter.fold(filter.text.trimmingCharacters(in: .whitespaces))
         guard !needle.isEmpty else { return webhooks }
-        // The id's start too: the CLI prints ids (`webhooks list` shows the first 8 characters).
-        return webhooks.filter {
-            $0.id.hasPrefix(needle) || $0.name.lowercased().contains(needle) || $0.url.lowercased().contains(needle)
-        }
+        return webhooks.filter { WebhookFilter.matches($0, folded: needle) }
     }
 
     public var selectedWebhook: WebhookRow? {
@@ -386,5 +383,28 @@ public struct AttemptViewState: Equatable, Sendable {
 
     static func wrap(_ lines: [String], columns: Int) -> [String] {
         lines.flatMap { TextWidth.wrap($0, columns: columns) }
+    }
+}
+
+/// What the dashboard's `/` filter looks through: what a row shows (name, URL, events,
+/// status word, the last delivery's code or failure) and the id's start, which the CLI prints
+/// (`webhooks list` shows 8 characters). Case and accents do not matter ("cafe" finds "Café").
+public enum WebhookFilter {
+    public static func matches(_ webhook: WebhookRow, folded needle: String) -> Bool {
+        if webhook.id.hasPrefix(needle) { return true }
+        var fields = [webhook.name, webhook.url, webhook.statusWord] + webhook.events
+        switch webhook.lastDelivery?.outcome {
+        case .succeeded(let code)?: fields.append(String(code))
+        case .failed(let code, let reason)?: fields += [code.map(String.init), reason].compactMap { $0 }
+        case .pending?, nil: break
+        }
+        return fields.contains { fold($0).contains(needle) }
+    }
+
+    /// Lower case without accents; ASCII (nearly every name and URL) takes the quick way,
+    /// as the filter runs over every loaded webhook on each key.
+    public static func fold(_ text: String) -> String {
+        text.utf8.allSatisfy { $0 < 0x80 } ? text.lowercased()
+            : text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil).lowercased()
     }
 }

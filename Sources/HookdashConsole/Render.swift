@@ -820,7 +820,7 @@ enum HelpText {
         Line(section: "Open / back", keys: "Enter opens · Esc backs out (closes overlays first)"),
         Line(section: "Mouse", keys: "click selects a row · wheel scrolls"),
         Line(section: "Dashboard", keys: "n new   e edit   d delete   t send test event"),
-        Line(section: "", keys: "s simulate a job or order   / filter: name, URL, id"),
+        Line(section: "", keys: "s simulate a job or order   / filter: anything a row shows, or the id"),
         Line(section: "", keys: "r reads the list again   Esc clears the filter"),
         Line(section: "Details", keys: "t test   e edit   d delete   Enter attempts"),
         Line(section: "", keys: "r redeliver the selected delivery · R every failed one"),

@@ -397,6 +397,26 @@ import HookdashUI
         #expect(state.visibleWebhooks.map(\.name) == ["Staging"])
     }
 
+    /// "/Inactive" and "/refused" found nothing although the rows said so, and "cafe" missed "Café".
+    @Test func filterMatchesWhatARowShowsWhateverItsAccents() {
+        func names(_ text: String) -> [String] {
+            Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("/")) + Fixtures.type(text)).0.visibleWebhooks.map(\.name)
+        }
+        #expect(names("inactive") == ["Staging"])
+        #expect(names("refused") == ["Slack relay"])
+        #expect(names("500") == ["Orders → ERP 日本"])
+        #expect(names("order.status") == ["Billing", "Orders → ERP 日本"])
+        #expect(names("日本") == ["Orders → ERP 日本"])
+        var state = Fixtures.state()
+        var cafe = Fixtures.webhooks[0]
+        cafe.name = "Café Ümlaut"
+        state = update(state, .webhooksLoaded([cafe] + Fixtures.webhooks.dropFirst())).0
+        for text in ["cafe", "CAFÉ", "umlaut"] {
+            let found = Fixtures.apply(state, Fixtures.keys(.character("/")) + Fixtures.type(text)).0.visibleWebhooks.map(\.name)
+            #expect(found == ["Café Ümlaut"], "\(text)")
+        }
+    }
+
     @Test func deleteAsksWithCancelFocused() {
         var (state, effects) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("d"), .enter))
         #expect(effects.isEmpty, "Enter on the default button cancels")
