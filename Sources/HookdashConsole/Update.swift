@@ -64,8 +64,13 @@ extension ConsoleState {
                 webhooks.append(row)
             }
             selectedWebhookID = row.id
-            // A filter that would hide the saved row would make the save look lost.
-            if !visibleWebhooks.contains(where: { $0.id == row.id }) { filter = TextField() }
+            // A filter that would hide the saved row would make the save look lost; clearing
+            // it silently made the filter look lost instead.
+            var clearedFilter = ""
+            if !visibleWebhooks.contains(where: { $0.id == row.id }) {
+                clearedFilter = "; the filter “\(filter.text)” was cleared to show it"
+                filter = TextField()
+            }
             // Only the form that was saved closes (not one opened while the save waited).
             if case .form(let form) = topScreen, form.isSaving {
                 screens.removeLast()
@@ -73,10 +78,10 @@ extension ConsoleState {
                 if form.mode != .create, form.hasChanged(.secret), row.previousSecretUntil != nil {
                     text += "; the old secret also signs for a day"
                 }
-                toast(.success, text)
+                toast(.success, text + clearedFilter)
             } else {
                 // Its form was left while the save waited; the save still happened.
-                toast(.success, "Saved “\(row.name)”")
+                toast(.success, "Saved “\(row.name)”" + clearedFilter)
             }
             scrollSelectionIntoView()
             return [.reloadWebhooks]

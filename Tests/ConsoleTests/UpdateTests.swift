@@ -144,6 +144,19 @@ import HookdashUI
         #expect(state.toasts.last?.text == "Created “New one”")
     }
 
+    /// A filter the saved row no longer matched vanished without a word.
+    @Test func aSaveThatClearsTheFilterSaysSo() {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("/")) + Fixtures.type("billing")
+            + Fixtures.keys(.enter, .character("e"), .control("s"))).0
+        var row = Fixtures.webhooks[0]
+        row.name = "Invoices"
+        row.url = "https://invoices.example.com/"
+        row.version = 2
+        state = update(state, .saved(row)).0
+        #expect(state.filter.text.isEmpty && state.visibleWebhooks.count == 4)
+        #expect(state.toasts.last?.text == "Saved “Invoices”; the filter “billing” was cleared to show it")
+    }
+
     @Test func savingANewSecretSaysTheOldOneStillSigns() {
         // Edit Billing (it has a secret), generate a new one (Ctrl-G's effect answers), save.
         var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("e"))).0
