@@ -333,7 +333,7 @@ struct Painter {
         let fieldX = x + TextWidth.of(label)
         let style = state.isEditingFilter ? theme[.inputFocused] : theme[.input]
         grid.fill(Rect(x: fieldX, y: y, width: boxWidth, height: 1), style: style)
-        let visible = state.filter.visible(width: boxWidth, masked: false)
+        let visible = state.filter.visible(width: boxWidth, masked: false, fromStart: !state.isEditingFilter)
         grid.put(visible.text, x: fieldX, y: y, style: style, maxWidth: boxWidth)
         if state.isEditingFilter { cursor = CursorPosition(x: fieldX + visible.cursorColumn, y: y) }
     }
@@ -414,7 +414,7 @@ struct Painter {
             let focused = form.focus == focus && !form.isConfirmingDiscard
             let style = focused ? theme[.inputFocused] : theme[.input]
             grid.fill(Rect(x: fieldX, y: y, width: fieldWidth, height: 1), style: style)
-            let visible = field.visible(width: fieldWidth - 2, masked: masked)
+            let visible = field.visible(width: fieldWidth - 2, masked: masked, fromStart: !focused)
             grid.put(visible.text, x: fieldX + 1, y: y, style: style, maxWidth: fieldWidth - 2)
             if focused { cursor = CursorPosition(x: fieldX + 1 + visible.cursorColumn, y: y) }
         }
@@ -622,7 +622,7 @@ struct Painter {
         let boxWidth = max(8, min(40, width - fieldX - 2))
         let style = details.isEditingSearch ? theme[.inputFocused] : theme[.input]
         grid.fill(Rect(x: fieldX, y: y, width: boxWidth, height: 1), style: style)
-        let visible = details.search.visible(width: boxWidth, masked: false)
+        let visible = details.search.visible(width: boxWidth, masked: false, fromStart: !details.isEditingSearch)
         grid.put(visible.text, x: fieldX, y: y, style: style, maxWidth: boxWidth)
         if details.isEditingSearch { cursor = CursorPosition(x: fieldX + visible.cursorColumn, y: y) }
     }

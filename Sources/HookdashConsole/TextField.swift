@@ -97,25 +97,41 @@ public struct TextField: Equatable, Sendable {
         cursor = characters.count
     }
 
-    /// The visible slice for a box `width` columns wide, scrolled so the cursor shows, and the
-    /// cursor's column inside that box.
-    public func visible(width: Int, masked: Bool) -> (text: String, cursorColumn: Int) {
+    /// The visible slice for a box `width` columns wide, scrolled so the cursor shows (or from
+    /// the start, for a field without focus: a URL's scheme and host say more than its end),
+    /// and the cursor's column inside that box. A side that text runs past ends in "…", so a
+    /// cut value never passes for the whole one.
+    public func visible(width: Int, masked: Bool, fromStart: Bool = false) -> (text: String, cursorColumn: Int) {
         let shown = masked ? Array(repeating: Character("•"), count: characters.count) : characters
         let widths = shown.map { TextWidth.of($0) }
         var start = 0
         var columnsBeforeCursor = widths[0..<cursor].reduce(0, +)
         // Keep one column free for the cursor at the end.
-        while columnsBeforeCursor >= width && start < cursor {
+        while !fromStart && columnsBeforeCursor >= width && start < cursor {
             columnsBeforeCursor -= widths[start]
             start += 1
         }
-        var text = ""
+        var cells: [(Character, Int)] = []
         var used = 0
-        for index in start..<shown.count {
-            if used + widths[index] > width { break }
-            text.append(shown[index])
-            used += widths[index]
+        var end = start
+        while end < shown.count, used + widths[end] <= width {
+            cells.append((shown[end], widths[end]))
+            used += widths[end]
+            end += 1
         }
-        return (text, columnsBeforeCursor)
+        if width >= 3, start > 0, let first = cells.first {
+            cells[0] = ("…", 1)
+            if first.1 == 2 { cells.insert((" ", 1), at: 1) }
+        }
+        if width >= 3, end < shown.count, let last = cells.last {
+            // A wide character that did not fit left a free column for the mark.
+            if used < width {
+                cells.append(("…", 1))
+            } else {
+                cells[cells.count - 1] = ("…", 1)
+                if last.1 == 2 { cells.append((" ", 1)) }
+            }
+        }
+        return (String(cells.map(\.0)), columnsBeforeCursor)
     }
 }
