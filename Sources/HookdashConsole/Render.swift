@@ -538,11 +538,11 @@ struct Painter {
         let count = details.deliveries.count
         if count > rows || count >= StoreRows.detailsLimit {
             let range = "\(details.scroll + 1)–\(min(count, details.scroll + rows))"
-            let position = " " + (count >= StoreRows.detailsLimit ? "\(range) of the newest \(count)" : "\(range) of \(count)") + " "
-            // Beside the RESULT heading, or over it where the column is narrow.
-            let x = width - TextWidth.of(position) - 1
-            if x >= width - (columns.last?.1 ?? 0) - 1 {
-                grid.put(position, x: x, y: headerY, style: theme[.tableHeader])
+            let long = " " + (count >= StoreRows.detailsLimit ? "\(range) of the newest \(count)" : "\(range) of \(count)") + " "
+            // After the RESULT heading, never over it ("RES 1–5 of 12"); shorter where it is narrow.
+            let headingEnd = x - (columns.last?.1 ?? 0) - 2 + TextWidth.of(columns.last?.0 ?? "")
+            if let position = [long, " \(range)/\(count) "].first(where: { width - TextWidth.of($0) - 1 >= headingEnd }) {
+                grid.put(position, x: width - TextWidth.of(position) - 1, y: headerY, style: theme[.tableHeader])
             }
         }
         if !details.hasLoaded {

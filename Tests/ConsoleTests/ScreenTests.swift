@@ -282,6 +282,20 @@ import HookdashUI
         #expect(title.hasSuffix(" of \(matches)"), "the position marker is whole: \(title)")
     }
 
+    /// At 60 columns the position marker was written over the RESULT heading: "RES 1–5 of 12".
+    @Test(arguments: [(60, 16), (80, 16), (120, 16)])
+    func theDetailsPositionNeverCoversTheHeading(width: Int, height: Int) {
+        var state = Fixtures.apply(Fixtures.loaded(width: width, height: height), Fixtures.keys(.enter)).0
+        let rows = (0..<12).map { index in
+            DeliveryRow(id: "d\(index)", event: "job.status", messageID: "m\(index)", status: .delivered, attemptCount: 1,
+                        lastStatusCode: 200, createdAt: Fixtures.now.addingTimeInterval(Double(-index)))
+        }
+        state = update(state, .deliveriesLoaded(webhookID: Fixtures.webhooks[0].id, rows)).0
+        let header = text(state).split(separator: "\n", omittingEmptySubsequences: false)[DetailsLayout.listTop - 1]
+        #expect(header.contains("RESULT"), "\(header)")
+        #expect(header.hasSuffix(" of 12") || header.hasSuffix("/12"), "\(header)")
+    }
+
     @Test func simulateMenu() throws {
         let (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("s"), .down))
         try check(state, "simulate-80x24")
