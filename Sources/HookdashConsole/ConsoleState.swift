@@ -24,6 +24,8 @@ public struct ConsoleState: Equatable, Sendable {
     public var dashboardScroll = 0
     public var filter = TextField()
     public var isEditingFilter = false
+    /// The dashboard's row order, `o` cycles it.
+    public var order = WebhookOrder.created
 
     /// Screens above the dashboard, innermost last.
     public var screens: [Screen] = []
@@ -55,8 +57,8 @@ public struct ConsoleState: Equatable, Sendable {
 
     public var visibleWebhooks: [WebhookRow] {
         let needle = WebhookFilter.fold(filter.text.trimmingCharacters(in: .whitespaces))
-        guard !needle.isEmpty else { return webhooks }
-        return webhooks.filter { WebhookFilter.matches($0, folded: needle) }
+        let matching = needle.isEmpty ? webhooks : webhooks.filter { WebhookFilter.matches($0, folded: needle) }
+        return order.sorted(matching)
     }
 
     public var selectedWebhook: WebhookRow? {
@@ -406,5 +408,59 @@ public enum WebhookFilter {
     public static func fold(_ text: String) -> String {
         text.utf8.allSatisfy { $0 < 0x80 } ? text.lowercased()
             : text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil).lowercased()
+    }
+}
+
+/// The dashboard's row orders. With hundreds of webhooks, the failing ones are what an
+/// operator looks for first.
+public enum WebhookOrder: CaseIterable, Equatable, Sendable {
+    /// As loaded: oldest first, the order `webhooks list` prints.
+    case created
+    case name
+    /// Those whose last delivery failed, then those hookdash disabled, then the rest; the
+    /// latest attempt first within each.
+    case failing
+    /// The latest attempt first; webhooks never attempted last.
+    case lastDelivery
+
+    /// Said in the dashboard's title; nil for the default.
+    public var label: String? {
+        switch self {
+        case .created: nil
+        case .name: "by name"
+        case .failing: "failing first"
+        case .lastDelivery: "latest delivery first"
+        }
+    }
+
+    public var next: WebhookOrder {
+        let all = Self.allCases
+        return all[(all.firstIndex(of: self)! + 1) % all.count]
+    }
+
+    /// Stable: rows that tie keep their loaded (oldest-first) order.
+    func sorted(_ rows: [WebhookRow]) -> [WebhookRow] {
+        switch self {
+        case .created:
+            return rows
+        case .name:
+            return stableSorted(rows, by: { WebhookFilter.fold($0.name) }, <)
+        case .lastDelivery:
+            return stableSorted(rows, by: { -($0.lastDelivery?.at.timeIntervalSince1970 ?? -.infinity) }, <)
+        case .failing:
+            return stableSorted(rows, by: { row in
+                let rank = switch row.lastDelivery?.outcome {
+                case .failed?: 0
+                default: row.disabledReason != nil && !row.active ? 1 : 2
+                }
+                return (rank, -(row.lastDelivery?.at.timeIntervalSince1970 ?? -.infinity))
+            }, <)
+        }
+    }
+
+    private func stableSorted<Key>(_ rows: [WebhookRow], by key: (WebhookRow) -> Key, _ less: (Key, Key) -> Bool) -> [WebhookRow] {
+        rows.enumerated().map { (key: key($0.element), index: $0.offset, row: $0.element) }
+            .sorted { less($0.key, $1.key) || (!less($1.key, $0.key) && $0.index < $1.index) }
+            .map(\.row)
     }
 }

@@ -156,6 +156,7 @@ struct Painter {
             items.append(("n", "new"))
             if state.selectedWebhook != nil { items += [("e", "edit"), ("d", "delete"), ("t", "test")] }
             items += [("s", "simulate"), ("/", "filter")]
+            if state.webhooks.count > 1 { items.append(("o", "sort")) }
             if !state.filter.text.isEmpty { items.append(("Esc", "clear filter")) }
             return items + [("?", "help"), ("q", "quit")]
         case .form(let form):
@@ -271,9 +272,9 @@ struct Painter {
         let rows = state.visibleWebhooks
         let titleY = 2
         let total = state.webhookTotal ?? state.webhooks.count
-        let title = !state.hasLoaded ? " Webhooks"
+        let title = (!state.hasLoaded ? " Webhooks"
             : state.filter.text.trimmingCharacters(in: .whitespaces).isEmpty ? " Webhooks (\(total))"
-            : " Webhooks (\(rows.count) of \(total))"
+            : " Webhooks (\(rows.count) of \(total))") + (state.order.label.map { " · \($0)" } ?? "")
         grid.put(title, x: 0, y: titleY, style: theme[.title])
         // While only the first screenful is loaded the count comes from the store.
         let count = state.webhookTotal ?? rows.count
@@ -821,6 +822,7 @@ enum HelpText {
         Line(section: "Mouse", keys: "click selects a row · wheel scrolls"),
         Line(section: "Dashboard", keys: "n new   e edit   d delete   t send test event"),
         Line(section: "", keys: "s simulate a job or order   / filter: anything a row shows, or the id"),
+        Line(section: "", keys: "o sorts: by name, failing first, latest delivery first, as created"),
         Line(section: "", keys: "r reads the list again   Esc clears the filter"),
         Line(section: "Details", keys: "t test   e edit   d delete   Enter attempts"),
         Line(section: "", keys: "r redeliver the selected delivery · R every failed one"),

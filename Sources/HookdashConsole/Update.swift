@@ -341,6 +341,10 @@ extension ConsoleState {
             case .down, .character("j"): moveSelection(by: 1)
             case .home, .character("g"): moveSelection(to: 0)
             case .end, .character("G"): moveSelection(to: visibleWebhooks.count - 1)
+            case .character("o"):
+                order = order.next
+                // The selected webhook stays selected, wherever the new order puts it.
+                keepSelectionValid()
             case .pageUp: moveSelection(by: -tableRows)
             case .pageDown: moveSelection(by: tableRows)
             case .character("n"): screens.append(.form(FormState()))

@@ -296,6 +296,12 @@ import HookdashUI
         #expect(header.hasSuffix(" of 12") || header.hasSuffix("/12"), "\(header)")
     }
 
+    @Test func theTitleSaysTheOrder() {
+        let state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("o"), .character("o"))).0
+        let title = text(state).split(separator: "\n", omittingEmptySubsequences: false)[2]
+        #expect(title.hasPrefix(" Webhooks (4) · failing first"), "\(title)")
+    }
+
     @Test func simulateMenu() throws {
         let (state, _) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("s"), .down))
         try check(state, "simulate-80x24")

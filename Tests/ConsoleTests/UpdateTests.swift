@@ -410,6 +410,31 @@ import HookdashUI
         #expect(state.visibleWebhooks.map(\.name) == ["Staging"])
     }
 
+    /// With hundreds of webhooks there was no way to bring the failing ones up.
+    @Test func oCyclesTheOrderAndTheSelectionStays() {
+        var state = Fixtures.loaded()
+        state = Fixtures.apply(state, Fixtures.keys(.down)).0
+        #expect(state.selectedWebhook?.name == "Orders → ERP 日本")
+        let expected: [(WebhookOrder, [String])] = [
+            (.name, ["Billing", "Orders → ERP 日本", "Slack relay", "Staging"]),
+            (.failing, ["Slack relay", "Orders → ERP 日本", "Billing", "Staging"]),
+            (.lastDelivery, ["Slack relay", "Billing", "Orders → ERP 日本", "Staging"]),
+            (.created, ["Billing", "Orders → ERP 日本", "Staging", "Slack relay"]),
+        ]
+        for (order, names) in expected {
+            state = Fixtures.apply(state, Fixtures.keys(.character("o"))).0
+            #expect(state.order == order)
+            #expect(state.visibleWebhooks.map(\.name) == names, "\(order)")
+            #expect(state.selectedWebhook?.name == "Orders → ERP 日本", "the selection follows the webhook")
+        }
+        // The order holds under a filter, and j moves down the rows as shown.
+        state = Fixtures.apply(state, Fixtures.keys(.character("o"), .character("/")) + Fixtures.type("example.com")
+            + Fixtures.keys(.enter)).0
+        #expect(state.visibleWebhooks.map(\.name) == ["Billing", "Slack relay"])
+        state = Fixtures.apply(state, Fixtures.keys(.character("g"), .character("j"))).0
+        #expect(state.selectedWebhook?.name == "Slack relay")
+    }
+
     /// "/Inactive" and "/refused" found nothing although the rows said so, and "cafe" missed "Café".
     @Test func filterMatchesWhatARowShowsWhateverItsAccents() {
         func names(_ text: String) -> [String] {
