@@ -121,9 +121,10 @@ struct DeliverySender: Sendable {
         if let secret = delivery.secret, let signer = StandardWebhooksSigner(secret: secret) {
             let body = Array(delivery.body)
             var signatures = [signer.signature(messageID: delivery.messageID, timestamp: timestamp, body: body)]
-            // During a rotation the old secret signs too (space-separated, as Standard
-            // Webhooks specifies), so receivers still on it keep verifying.
-            if let previous = delivery.previousSecret, let oldSigner = StandardWebhooksSigner(secret: previous) {
+            // During a rotation the old secrets sign too (space-separated, as Standard
+            // Webhooks specifies), so receivers still on one keep verifying.
+            for previous in delivery.previousSecrets {
+                guard let oldSigner = StandardWebhooksSigner(secret: previous) else { continue }
                 signatures.append(oldSigner.signature(messageID: delivery.messageID, timestamp: timestamp, body: body))
             }
             headers.append((StandardWebhooksHeader.signature, signatures.joined(separator: " ")))

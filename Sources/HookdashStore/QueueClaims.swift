@@ -9,8 +9,8 @@ public struct ClaimedDelivery: Sendable, Equatable {
     public let webhookID: String
     public let url: String
     public let secret: String?
-    /// The secret `secret` replaced, while it still signs beside it (rotation overlap).
-    public let previousSecret: String?
+    /// The secrets `secret` replaced that still sign beside it (rotation overlap), newest first.
+    public let previousSecrets: [String]
     public let eventType: String
     public let body: Data
     /// Attempts made before this one.
@@ -204,7 +204,7 @@ extension QueueStore {
                 claimed.append(ClaimedDelivery(
                     deliveryID: row[0], messageID: row[1], webhookID: row[2], url: url,
                     secret: (secret?.isEmpty ?? true) ? nil : secret,
-                    previousSecret: (previousSecret?.isEmpty ?? true) ? nil : previousSecret,
+                    previousSecrets: SecretRotation.secrets(in: previousSecret),
                     eventType: row[7], body: row[8],
                     attemptCount: row[3], trigger: DeliveryTrigger(rawValue: row[4]) ?? .scheduled, liveMode: row[10],
                     webhookActive: row[11]))

@@ -20,16 +20,38 @@ public enum SecretRotation {
     /// Called inside the transaction that changes a webhook; returns until when a previous
     /// secret signs after the change (`previousUntil` when the secret did not change). No
     /// secret now means no signature at all (SPEC §3), so nothing old keeps signing either.
+    ///
+    /// Secrets that still sign from an earlier change keep signing too: a second change within
+    /// the day (a typo noticed, say) stopped the first old secret at once, which receivers had
+    /// been promised a day. Kept space-separated (secrets have no spaces), newest first, at most
+    /// `mostKept`, all until a day after this change.
     @discardableResult
     static func secretChanged(
         _ db: Database, webhookID: String, from old: String?, to new: String?, previousUntil: Date?, now: Date
     ) throws -> Date? {
         guard old != new else { return previousUntil }
-        let kept = (old ?? "").isEmpty || (new ?? "").isEmpty ? nil : old
-        let until = kept.map { _ in now.addingTimeInterval(overlap) }
+        guard let old, !old.isEmpty, let new, !new.isEmpty else {
+            try db.execute(
+                sql: "UPDATE webhooks SET previousSecret = NULL, previousSecretUntil = NULL WHERE id = ?", arguments: [webhookID])
+            return nil
+        }
+        let stillSigning = try String.fetchOne(
+            db, sql: "SELECT previousSecret FROM webhooks WHERE id = ? AND previousSecretUntil > ?",
+            arguments: [webhookID, now.timeIntervalSince1970])
+        var kept = [old]
+        for secret in secrets(in: stillSigning) where secret != new && !kept.contains(secret) { kept.append(secret) }
+        let until = now.addingTimeInterval(overlap)
         try db.execute(
             sql: "UPDATE webhooks SET previousSecret = ?, previousSecretUntil = ? WHERE id = ?",
-            arguments: [kept, until?.timeIntervalSince1970, webhookID])
+            arguments: [kept.prefix(mostKept).joined(separator: " "), until.timeIntervalSince1970, webhookID])
         return until
+    }
+
+    /// Old secrets signing at once: each adds a signature to every request.
+    public static let mostKept = 3
+
+    /// The secrets in a stored `previousSecret`, newest first.
+    public static func secrets(in stored: String?) -> [String] {
+        (stored ?? "").split(separator: " ").map(String.init)
     }
 }

@@ -57,20 +57,23 @@ private let stockVerifierAvailable: Bool = {
         #expect(receiver.requests.count == 2)
     }
 
-    /// During a rotation every request carries two signatures: a receiver still on the old
-    /// secret and one already on the new secret both verify it with the stock library.
+    /// During a rotation every request carries a signature per secret: a receiver still on an
+    /// old secret and one already on the new secret all verify it with the stock library.
     @Test(.enabled(if: stockVerifierAvailable, "python3 module standardwebhooks missing: pip install standardwebhooks"))
     func bothSecretsVerifyDuringARotation() async throws {
         let database = try TestDatabase()
         defer { database.remove() }
         let receiver = try await Receiver.start()
-        let old = SecretGenerator.generate(), new = SecretGenerator.generate()
+        // Changed twice within the day (a typo noticed): receivers on either old secret verify.
+        let old = SecretGenerator.generate(), middle = SecretGenerator.generate(), new = SecretGenerator.generate()
         let id = try database.addWebhook(url: receiver.url(), secret: old)
-        let current = try #require(try database.store.webhook(id: id))
-        var draft = current.draft
-        draft.secret = new
-        let fields = try WebhookValidator.validate(draft, options: ValidationOptions(devMode: true)).get()
-        try database.store.update(id: id, expectedVersion: current.version, fields)
+        for secret in [middle, new] {
+            let current = try #require(try database.store.webhook(id: id))
+            var draft = current.draft
+            draft.secret = secret
+            let fields = try WebhookValidator.validate(draft, options: ValidationOptions(devMode: true)).get()
+            try database.store.update(id: id, expectedVersion: current.version, fields)
+        }
         try database.emit()
         let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration())
         #expect(await engine.processDue() == 1)
@@ -78,14 +81,14 @@ private let stockVerifierAvailable: Bool = {
         await receiver.stop()
 
         let request = try #require(receiver.requests.first)
-        #expect(request.header("webhook-signature")?.split(separator: " ").count == 2)
+        #expect(request.header("webhook-signature")?.split(separator: " ").count == 3)
         let (bodyPath, headersPath) = try files(for: request, in: database.folder, named: "rotated")
         let script = """
             import json, sys
             from standardwebhooks.webhooks import Webhook
             Webhook(sys.argv[1]).verify(open(sys.argv[2], 'rb').read(), json.load(open(sys.argv[3])))
             """
-        for secret in [old, new] {
+        for secret in [old, middle, new] {
             #expect(try runProcess("/usr/bin/env", ["python3", "-c", script, secret, bodyPath, headersPath]) == 0)
         }
         let stranger = SecretGenerator.generate()

@@ -43,16 +43,45 @@ struct SecretRotationTests {
 
         var claimed = try await claimOne(queue, at: rotatedAt.addingTimeInterval(3600))
         #expect(claimed.secret == "whsec_bmV3IHNlY3JldCBuZXcgc2VjcmV0IG5ldw==")
-        #expect(claimed.previousSecret == "whsec_b2xkIHNlY3JldCBvbGQgc2VjcmV0IG9sZA==")
+        #expect(claimed.previousSecrets == ["whsec_b2xkIHNlY3JldCBvbGQgc2VjcmV0IG9sZA=="])
         claimed = try await claimOne(queue, at: until.addingTimeInterval(1))
-        #expect(claimed.previousSecret == nil, "a day later the old secret no longer signs")
+        #expect(claimed.previousSecrets.isEmpty, "a day later the old secret no longer signs")
 
         // Removing the secret removes every signature, the old one's too.
         _ = try change(store, webhook.id, secret: "", at: rotatedAt.addingTimeInterval(120))
         claimed = try await claimOne(queue, at: rotatedAt.addingTimeInterval(180))
-        #expect(claimed.secret == nil && claimed.previousSecret == nil)
+        #expect(claimed.secret == nil && claimed.previousSecrets.isEmpty)
         // And setting one again has nothing old to keep.
         #expect(try change(store, webhook.id, secret: "plain-secret", at: rotatedAt.addingTimeInterval(240)).previousSecretUntil == nil)
+    }
+
+    /// Rotate, notice a typo, rotate again: the first secret stopped signing at the second
+    /// change, and receivers still on it rejected every delivery.
+    @Test("a second change within the day keeps the first old secret signing too")
+    func secondChangeKeepsTheFirst() async throws {
+        let folder = try TemporaryFolder()
+        let store = try WebhookStore.open(path: folder.file("db.sqlite"))
+        let queue = QueueStore(store.dbPool)
+        let webhook = try store.create(try validFields(secret: "secret-one"), now: start)
+        _ = try change(store, webhook.id, secret: "secret-two", at: start.addingTimeInterval(60))
+        let last = try change(store, webhook.id, secret: "secret-three", at: start.addingTimeInterval(120))
+        #expect(last.previousSecretUntil == start.addingTimeInterval(120 + SecretRotation.overlap))
+        var claimed = try await claimOne(queue, at: start.addingTimeInterval(180))
+        #expect(claimed.secret == "secret-three")
+        #expect(claimed.previousSecrets == ["secret-two", "secret-one"])
+        // Back to an old one: it signs as the secret, not twice.
+        _ = try change(store, webhook.id, secret: "secret-one", at: start.addingTimeInterval(240))
+        claimed = try await claimOne(queue, at: start.addingTimeInterval(300))
+        #expect(claimed.previousSecrets == ["secret-three", "secret-two"])
+        // At most three old secrets sign at once, the newest.
+        for (offset, secret) in ["secret-four", "secret-five"].enumerated() {
+            _ = try change(store, webhook.id, secret: secret, at: start.addingTimeInterval(360 + Double(offset) * 60))
+        }
+        claimed = try await claimOne(queue, at: start.addingTimeInterval(600))
+        #expect(claimed.previousSecrets == ["secret-four", "secret-one", "secret-three"])
+        // A day after the last change none does.
+        claimed = try await claimOne(queue, at: start.addingTimeInterval(420 + SecretRotation.overlap + 1))
+        #expect(claimed.previousSecrets.isEmpty)
     }
 
     @Test("an import that changes the secret rotates it too; the JSON form stays the SPEC's")
