@@ -240,9 +240,13 @@ struct JSONParser {
         index += 1
         var scalars = String.UnicodeScalarView()
         var raw: [UInt8] = []
+        var rawStart = index
         func flushRaw() throws {
             guard !raw.isEmpty else { return }
-            guard let text = String(validating: raw, as: UTF8.self) else { throw fail("invalid UTF-8") }
+            guard let text = String(validating: raw, as: UTF8.self) else {
+                // Named at the bad byte itself, not where the string ended.
+                throw JSONParseError(offset: rawStart + Self.firstInvalidUTF8(in: raw), reason: "invalid UTF-8")
+            }
             scalars.append(contentsOf: text.unicodeScalars)
             raw.removeAll(keepingCapacity: true)
         }
@@ -286,11 +290,25 @@ struct JSONParser {
             case 0x00..<0x20:
                 throw fail("control character in string")
             default:
+                if raw.isEmpty { rawStart = index }
                 raw.append(byte)
                 index += 1
             }
         }
         throw fail("unterminated string")
+    }
+
+    /// Where the first byte that is not part of a valid UTF-8 sequence is.
+    private static func firstInvalidUTF8(in bytes: [UInt8]) -> Int {
+        var iterator = bytes.makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded): offset += encoded.count
+            case .emptyInput, .error: return offset
+            }
+        }
     }
 
     private mutating func parseHex4() throws -> UInt32 {

@@ -92,6 +92,15 @@ struct JSONTests {
         // Plain text is no misspelt null; a misspelt literal is named.
         #expect(throws: JSONParseError(offset: 0, reason: "unexpected character")) { try JSONValue.parse(Data("not json".utf8)) }
         #expect(throws: JSONParseError(offset: 1, reason: "expected true")) { try JSONValue.parse(Data("[tru]".utf8)) }
+        // Invalid UTF-8 is named at its byte, not where its string ends.
+        for (bytes, offset) in [
+            (Array(#"{"a":""#.utf8) + [0xFF] + Array(#"abcdefghij"}"#.utf8), 6),
+            (Array(#"{""#.utf8) + [0xFF] + Array(#"":1}"#.utf8), 2),
+            (Array(#"{"a":"é\#u{1F600}x"#.utf8) + [0xC0, 0xAF] + Array(#""}"#.utf8), 13),
+            (Array(#"{"a":"x"#.utf8) + [0xC3] + Array(#""}"#.utf8), 7),
+        ] {
+            #expect(throws: JSONParseError(offset: offset, reason: "invalid UTF-8")) { try JSONValue.parse(Data(bytes)) }
+        }
         let twice = JSONValue.array([sample.json, sample.json]).serialized()
         #expect(throws: ImportFailure.self) { try WebhookImport.parse(twice).get() }
     }
