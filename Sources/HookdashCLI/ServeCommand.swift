@@ -44,7 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
                 notifier?.send(notice)
             }
             let engine = DeliveryEngine(
-                queue: queue, configuration: configuration, logger: logger, onAttempt: report.record,
+                queue: queue, configuration: configuration, logger: logger, onAttempt: report.record, onCancelledInFlight: report.cancelledInFlight,
                 onWebhookDisabled: { id, url, reason in
                     announce(.webhookDisabled(id: id, url: url, reason: reason, database: database))
                 },

@@ -15,6 +15,9 @@ public actor DeliveryEngine {
     private let sender: DeliverySender
     private let clients: EndpointClients
     private let onAttempt: (@Sendable (AttemptReport) -> Void)?
+    /// An attempt `onAttempt` reported as to retry or failed whose webhook was deleted while it
+    /// was in flight: the delivery ended cancelled instead.
+    private let onCancelledInFlight: (@Sendable (_ deliveryID: String, _ reportedAs: DeliveryTransition) -> Void)?
     /// A webhook this engine set inactive — its attempts kept failing (`FailureStreak`) or its
     /// endpoint answered 410 Gone — with the URL they went to and the reason stored.
     private let onWebhookDisabled: (@Sendable (_ webhookID: String, _ url: String, _ reason: String) -> Void)?
@@ -55,10 +58,12 @@ public actor DeliveryEngine {
         clock: DeliveryClock = SystemDeliveryClock(),
         logger: Logger = Logger(label: "hookdash.delivery", factory: { _ in SwiftLogNoOpLogHandler() }),
         onAttempt: (@Sendable (AttemptReport) -> Void)? = nil,
+        onCancelledInFlight: (@Sendable (_ deliveryID: String, _ reportedAs: DeliveryTransition) -> Void)? = nil,
         onWebhookDisabled: (@Sendable (_ webhookID: String, _ url: String, _ reason: String) -> Void)? = nil,
         onStoreTrouble: (@Sendable (_ trouble: String?) -> Void)? = nil
     ) {
         self.onAttempt = onAttempt
+        self.onCancelledInFlight = onCancelledInFlight
         self.onWebhookDisabled = onWebhookDisabled
         self.onStoreTrouble = onStoreTrouble
         owner = LeaseOwner.current()
@@ -292,6 +297,10 @@ public actor DeliveryEngine {
                     disableAfter: configuration.disableAfterFailingFor, thenClaim: claim)
                 claimed = outcome.claimed
                 storeWorked(.record)
+                for deliveryID in outcome.cancelled {
+                    guard let transition = batch.first(where: { $0.0.draft.deliveryID == deliveryID })?.1 else { continue }
+                    onCancelledInFlight?(deliveryID, transition)
+                }
                 for deliveryID in outcome.takenOver {
                     logger.notice(
                         "attempt not recorded: it outlived its lease (was this process stopped?) and another process took the delivery over",

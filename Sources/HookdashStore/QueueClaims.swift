@@ -249,6 +249,9 @@ extension QueueStore {
         /// Deliveries whose attempt was not stored: it outlived its lease (the process was
         /// suspended, say) and another process had taken the delivery over meanwhile.
         public var takenOver: [String] = []
+        /// Deliveries whose webhook was deleted while their attempt was in flight and whose
+        /// endpoint did not take it: stored, they end cancelled, not retried or failed.
+        public var cancelled: [String] = []
     }
 
     /// Several attempts in one transaction (fewer fsyncs under load). Webhooks named in
@@ -266,10 +269,13 @@ extension QueueStore {
         return try await dbPool.write { db in
             var disabled: [String: String] = [:]
             var takenOver: [String] = []
+            var cancelled: [String] = []
             for (attempt, transition) in batch {
                 switch try Self.record(attempt, transition: transition, owner: owner, disableAfter: disableAfter, db) {
                 case .stored(let disabling):
                     if let (webhookID, reason) = disabling { disabled[webhookID] = reason }
+                case .storedCancelled:
+                    cancelled.append(attempt.deliveryID)
                 case .takenOver:
                     takenOver.append(attempt.deliveryID)
                 }
@@ -281,13 +287,16 @@ extension QueueStore {
                 }
             }
             return RecordOutcome(
-                claimed: try claim.map { try Self.claim($0, db) } ?? [], disabled: disabled, takenOver: takenOver)
+                claimed: try claim.map { try Self.claim($0, db) } ?? [], disabled: disabled, takenOver: takenOver,
+                cancelled: cancelled)
         }
     }
 
     private enum AttemptStorage {
         /// With the webhook's id and the reason when this attempt disabled it.
         case stored(disabling: (webhookID: String, reason: String)?)
+        /// Onto a delivery cancelled meanwhile (its webhook deleted), which stays cancelled.
+        case storedCancelled
         case takenOver
     }
 
@@ -351,6 +360,7 @@ extension QueueStore {
                 attempt.responseStatus, attempt.summary, attempt.startedAt.timeIntervalSince1970, attempt.succeeded,
                 attempt.deliveryID,
             ])
+            if !attempt.succeeded, db.changesCount > 0 { return .storedCancelled }
         }
         // A test event says nothing about how the webhook's real traffic fares: it neither
         // starts nor ends a run of failures, so `webhooks test` never disables a webhook.

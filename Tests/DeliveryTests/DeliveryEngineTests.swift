@@ -414,7 +414,12 @@ import Testing
             policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: answer, delayMilliseconds: 1_000)))
         let webhookID = try database.addWebhook(url: receiver.url())
         let emitted = try database.emit()
-        let engine = DeliveryEngine(queue: database.queue, configuration: devConfiguration())
+        // Whoever watched the attempt end as "to retry" hears that it ended cancelled instead
+        // (`serve` said "1 to retry" with nothing left to retry).
+        let heard = Mutex<[String]>([])
+        let engine = DeliveryEngine(
+            queue: database.queue, configuration: devConfiguration(),
+            onCancelledInFlight: { id, _ in heard.withLock { $0.append(id) } })
         let sending = Task { await engine.processDue() }
         #expect(await receiver.waitForRequests(count: 1, timeout: .seconds(30)))
         try database.store.delete(id: webhookID)
@@ -423,6 +428,7 @@ import Testing
         await receiver.stop()
         let delivery = try #require(try database.queue.delivery(id: emitted.deliveryIDs[0]))
         #expect(delivery.status == ends && delivery.attemptCount == 1 && delivery.lastStatusCode == answer)
+        #expect(heard.withLock { $0 } == (ends == .cancelled ? [delivery.id] : []))
         #expect(delivery.nextAttemptAt == nil, "not retried")
         #expect(try database.queue.attempts(deliveryID: delivery.id).count == 1)
     }
