@@ -289,7 +289,9 @@ final class EffectRunner: @unchecked Sendable {
     func loadFirstScreenful(_ state: ConsoleState, queueRunning: Bool) -> ConsoleState {
         do {
             let snapshot = try ConsoleSnapshot.load(store: store, queue: queue, queueRunning: queueRunning, limit: state.height)
-            var next = update(state, .firstWebhooksLoaded(snapshot.webhooks, total: snapshot.total ?? snapshot.webhooks.count)).0
+            var next = update(state, .firstWebhooksLoaded(
+                snapshot.webhooks, total: snapshot.total ?? snapshot.webhooks.count,
+                widest: snapshot.widest ?? ColumnWidths(snapshot.webhooks.lazy.map { ($0.name, $0.url) }))).0
             next = update(next, .queueUpdated(snapshot.queue)).0
             return next
         } catch {

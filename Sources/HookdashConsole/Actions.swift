@@ -8,7 +8,8 @@ public enum ConsoleAction: Equatable, Sendable {
     case webhooksLoaded([WebhookRow])
     /// The first screenful of rows (oldest first) and how many there are in all: start-up draws
     /// from it while the rest loads.
-    case firstWebhooksLoaded([WebhookRow], total: Int)
+    /// The first screenful; `total` and `widest` are over all webhooks.
+    case firstWebhooksLoaded([WebhookRow], total: Int, widest: ColumnWidths)
     case queueUpdated(QueueSummary)
     /// The delivery engine cannot write to the database (why, in words), or can again (nil).
     case queuePaused(String?)

@@ -36,6 +36,12 @@ public struct ConsoleState: Equatable, Sendable {
     /// read: a key reads it several times, and with 10,000 webhooks each filter-and-sort pass
     /// costs milliseconds.
     public private(set) var visibleWebhooks: [WebhookRow] = []
+    /// The widest name and URL among `visibleWebhooks`, all of them and not only those on
+    /// screen: the dashboard's columns follow them, so they do not shift while scrolling.
+    public private(set) var widest = ColumnWidths()
+    /// While only the first screenful is loaded: the widths over all webhooks, from the store,
+    /// so the first frame is already the whole list's.
+    var widestInStore: ColumnWidths?
 
     /// Screens above the dashboard, innermost last.
     public var screens: [Screen] = []
@@ -69,6 +75,7 @@ public struct ConsoleState: Equatable, Sendable {
         let needle = WebhookFilter.fold(filter.text.trimmingCharacters(in: .whitespaces))
         let matching = needle.isEmpty ? webhooks : webhooks.filter { WebhookFilter.matches($0, folded: needle) }
         visibleWebhooks = order.sorted(matching)
+        widest = widestInStore ?? ColumnWidths(visibleWebhooks.lazy.map { ($0.name, $0.url) })
     }
 
     public var selectedWebhook: WebhookRow? {
@@ -474,5 +481,20 @@ public enum WebhookOrder: CaseIterable, Equatable, Sendable {
         rows.enumerated().map { (key: key($0.element), index: $0.offset, row: $0.element) }
             .sorted { less($0.key, $1.key) || (!less($1.key, $0.key) && $0.index < $1.index) }
             .map(\.row)
+    }
+}
+
+/// The widest webhook name and URL in a list, in terminal cells.
+public struct ColumnWidths: Equatable, Sendable {
+    public var name = 0
+    public var url = 0
+
+    public init() {}
+
+    public init<Rows: Sequence>(_ rows: Rows) where Rows.Element == (name: String, url: String) {
+        for row in rows {
+            name = max(name, TextWidth.of(row.name))
+            url = max(url, TextWidth.of(row.url))
+        }
     }
 }

@@ -244,11 +244,9 @@ struct Painter {
         let events = width >= 72 ? 10 : 0, status = 8
         var last = width >= 100 ? 18 : 15
         // Names are what people read the table by: up to a quarter of the row, and no wider than
-        // the longest one on screen, so short names leave the room to the URL. (On screen, not
-        // in the whole list: start-up draws the first screenful before the rest is read.)
-        let onScreen = state.visibleWebhooks.dropFirst(state.dashboardScroll).prefix(state.tableRows)
-        let longest = onScreen.map { TextWidth.of($0.name) }.max() ?? 0
-        var name = max(10, min(longest, available * 25 / 100))
+        // the longest one listed, so short names leave the room to the URL. The longest of
+        // all listed, not of those on screen: the columns then stay put while scrolling.
+        var name = max(10, min(state.widest.name, available * 25 / 100))
         var url = available - name - events - status - last
         // At the narrowest sizes the URL keeps 10 cells and "Last delivery", then the name,
         // give way, so the row never runs off the screen.
@@ -265,7 +263,7 @@ struct Painter {
         let urlWidth = max(6, url)
         return Columns(
             name: name, url: urlWidth, events: events, status: status, last: last,
-            dropsSchemes: onScreen.contains { TextWidth.of($0.url) > urlWidth })
+            dropsSchemes: state.widest.url > urlWidth)
     }
 
     mutating func paintDashboard() {

@@ -100,6 +100,8 @@ public struct ConsoleSnapshot: Sendable {
     public var webhooks: [WebhookRow]
     /// All webhooks, when `webhooks` holds only the first `limit`; nil when it holds them all.
     public var total: Int?
+    /// Over all webhooks, when `webhooks` holds only the first `limit`.
+    public var widest: ColumnWidths?
     public var queue: QueueSummary
 
     /// The rows and the queue counters, read at the same time on two of the pool's reader
@@ -115,10 +117,11 @@ public struct ConsoleSnapshot: Sendable {
         defer { reading.wait() }
         let rows = try store.listWithLastOutcome(limit: limit).map { StoreRows.webhook($0.webhook, outcome: $0.lastOutcome) }
         let total = limit == nil ? nil : try store.count()
+        let widest = limit == nil ? nil : ColumnWidths(try store.namesAndURLs())
         reading.wait()
         let counts = try stats.value()
         return ConsoleSnapshot(
-            webhooks: rows, total: total,
+            webhooks: rows, total: total, widest: widest,
             queue: StoreRows.queue(counts, running: queueRunning))
     }
 }

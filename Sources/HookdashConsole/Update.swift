@@ -30,12 +30,14 @@ extension ConsoleState {
             return []
         case .webhooksLoaded(let rows):
             let former = visibleWebhooks
+            widestInStore = nil
             webhooks = rows
             webhookTotal = nil
             hasLoaded = true
             keepSelectionValid(formerRows: former)
             return []
-        case .firstWebhooksLoaded(let rows, let total):
+        case .firstWebhooksLoaded(let rows, let total, let widest):
+            widestInStore = widest
             webhooks = rows
             webhookTotal = total
             hasLoaded = true

@@ -213,6 +213,16 @@ public final class WebhookStore: Sendable {
         try run { try dbPool.read { db in try WebhookRow.fetchCount(db) } }
     }
 
+    /// Every webhook's name and URL, and nothing else: what the console's column widths need
+    /// before it has read the rows themselves.
+    public func namesAndURLs() throws -> [(name: String, url: String)] {
+        try run {
+            try dbPool.read { db in
+                try Row.fetchAll(db, sql: "SELECT name, url FROM webhooks").map { ($0[0], $0[1]) }
+            }
+        }
+    }
+
     /// Turns SQLite errors into StoreError so callers have one error type with a clear message.
     func run<T>(_ body: () throws -> T) throws -> T {
         do {

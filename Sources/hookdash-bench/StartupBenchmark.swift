@@ -120,7 +120,9 @@ enum StartupBenchmark {
         let output = NSTemporaryDirectory() + "hookdash-startup-frame-\(getpid()).out"
         defer { try? FileManager.default.removeItem(atPath: output) }
         let terminal = try Terminal(options: Terminal.Options(outputPath: output, terminalType: "xterm-256color", mouse: false))
-        state = update(state, .firstWebhooksLoaded(first.webhooks, total: first.total ?? first.webhooks.count)).0
+        state = update(state, .firstWebhooksLoaded(
+            first.webhooks, total: first.total ?? first.webhooks.count,
+            widest: first.widest ?? ColumnWidths(first.webhooks.lazy.map { ($0.name, $0.url) }))).0
         state = update(state, .queueUpdated(first.queue)).0
         var grid = Grid(width: state.width, height: state.height)
         render(state, into: &grid, theme: .dark)

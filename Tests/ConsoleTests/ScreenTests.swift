@@ -35,12 +35,16 @@ import HookdashUI
     /// Start-up draws from the first screenful of rows and the count; the frame must be the one
     /// the whole list gives, so nothing moves when the rest arrives.
     @Test(arguments: sizes) func firstScreenfulDrawsTheSameFrameAsTheWholeList(size: (Int, Int)) throws {
+        // A longer name and URL further down: the first screenful's columns already allow for them.
         let all = (0..<250).map { index in
-            WebhookRow(id: String(format: "00000000-0000-4000-8000-%012d", index), name: "Webhook \(index)",
-                       url: "https://h\(index).example.com/in", events: ["job.status"])
+            WebhookRow(id: String(format: "00000000-0000-4000-8000-%012d", index),
+                       name: index == 200 ? "Webhook with a long name" : "Webhook \(index)",
+                       url: index == 200 ? "https://h200.example.com/a/much/longer/path/in" : "https://h\(index).example.com/in",
+                       events: ["job.status"])
         }
         let first = update(Fixtures.state(width: size.0, height: size.1),
-                           .firstWebhooksLoaded(Array(all.prefix(size.1)), total: all.count)).0
+                           .firstWebhooksLoaded(Array(all.prefix(size.1)), total: all.count,
+                                                widest: ColumnWidths(all.lazy.map { ($0.name, $0.url) }))).0
         let whole = update(first, .webhooksLoaded(all)).0
         #expect(first.webhookTotal == 250)
         #expect(whole.webhookTotal == nil)
@@ -51,6 +55,22 @@ import HookdashUI
         #expect(firstGrid.text.contains(" of 250"))
         #expect(firstGrid.text == wholeGrid.text)
         #expect(firstGrid == wholeGrid)
+    }
+
+    /// The name column followed the longest name on screen, so the URL column jumped sideways
+    /// on every page (24 cells wide at the top of 327 webhooks, 14 at the bottom).
+    @Test func theColumnsStayPutWhileScrolling() {
+        let all = (0..<100).map { index in
+            WebhookRow(id: String(format: "00000000-0000-4000-8000-%012d", index),
+                       name: index < 20 ? "A longer webhook name \(index)" : "W\(index)",
+                       url: "https://h\(index).example.com/in", events: ["job.status"])
+        }
+        var state = update(Fixtures.state(width: 100, height: 30), .webhooksLoaded(all)).0
+        func header() -> Substring { text(state).split(separator: "\n", omittingEmptySubsequences: false)[3] }
+        let top = header()
+        state = Fixtures.apply(state, Fixtures.keys(.character("G"))).0
+        #expect(state.dashboardScroll > 20, "scrolled past every long name")
+        #expect(header() == top, "\(header())")
     }
 
     @Test func narrowDashboardShortensURLsInTheMiddle() throws {
