@@ -17,6 +17,11 @@ public struct DeliveryConfiguration: Sendable {
     /// Without plain http allowed, how long a due delivery to an http:// URL is left to a
     /// process that may send it before this one records the refusal.
     public var plainHTTPGrace: TimeInterval = 30
+    /// A kept-alive connection unused this long is closed rather than reused. Node.js and
+    /// Apache close theirs after 5 s idle (their defaults); a request sent on one just as the
+    /// endpoint closes it is reset unread and fails an attempt (the retry ladder's 5 s step
+    /// lands on exactly that moment). Closing first costs only a new connection.
+    public var idleConnectionTimeout: Duration = .seconds(4)
     /// Longer than a whole attempt, so a live worker never loses its claim mid-request.
     public var leaseDuration: TimeInterval
     public var userAgent: String

@@ -122,6 +122,7 @@ final class EndpointClients: Sendable {
         // attributes for every request.
         settings.tracing.tracer = nil
         settings.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = configuration.perEndpoint
+        settings.connectionPool.idleTimeout = .init(configuration.idleConnectionTimeout)
         // The engine's own retry ladder retries a failed attempt; the client's retrying of a
         // refused connection until the connect timeout only made a dead endpoint's attempt
         // (and the console's test-event toast) take 5 s to say "connection refused".

@@ -5,9 +5,11 @@ import NIOPosix
 
 /// A keep-alive HTTP/1.1 server that answers `noContentPath` with a 204 carrying a body (which
 /// a 204 cannot have, so a client leaves those bytes on the connection) and every other path
-/// with a plain 200. It counts the requests per path, duplicates included.
+/// with a plain 200. It counts the requests per path, duplicates included, and the connections.
 final class BodyOnNoContentServer: Sendable {
     static let noContentPath = "/no-content"
+    /// The key under which `counts` keeps the number of connections accepted.
+    fileprivate static let connectionsKey = "connections"
 
     let port: Int
     private let channel: Channel
@@ -29,6 +31,8 @@ final class BodyOnNoContentServer: Sendable {
 
     func requests(to path: String) -> Int { counts.withLockedValue { $0[path, default: 0] } }
 
+    var connections: Int { counts.withLockedValue { $0[Self.connectionsKey, default: 0] } }
+
     func stop() async {
         try? await channel.close()
     }
@@ -43,6 +47,11 @@ private final class RawRequestHandler: ChannelInboundHandler {
 
     init(counts: NIOLockedValueBox<[String: Int]>) {
         self.counts = counts
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        counts.withLockedValue { $0[BodyOnNoContentServer.connectionsKey, default: 0] += 1 }
+        context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -435,6 +435,32 @@ import Testing
 }
 
 @Suite struct ConnectionReuseTests {
+    /// Endpoints on Node.js or Apache close a connection after 5 s idle; one reused at that
+    /// moment was reset unread, failing the attempt. Idle ones are closed first, and a later
+    /// delivery opens a new connection.
+    @Test func anIdleConnectionIsClosedBeforeTheEndpointClosesIt() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let server = try await BodyOnNoContentServer.start()
+        try database.addWebhook(url: server.url(path: "/ok"))
+        var configuration = devConfiguration()
+        configuration.idleConnectionTimeout = .milliseconds(300)
+        let engine = DeliveryEngine(queue: database.queue, configuration: configuration)
+        try database.emit()
+        #expect(await engine.processDue() == 1)
+        try database.emit()
+        #expect(await engine.processDue() == 1)
+        #expect(server.connections == 1, "back to back, the connection is reused")
+        try await Task.sleep(for: .milliseconds(900))
+        try database.emit()
+        #expect(await engine.processDue() == 1)
+        await engine.shutdown()
+        await server.stop()
+        #expect(server.requests(to: "/ok") == 3)
+        #expect(server.connections == 2, "after the idle time, a new connection")
+        #expect(DeliveryConfiguration().idleConnectionTimeout < .seconds(5), "under Node's and Apache's 5 s")
+    }
+
     /// A 204 whose server adds a body leaves those bytes on the kept-alive connection. The
     /// next request on it, to another webhook at the same endpoint, read them as its answer
     /// and failed as "not HTTP/1.1" after the endpoint had taken it, so it was sent twice.
