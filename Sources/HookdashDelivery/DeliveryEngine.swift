@@ -1,4 +1,5 @@
 import Foundation
+import HookdashDomain
 import HookdashStore
 import Logging
 import NIOConcurrencyHelpers
@@ -190,6 +191,7 @@ public actor DeliveryEngine {
             return 0
         }
         foundNothingLastTime = claimed.isEmpty
+        noteFallback(request, found: claimed)
         dispatch(claimed)
         return claimed.count
     }
@@ -205,6 +207,7 @@ public actor DeliveryEngine {
             owner: owner, now: now, leaseDuration: configuration.leaseDuration,
             limit: configuration.concurrency - slots.outstanding, onlyIDs: onlyIDs,
             excludingWebhookIDs: slots.webhooks(atEndpointsWith: limit),
+            excludingEndpoints: fallbackOffered(saturated: slots.endpoints(atLimit: limit), now: now),
             plainHTTPDueBefore: plainHTTPDueBefore(now: now, onlyIDs: onlyIDs),
             heldElsewhere: { leases in
                 // Nothing else in flight (one process): no work on the claim's path.
@@ -239,6 +242,22 @@ public actor DeliveryEngine {
         guard !configuration.allowsPlainHTTP, onlyIDs == nil else { return nil }
         guard now.timeIntervalSince(createdAt) >= configuration.plainHTTPGrace else { return .distantPast }
         return now.addingTimeInterval(-configuration.plainHTTPGrace)
+    }
+
+    /// A look past a window of refused deliveries (the store's fallback pass) that found
+    /// nothing: while the same endpoints stay saturated, for a quarter of a second, claims do
+    /// not look again. When one endpoint holds all the backlog, its scan ran on every claim
+    /// and tripled the time 9,000 deliveries took.
+    private var fruitlessFallback: (endpoints: Set<String>, until: Date)?
+
+    private func fallbackOffered(saturated: Set<String>, now: Date) -> Set<String> {
+        if let fruitless = fruitlessFallback, fruitless.endpoints == saturated, now < fruitless.until { return [] }
+        return saturated
+    }
+
+    private func noteFallback(_ request: ClaimRequest, found claimed: [ClaimedDelivery]) {
+        guard !request.excludingEndpoints.isEmpty, claimed.isEmpty else { return }
+        fruitlessFallback = (request.excludingEndpoints, request.now.addingTimeInterval(0.25))
     }
 
     private func endClaim() {
@@ -296,6 +315,7 @@ public actor DeliveryEngine {
                     batch.map { ($0.0.draft, $0.1) }, owner: owner, deactivating: gone, now: clock.now(),
                     disableAfter: configuration.disableAfterFailingFor, thenClaim: claim)
                 claimed = outcome.claimed
+                if let claim { noteFallback(claim, found: claimed) }
                 storeWorked(.record)
                 for deliveryID in outcome.cancelled {
                     guard let transition = batch.first(where: { $0.0.draft.deliveryID == deliveryID })?.1 else { continue }
@@ -462,37 +482,22 @@ struct Slots {
         }
         return saturated
     }
+
+    /// Endpoints with `limit` or more in flight from this process.
+    func endpoints(atLimit limit: Int) -> Set<String> {
+        Set(webhooksInFlight.filter { $0.value.values.reduce(0, +) >= limit }.keys)
+    }
+
 }
 
 /// Deliveries to one scheme://host:port share a per-endpoint limit.
 enum Endpoint {
-    /// URL parsing is costly next to a loopback round trip; webhooks reuse a handful of URLs.
-    private static let cache = NIOLockedValueBox<[String: String]>([:])
-
-    static func key(_ url: String) -> String {
-        if let known = cache.withLockedValue({ $0[url] }) { return known }
-        let key = parse(url)
-        cache.withLockedValue { cache in
-            if cache.count > 4096 { cache.removeAll() }
-            cache[url] = key
-        }
-        return key
-    }
+    static func key(_ url: String) -> String { EndpointKey.of(url) }
 
     /// "host:port", for messages about the endpoint.
     static func authority(_ url: String) -> String {
         let key = key(url)
         return key.range(of: "://").map { String(key[$0.upperBound...]) } ?? key
-    }
-
-    private static func parse(_ url: String) -> String {
-        guard let components = URLComponents(string: url) else { return url }
-        let scheme = components.scheme?.lowercased() ?? ""
-        let port = components.port ?? (scheme == "http" ? 80 : 443)
-        // Foundation keeps an IPv6 literal's brackets on some platforms and not on others.
-        var host = components.host?.lowercased() ?? ""
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return "\(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port)"
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HookdashDomain
 
 /// Opens (or creates) a hookdash database without ever modifying a file that is not one.
 enum DatabaseOpener {
@@ -46,12 +47,19 @@ enum DatabaseOpener {
         }
     }
 
+    /// `hookdash_endpoint(url)`: the URL's `EndpointKey`, so a claim can skip a saturated
+    /// endpoint's deliveries in SQL, however many webhooks point at it.
+    static let endpointFunction = DatabaseFunction("hookdash_endpoint", argumentCount: 1, pure: true) { values in
+        String.fromDatabaseValue(values[0]).map(EndpointKey.of)
+    }
+
     static func configuration() -> Configuration {
         var configuration = Configuration()
         // Several processes share one file (consoles over SSH, `serve`): wait for a lock
         // instead of ever showing "database is locked" to a person.
         configuration.busyMode = .timeout(30)
         configuration.label = "hookdash"
+        configuration.prepareDatabase { db in db.add(function: endpointFunction) }
         return configuration
     }
 

@@ -91,6 +91,11 @@ public struct ClaimRequest: Sendable {
     public let limit: Int
     public let onlyIDs: [String]?
     public let excludingWebhookIDs: Set<String>
+    /// Endpoints (`EndpointKey`) with no free slot. When a claim's window is all refused, it
+    /// looks past it skipping these: `excludingWebhookIDs` skips only the webhooks in flight,
+    /// so the rest of a saturated endpoint's backlog (one endpoint, hundreds of webhooks)
+    /// filled the window, and a slow endpoint held up every other.
+    public let excludingEndpoints: Set<String>
     /// Set by a process that may not send plain http:// (no `--dev`): deliveries to such URLs
     /// are left to one that may, and taken (to record the refusal, which says to add `--dev`)
     /// only when due since before this moment.
@@ -103,10 +108,11 @@ public struct ClaimRequest: Sendable {
 
     public init(
         owner: String, now: Date, leaseDuration: TimeInterval, limit: Int, onlyIDs: [String]? = nil,
-        excludingWebhookIDs: Set<String> = [], plainHTTPDueBefore: Date? = nil,
+        excludingWebhookIDs: Set<String> = [], excludingEndpoints: Set<String> = [], plainHTTPDueBefore: Date? = nil,
         heldElsewhere: (@Sendable (_ leases: [LeasesHeldElsewhere]) -> Set<String>)? = nil,
         admit: @escaping @Sendable (_ url: String) -> Bool = { _ in true }
     ) {
+        self.excludingEndpoints = excludingEndpoints
         self.owner = owner
         self.now = now
         self.leaseDuration = leaseDuration
@@ -122,8 +128,8 @@ public struct ClaimRequest: Sendable {
     public func limited(to count: Int) -> ClaimRequest {
         ClaimRequest(
             owner: owner, now: now, leaseDuration: leaseDuration, limit: min(limit, count), onlyIDs: onlyIDs,
-            excludingWebhookIDs: excludingWebhookIDs, plainHTTPDueBefore: plainHTTPDueBefore,
-            heldElsewhere: heldElsewhere, admit: admit)
+            excludingWebhookIDs: excludingWebhookIDs, excludingEndpoints: excludingEndpoints,
+            plainHTTPDueBefore: plainHTTPDueBefore, heldElsewhere: heldElsewhere, admit: admit)
     }
 
     /// The SQL condition for `plainHTTPDueBefore` (two arguments, both the date or NULL).
@@ -177,40 +183,21 @@ extension QueueStore {
             restriction += " AND d.webhookId NOT IN (\(databaseQuestionMarks(count: excluded.count)))"
             arguments += StatementArguments(Array(excluded))
         }
-        arguments += [request.limit * 8]
-        // A cursor, stopped as soon as `limit` are admitted: the window is 8× the limit so
-        // refused endpoints cannot hide admissible work, but reading (and copying message
-        // bodies of) all of it each time showed in the delivery profile. It lives in this
-        // closure only, so the database is never changed while it is being read.
-        let claimed: [ClaimedDelivery] = try {
-            // Cached: the SQL differs only by how many ids the IN lists hold (at most the
-            // concurrency), and compiling this join each time cost more than running it.
-            let candidates = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT d.id, d.messageId, d.webhookId, d.attemptCount, d.trigger, w.url, w.secret, m.eventType, m.body,
-                    CASE WHEN w.previousSecretUntil > ? THEN w.previousSecret END, m.liveMode, w.active
-                FROM deliveries d
-                JOIN webhooks w ON w.id = d.webhookId
-                JOIN messages m ON m.id = d.messageId
-                WHERE \(ClaimRequest.dueCondition) AND \(ClaimRequest.plainHTTPCondition) \(restriction)
-                ORDER BY d.nextAttemptAt
-                LIMIT ?
-                """), arguments: arguments)
-            var claimed: [ClaimedDelivery] = []
-            while claimed.count < request.limit, let row = try candidates.next() {
-                let url: String = row[5]
-                guard request.admit(url) else { continue }
-                let secret: String? = row[6]
-                let previousSecret: String? = row[9]
-                claimed.append(ClaimedDelivery(
-                    deliveryID: row[0], messageID: row[1], webhookID: row[2], url: url,
-                    secret: (secret?.isEmpty ?? true) ? nil : secret,
-                    previousSecrets: SecretRotation.secrets(in: previousSecret),
-                    eventType: row[7], body: row[8],
-                    attemptCount: row[3], trigger: DeliveryTrigger(rawValue: row[4]) ?? .scheduled, liveMode: row[10],
-                    webhookActive: row[11]))
-            }
-            return claimed
-        }()
+        let window = request.limit * 8
+        var pass = try candidatesPass(request, restriction: restriction, arguments: arguments + [window], db)
+        // The window was all refused (a saturated endpoint's backlog, spread over many webhooks,
+        // fills it): look again past it, skipping saturated endpoints by URL, over at most
+        // `fallbackScan` due deliveries. Only then: its per-row cost must not fall on every claim.
+        if pass.claimed.isEmpty, pass.refused >= window, !request.excludingEndpoints.isEmpty {
+            let endpoints = request.excludingEndpoints
+            pass = try candidatesPass(
+                request,
+                restriction: restriction
+                    + " AND d.id IN (SELECT id FROM deliveries INDEXED BY deliveries_due WHERE status = 'pending' AND nextAttemptAt <= ? ORDER BY nextAttemptAt LIMIT \(fallbackScan))"
+                    + " AND hookdash_endpoint(w.url) NOT IN (\(databaseQuestionMarks(count: endpoints.count)))",
+                arguments: arguments + [time] + StatementArguments(Array(endpoints)) + [window], db)
+        }
+        let claimed = pass.claimed
         if !claimed.isEmpty {
             let ids = claimed.map(\.deliveryID)
             try db.cachedStatement(
@@ -218,6 +205,50 @@ extension QueueStore {
             ).execute(arguments: [request.owner, time + request.leaseDuration] + StatementArguments(ids))
         }
         return claimed
+    }
+
+    /// Due deliveries past a saturated endpoint's refused backlog that a claim still looks at.
+    static let fallbackScan = 4096
+
+    /// Reads candidates through a cursor, stopped as soon as `limit` are admitted: the window
+    /// (the last argument) is 8× the limit so refused endpoints cannot hide admissible work,
+    /// but reading (and copying message bodies of) all of it each time showed in the delivery
+    /// profile. The cursor lives in this call only, so the database is never changed while
+    /// it is being read. Returns the admitted ones and how many were refused.
+    private static func candidatesPass(
+        _ request: ClaimRequest, restriction: String, arguments: StatementArguments, _ db: Database
+    ) throws -> (claimed: [ClaimedDelivery], refused: Int) {
+        // Cached: the SQL differs only by how many ids the IN lists hold (at most the
+        // concurrency), and compiling this join each time cost more than running it.
+        let candidates = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT d.id, d.messageId, d.webhookId, d.attemptCount, d.trigger, w.url, w.secret, m.eventType, m.body,
+                CASE WHEN w.previousSecretUntil > ? THEN w.previousSecret END, m.liveMode, w.active
+            FROM deliveries d
+            JOIN webhooks w ON w.id = d.webhookId
+            JOIN messages m ON m.id = d.messageId
+            WHERE \(ClaimRequest.dueCondition) AND \(ClaimRequest.plainHTTPCondition) \(restriction)
+            ORDER BY d.nextAttemptAt
+            LIMIT ?
+            """), arguments: arguments)
+        var claimed: [ClaimedDelivery] = []
+        var refused = 0
+        while claimed.count < request.limit, let row = try candidates.next() {
+            let url: String = row[5]
+            guard request.admit(url) else {
+                refused += 1
+                continue
+            }
+            let secret: String? = row[6]
+            let previousSecret: String? = row[9]
+            claimed.append(ClaimedDelivery(
+                deliveryID: row[0], messageID: row[1], webhookID: row[2], url: url,
+                secret: (secret?.isEmpty ?? true) ? nil : secret,
+                previousSecrets: SecretRotation.secrets(in: previousSecret),
+                eventType: row[7], body: row[8],
+                attemptCount: row[3], trigger: DeliveryTrigger(rawValue: row[4]) ?? .scheduled, liveMode: row[10],
+                webhookActive: row[11]))
+        }
+        return (claimed, refused)
     }
 
     /// Unexpired leases of other owners, per webhook: read through the partial index of

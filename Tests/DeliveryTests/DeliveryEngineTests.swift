@@ -704,6 +704,33 @@ import Testing
     }
 }
 
+extension FairnessTests {
+    /// The same with the slow endpoint's backlog spread over many webhooks (one endpoint,
+    /// a path each): skipping only the webhooks in flight let the rest fill the claim window,
+    /// and 3,000 deliveries to a fast endpoint went out one per slow answer.
+    @Test func aSlowEndpointOfManyWebhooksDoesNotStarveAnother() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let slow = try await Receiver.start(
+            policy: ReceiverPolicy(defaultResponse: ReceiverResponse(status: 200, delayMilliseconds: 100)))
+        let fast = try await Receiver.start()
+        for index in 0..<40 { try database.addWebhook(url: slow.url(path: "/s/\(index)"), events: ["job.status"]) }
+        try database.addWebhook(url: fast.url(), events: ["order.status"])
+        try database.emit("job.status")
+        try database.emit("order.status", at: Date().addingTimeInterval(1))
+        var configuration = devConfiguration(concurrency: 2)
+        configuration.perEndpoint = 1
+        let engine = DeliveryEngine(queue: database.queue, configuration: configuration)
+        await engine.start()
+        #expect(await fast.waitForRequests(count: 1, timeout: .seconds(30)))
+        let slowSoFar = slow.requestCount
+        await engine.stop()
+        await slow.stop()
+        await fast.stop()
+        #expect(slowSoFar < 20, "the fast endpoint waited for \(slowSoFar) slow answers")
+    }
+}
+
 @Suite struct LeaseBoundTests {
     /// At every committed state the engine holds at most `concurrency` leases (the duplicate
     /// bound after a crash) and at most `perEndpoint` per endpoint; guards any claim-ahead scheme.
