@@ -30,9 +30,10 @@ enum CommandWords {
         let next = arguments.dropFirst().first
         if let next, !next.hasPrefix("-") {
             guard !subcommands.contains(next), next != "help" else { return nil }
-            // With a default subcommand the word may be that subcommand's argument.
+            // No default subcommand here (`webhooks` and `deliveries` list) takes a word of its
+            // own, so a word that names no subcommand is a mistyped one ("rm", "ls"), not an
+            // argument: ArgumentParser's answer showed the usage of list, which was not asked for.
             let hint = suggestion(for: next, among: subcommands)
-            guard command.defaultSubcommand == nil || !hint.isEmpty else { return nil }
             return "hookdash \(first) has no command '\(next)'\(hint); it takes one of: \(choices)"
         }
         guard command.defaultSubcommand == nil, let next,

@@ -270,14 +270,21 @@ struct Painter {
         let rows = state.visibleWebhooks
         let titleY = 2
         let total = state.webhookTotal ?? state.webhooks.count
-        let title = (!state.hasLoaded ? " Webhooks"
-            : state.filter.text.trimmingCharacters(in: .whitespaces).isEmpty ? " Webhooks (\(total))"
-            : " Webhooks (\(rows.count) of \(total))") + (state.order.label.map { " · \($0)" } ?? "")
-        grid.put(title, x: 0, y: titleY, style: theme[.title])
         // While only the first screenful is loaded the count comes from the store.
         let count = state.webhookTotal ?? rows.count
         let position = state.hasLoaded && !rows.isEmpty && count > state.tableRows
             ? " \(state.dashboardScroll + 1)–\(min(count, state.dashboardScroll + state.tableRows)) of \(count) " : ""
+        var title = (!state.hasLoaded ? " Webhooks"
+            : state.filter.text.trimmingCharacters(in: .whitespaces).isEmpty ? " Webhooks (\(total))"
+            : " Webhooks (\(rows.count) of \(total))")
+        // The order's name gives way to a filter being typed where both do not fit: a filter
+        // one cannot see is typed blind.
+        if let order = state.order.label {
+            let filtering = state.isEditingFilter || !state.filter.text.isEmpty
+            let room = width - max(16, TextWidth.of(position) + 1) - TextWidth.of(title) - TextWidth.of(" · \(order)")
+            if !filtering || room >= 15 { title += " · \(order)" }
+        }
+        grid.put(title, x: 0, y: titleY, style: theme[.title])
         // The box keeps its place whether or not the marker shows (it comes and goes as the
         // filter narrows the list), unless a long marker needs the room.
         paintFilterIndicator(y: titleY, between: TextWidth.of(title), and: width - max(16, TextWidth.of(position) + 1))

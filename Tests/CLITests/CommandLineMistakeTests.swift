@@ -11,6 +11,8 @@ import Testing
         (["list"], "unknown command 'list' (did you mean 'webhooks list' or 'deliveries list'?)"),
         (["show", "abcd"], "unknown command 'show' (did you mean 'webhooks show' or 'deliveries show'?)"),
         (["help", "webhook"], "unknown command 'webhook' (did you mean 'webhooks'?)"),
+        (["webhooks", "rm", "abcd"], "hookdash webhooks has no command 'rm'; it takes one of: list, show"),
+        (["deliveries", "ls"], "hookdash deliveries has no command 'ls'; it takes one of:"),
         (["webhooks", "delet", "1234"], "hookdash webhooks has no command 'delet' (did you mean 'delete'?)"),
         (["simulate", "jobs"], "hookdash simulate has no command 'jobs' (did you mean 'job'?); it takes one of: job, order"),
         (["--db", "/nonexistent/x.sqlite", "simulate"], "hookdash simulate needs one of: job, order"),

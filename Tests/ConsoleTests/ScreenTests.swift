@@ -316,6 +316,14 @@ import HookdashUI
         #expect(header.hasSuffix(" of 12") || header.hasSuffix("/12"), "\(header)")
     }
 
+    /// At 60–66 columns a sort's name left the filter no room: it vanished while being typed.
+    @Test func aFilterBeingTypedIsShownBeforeTheOrdersName() {
+        var state = Fixtures.apply(Fixtures.loaded(width: 60, height: 16), Fixtures.keys(.character("o"), .character("o"), .character("o"))).0
+        state = Fixtures.apply(state, Fixtures.keys(.character("/")) + Fixtures.type("example")).0
+        let title = text(state).split(separator: "\n", omittingEmptySubsequences: false)[2]
+        #expect(title.contains("example"), "\(title)")
+    }
+
     @Test func theTitleSaysTheOrder() {
         let state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("o"), .character("o"))).0
         let title = text(state).split(separator: "\n", omittingEmptySubsequences: false)[2]
