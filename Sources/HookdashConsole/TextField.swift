@@ -106,8 +106,10 @@ public struct TextField: Equatable, Sendable {
         let widths = shown.map { TextWidth.of($0) }
         var start = 0
         var columnsBeforeCursor = widths[0..<cursor].reduce(0, +)
-        // Keep one column free for the cursor at the end.
-        while !fromStart && columnsBeforeCursor >= width && start < cursor {
+        // Keep one column free for the cursor at the end, and one more for the "…" after it
+        // when text follows: the mark would hide the character under the cursor.
+        let reserve = cursor < shown.count ? 2 : 1
+        while !fromStart && columnsBeforeCursor > width - reserve && start < cursor {
             columnsBeforeCursor -= widths[start]
             start += 1
         }

@@ -17,6 +17,17 @@ import Testing
         #expect(TextField("short").visible(width: 12, masked: false).text == "short")
     }
 
+    /// Three from the end of a long text, the cursor sat on the end's "…", hiding its character.
+    @Test func theCursorIsNeverOnAMark() {
+        var field = TextField("abcdefghijklmnopqrstuvwxyz")
+        field.moveEnd()
+        for _ in 0..<3 { field.moveLeft() }
+        let shown = field.visible(width: 10, masked: false)
+        let cells = Array(shown.text)
+        #expect(cells[shown.cursorColumn] == "x", "\(shown)")
+        #expect(cells.last == "…")
+    }
+
     @Test func aWideCharacterCutOffKeepsTheColumns() {
         var field = TextField("東京東京東京東京")
         field.moveEnd()
