@@ -291,7 +291,7 @@ final class EffectRunner: @unchecked Sendable {
             let snapshot = try ConsoleSnapshot.load(store: store, queue: queue, queueRunning: queueRunning, limit: state.height)
             var next = update(state, .firstWebhooksLoaded(
                 snapshot.webhooks, total: snapshot.total ?? snapshot.webhooks.count,
-                widest: snapshot.widest ?? ColumnWidths(snapshot.webhooks.lazy.map { ($0.name, $0.url) }))).0
+                widest: snapshot.widestOfAll)).0
             next = update(next, .queueUpdated(snapshot.queue)).0
             return next
         } catch {

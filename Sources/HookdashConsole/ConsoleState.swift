@@ -75,7 +75,7 @@ public struct ConsoleState: Equatable, Sendable {
         let needle = WebhookFilter.fold(filter.text.trimmingCharacters(in: .whitespaces))
         let matching = needle.isEmpty ? webhooks : webhooks.filter { WebhookFilter.matches($0, folded: needle) }
         visibleWebhooks = order.sorted(matching)
-        widest = widestInStore ?? ColumnWidths(visibleWebhooks.lazy.map { ($0.name, $0.url) })
+        widest = widestInStore ?? ColumnWidths(visibleWebhooks)
     }
 
     public var selectedWebhook: WebhookRow? {
@@ -496,5 +496,9 @@ public struct ColumnWidths: Equatable, Sendable {
             name = max(name, TextWidth.of(row.name))
             url = max(url, TextWidth.of(row.url))
         }
+    }
+
+    public init(_ webhooks: [WebhookRow]) {
+        self.init(webhooks.lazy.map { ($0.name, $0.url) })
     }
 }

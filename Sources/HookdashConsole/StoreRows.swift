@@ -102,6 +102,8 @@ public struct ConsoleSnapshot: Sendable {
     public var total: Int?
     /// Over all webhooks, when `webhooks` holds only the first `limit`.
     public var widest: ColumnWidths?
+    /// Over all webhooks, whether the store said or every row was read.
+    public var widestOfAll: ColumnWidths { widest ?? ColumnWidths(webhooks) }
     public var queue: QueueSummary
 
     /// The rows and the queue counters, read at the same time on two of the pool's reader

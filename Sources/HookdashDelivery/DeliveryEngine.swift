@@ -202,12 +202,13 @@ public actor DeliveryEngine {
     private func claimRequest(_ slots: Slots, onlyIDs: [String]? = nil) -> ClaimRequest {
         let limit = configuration.perEndpoint
         let busy = NIOLockedValueBox(slots.perEndpoint)
+        let saturated = slots.endpoints(atLimit: limit)
         let now = clock.now()
         return ClaimRequest(
             owner: owner, now: now, leaseDuration: configuration.leaseDuration,
             limit: configuration.concurrency - slots.outstanding, onlyIDs: onlyIDs,
-            excludingWebhookIDs: slots.webhooks(atEndpointsWith: limit),
-            excludingEndpoints: fallbackOffered(saturated: slots.endpoints(atLimit: limit), now: now),
+            excludingWebhookIDs: slots.webhooks(at: saturated),
+            excludingEndpoints: fallbackOffered(saturated: saturated, now: now),
             plainHTTPDueBefore: plainHTTPDueBefore(now: now, onlyIDs: onlyIDs),
             heldElsewhere: { leases in
                 // Nothing else in flight (one process): no work on the claim's path.
@@ -475,17 +476,14 @@ struct Slots {
     }
 
     /// Webhooks whose endpoint has `limit` or more deliveries in flight.
-    func webhooks(atEndpointsWith limit: Int) -> Set<String> {
-        var saturated = Set<String>()
-        for webhooks in webhooksInFlight.values where webhooks.values.reduce(0, +) >= limit {
-            saturated.formUnion(webhooks.keys)
-        }
-        return saturated
-    }
-
     /// Endpoints with `limit` or more in flight from this process.
     func endpoints(atLimit limit: Int) -> Set<String> {
         Set(webhooksInFlight.filter { $0.value.values.reduce(0, +) >= limit }.keys)
+    }
+
+    /// The webhooks in flight at `endpoints`.
+    func webhooks(at endpoints: Set<String>) -> Set<String> {
+        Set(endpoints.flatMap { webhooksInFlight[$0].map { Array($0.keys) } ?? [] })
     }
 
 }

@@ -122,7 +122,7 @@ enum StartupBenchmark {
         let terminal = try Terminal(options: Terminal.Options(outputPath: output, terminalType: "xterm-256color", mouse: false))
         state = update(state, .firstWebhooksLoaded(
             first.webhooks, total: first.total ?? first.webhooks.count,
-            widest: first.widest ?? ColumnWidths(first.webhooks.lazy.map { ($0.name, $0.url) }))).0
+            widest: first.widestOfAll)).0
         state = update(state, .queueUpdated(first.queue)).0
         var grid = Grid(width: state.width, height: state.height)
         render(state, into: &grid, theme: .dark)

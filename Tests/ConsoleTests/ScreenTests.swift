@@ -44,7 +44,7 @@ import HookdashUI
         }
         let first = update(Fixtures.state(width: size.0, height: size.1),
                            .firstWebhooksLoaded(Array(all.prefix(size.1)), total: all.count,
-                                                widest: ColumnWidths(all.lazy.map { ($0.name, $0.url) }))).0
+                                                widest: ColumnWidths(all))).0
         let whole = update(first, .webhooksLoaded(all)).0
         #expect(first.webhookTotal == 250)
         #expect(whole.webhookTotal == nil)
