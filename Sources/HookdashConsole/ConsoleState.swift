@@ -73,9 +73,16 @@ public struct ConsoleState: Equatable, Sendable {
 
     private mutating func refreshVisibleWebhooks() {
         let needle = WebhookFilter.fold(filter.text.trimmingCharacters(in: .whitespaces))
-        let matching = needle.isEmpty ? webhooks : webhooks.filter { WebhookFilter.matches($0, folded: needle) }
+        let matching = needle.isEmpty ? webhooks
+            : webhooks.filter { WebhookFilter.matches($0, folded: needle, eventsColumn: eventsColumn($0)) }
         visibleWebhooks = order.sorted(matching)
         widest = widestInStore ?? ColumnWidths(visibleWebhooks)
+    }
+
+    /// The EVENTS column: the short labels of known events ("job, order"), then any others whole.
+    public func eventsColumn(_ webhook: WebhookRow) -> String {
+        (eventChoices.filter { webhook.events.contains($0.name) }.map(\.shortLabel)
+            + webhook.events.filter { name in !eventChoices.contains { $0.name == name } }).joined(separator: ", ")
     }
 
     public var selectedWebhook: WebhookRow? {
@@ -405,21 +412,24 @@ public struct AttemptViewState: Equatable, Sendable {
     }
 }
 
-/// What the dashboard's `/` filter looks through: what a row shows (name, URL, events,
-/// status word, the last delivery's code or failure) and the id's start, which the CLI prints
-/// (`webhooks list` shows 8 characters). Case and accents do not matter ("cafe" finds "Café").
+/// What the dashboard's `/` filter looks through: what a row shows (name, URL, the EVENTS
+/// column as drawn, status word, the LAST DELIVERY column without its age), the events' full
+/// names from their start (`job.status`, as the CLI takes them), and the id's start, which the
+/// CLI prints (`webhooks list` shows 8 characters). Case and accents do not matter ("cafe"
+/// finds "Café"). Words that are only ever whole (status, event names) match from their start:
+/// "active" is not a part of "Inactive", nor "status" of every row's hidden `job.status`.
 public enum WebhookFilter {
-    public static func matches(_ webhook: WebhookRow, folded needle: String) -> Bool {
-        func has(_ text: String?) -> Bool { text.map { fold($0).contains(needle) } ?? false }
-        if webhook.id.hasPrefix(needle) || has(webhook.name) || has(webhook.url) || has(webhook.statusWord)
-            || webhook.events.contains(where: has) {
-            return true
-        }
-        switch webhook.lastDelivery?.outcome {
-        case .succeeded(let code)?: return has(String(code))
-        case .failed(let code, let reason)?: return has(code.map(String.init)) || has(reason)
-        case .pending?, nil: return false
-        }
+    public static func matches(_ webhook: WebhookRow, folded needle: String, eventsColumn: String) -> Bool {
+        func has(_ text: String) -> Bool { fold(text).contains(needle) }
+        return webhook.id.hasPrefix(needle) || has(webhook.name) || has(webhook.url) || has(eventsColumn)
+            || webhook.events.contains { fold($0).hasPrefix(needle) }
+            || fold(webhook.statusWord).hasPrefix(needle)
+            || has(LastDelivery.columnText(webhook.lastDelivery) + failureReason(webhook.lastDelivery))
+    }
+
+    /// A failure with a code is shown by its code; its reason ("HTTP 410 Gone: …") is found too.
+    private static func failureReason(_ last: LastDelivery?) -> String {
+        if case .failed(_?, let reason?)? = last?.outcome { " " + reason } else { "" }
     }
 
     /// Lower case without accents; ASCII (nearly every name and URL) takes the quick way,

@@ -59,6 +59,18 @@ public struct LastDelivery: Equatable, Sendable {
         self.outcome = outcome
         self.at = at
     }
+
+    /// The LAST DELIVERY column before its age ("✓ 200", "✗ refused", "— none"): the
+    /// dashboard draws it and the filter matches it, so what is on screen can be typed.
+    public static func columnText(_ last: LastDelivery?) -> String {
+        switch last?.outcome {
+        case nil: "— none"
+        case .succeeded(let code)?: "✓ \(code)"
+        case .failed(let code?, _)?: "✗ \(code)"
+        case .failed(nil, let reason)?: "✗ \(reason ?? "error")"
+        case .pending?: "… pending"
+        }
+    }
 }
 
 /// How a webhook's last 24 h went, as the details screen shows it beside its deliveries.

@@ -332,7 +332,10 @@ struct Painter {
         let room = markerStart - titleEnd
         var label = " / filter: "
         if room - TextWidth.of(label) < 12 { label = " / " }
-        let boxWidth = min(30, width / 3, room - TextWidth.of(label))
+        // A long filter widens the box as far as the title leaves room, rather than scrolling
+        // in 30 columns of a 200-column screen.
+        let preferred = max(min(30, width / 3), TextWidth.of(state.filter.text) + 1)
+        let boxWidth = min(preferred, room - TextWidth.of(label))
         guard boxWidth >= 3 else { return }
         let x = markerStart - boxWidth - TextWidth.of(label)
         grid.put(label, x: x, y: y, style: theme[.filter])
@@ -353,10 +356,8 @@ struct Painter {
         x += columns.name + 2
         grid.put(TextWidth.shortenMiddle(Self.tableURL(webhook.url, dropScheme: columns.dropsSchemes), to: columns.url), x: x, y: y, style: base)
         x += columns.url + 2
-        let events = state.eventChoices.filter { webhook.events.contains($0.name) }.map(\.shortLabel)
-            + webhook.events.filter { name in !state.eventChoices.contains { $0.name == name } }
         if columns.events > 0 {
-            grid.put(TextWidth.truncate(events.joined(separator: ", "), to: columns.events), x: x, y: y, style: base)
+            grid.put(TextWidth.truncate(state.eventsColumn(webhook), to: columns.events), x: x, y: y, style: base)
             x += columns.events + 2
         }
         let statusStyle = selected ? base : theme[webhook.active ? .active : .inactive]
@@ -372,13 +373,13 @@ struct Painter {
     }
 
     func lastDeliveryText(_ last: LastDelivery?) -> (String, ThemeRole) {
-        guard let last else { return ("— none", .muted) }
+        let text = LastDelivery.columnText(last)
+        guard let last else { return (text, .muted) }
         let ago = RelativeTime.describe(from: last.at, to: state.now)
         switch last.outcome {
-        case .succeeded(let code): return ("✓ \(code) \(ago)", .success)
-        case .failed(let code?, _): return ("✗ \(code) \(ago)", .error)
-        case .failed(nil, let reason): return ("✗ \(reason ?? "error") \(ago)", .error)
-        case .pending: return ("… pending", .warning)
+        case .succeeded: return ("\(text) \(ago)", .success)
+        case .failed: return ("\(text) \(ago)", .error)
+        case .pending: return (text, .warning)
         }
     }
 
@@ -514,16 +515,21 @@ struct Painter {
 
         let shown = details.filter == .all ? "" : " · \(details.filter.rawValue) only"
         let searching = details.isEditingSearch || !details.searchText.isEmpty
-        let title = " Deliveries\(shown)" + (searching ? "" : " (newest first, live)")
-        grid.put(title, x: 0, y: 7, style: theme[.title])
+        var title = " Deliveries\(shown)" + (searching ? "" : " (newest first, live)")
         var right = width
-        if searching {
-            paintSearch(details, x: TextWidth.of(title) + 2, y: 7)
-        } else if width >= 70 {
+        if !searching, width >= 70 {
             let hint = "f: \(details.filter.next == .all ? "show all" : "show \(details.filter.next.rawValue)")"
             right = width - TextWidth.of(hint) - 2
             grid.put(hint, x: right, y: 7, style: theme[.muted])
         }
+        // "(newest first, live)" gives way to the whole 24 h summary, whose tries count was
+        // the first thing dropped at 70–90 columns.
+        if !searching, let whole = details.health?.texts.first,
+           TextWidth.of(title) + 3 + TextWidth.of(whole) + 2 > right {
+            title = " Deliveries\(shown)"
+        }
+        grid.put(title, x: 0, y: 7, style: theme[.title])
+        if searching { paintSearch(details, x: TextWidth.of(title) + 2, y: 7) }
         if let health = details.health, !searching {
             let left = TextWidth.of(title) + 3
             if let text = health.texts.first(where: { left + TextWidth.of($0) + 2 <= right }) {

@@ -125,9 +125,13 @@ import HookdashUI
         }
         let day = HealthSummary(attempts: 132, succeeded: 128, p95Milliseconds: 48)
         #expect(titleLine(width: 120, filter: 0, day).contains("24 h: 132 tries · 96 % 2xx · p95 48 ms"))
-        #expect(titleLine(width: 80, filter: 0, day).contains("24 h: 96 % 2xx · p95 48 ms"))
-        #expect(titleLine(width: 100, filter: 1, day).contains("24 h: 96 % 2xx · p95 48 ms"), "beside a longer title")
-        #expect(!titleLine(width: 80, filter: 1, day).contains("24 h"), "no room, no line")
+        // "(newest first, live)" gives way before the tries count does, and the f hint stays.
+        let narrow = titleLine(width: 80, filter: 0, day)
+        #expect(narrow.contains("24 h: 132 tries · 96 % 2xx · p95 48 ms") && narrow.contains("f: show failed"), "\(narrow)")
+        #expect(!narrow.contains("newest first"))
+        #expect(titleLine(width: 100, filter: 1, day).contains("24 h: 132 tries · 96 % 2xx · p95 48 ms"), "beside a longer title")
+        #expect(titleLine(width: 80, filter: 1, day).contains("24 h: 96 % 2xx · p95 48 ms"), "then the line shortens")
+        #expect(titleLine(width: 60, filter: 1, day).contains("24 h: 96 % 2xx · p95 48 ms"), "no f hint below 70 columns")
         #expect(titleLine(width: 80, filter: 0, HealthSummary(attempts: 0, succeeded: 0, p95Milliseconds: nil))
             .contains("24 h: no attempts"))
     }
@@ -300,6 +304,15 @@ import HookdashUI
         let title = text(state).split(separator: "\n", omittingEmptySubsequences: false)[2]
         #expect(title.hasPrefix(" Webhooks (\(matches) of 326)"), "\(title)")
         #expect(title.hasSuffix(" of \(matches)"), "the position marker is whole: \(title)")
+    }
+
+    /// A long filter on a wide screen scrolled inside a 30-column box with room to spare.
+    @Test func aLongFilterWidensItsBoxOnAWideScreen() {
+        let typed = "erp.internal.example.org/integrations/webhooks/receive"
+        let state = Fixtures.apply(Fixtures.loaded(width: 200, height: 30), Fixtures.keys(.character("/")) + Fixtures.type(typed)).0
+        let title = text(state).split(separator: "\n", omittingEmptySubsequences: false)[2]
+        #expect(title.contains("filter: " + typed), "\(title)")
+        #expect(title.hasPrefix(" Webhooks (1 of 4)"), "\(title)")
     }
 
     /// At 60 columns the position marker was written over the RESULT heading: "RES 1–5 of 12".

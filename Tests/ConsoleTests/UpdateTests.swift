@@ -445,6 +445,16 @@ import HookdashUI
         #expect(names("500") == ["Orders → ERP 日本"])
         #expect(names("order.status") == ["Billing", "Orders → ERP 日本"])
         #expect(names("日本") == ["Orders → ERP 日本"])
+        // What the columns show can be typed back: "job, order", "✗", "none".
+        #expect(names("job, order") == ["Billing"])
+        #expect(names("✗") == ["Orders → ERP 日本", "Slack relay"])
+        #expect(names("✓ 200") == ["Billing"])
+        #expect(names("none") == ["Staging"])
+        // Whole words match from their start: "active" is not in "Inactive", nor is "status"
+        // in every row through the hidden "job.status".
+        #expect(names("active") == ["Billing", "Orders → ERP 日本", "Slack relay"])
+        #expect(names("status") == [])
+        #expect(names("job.") == ["Billing", "Staging", "Slack relay"])
         var state = Fixtures.state()
         var cafe = Fixtures.webhooks[0]
         cafe.name = "Café Ümlaut"
