@@ -62,7 +62,7 @@ struct DeliverySender: Sendable {
         request.body = .bytes(ByteBuffer(bytes: delivery.body))
 
         do {
-            let response = try await target.lease.client.execute(request, timeout: .init(configuration.requestTimeout))
+            let response = try await execute(request, on: target.lease.client, began: began)
             let responseHeaders = response.headers.map { RecordedHeader(name: $0.name, value: $0.value) }
             let status = Int(response.status.code)
             if Self.leavesBytesBehind(status: status, headers: response.headers) {
@@ -105,6 +105,33 @@ struct DeliverySender: Sendable {
                 error, endpoint: Endpoint.authority(delivery.url), configuration: configuration,
                 secure: delivery.url.lowercased().hasPrefix("https:"))
             return finish(error: (failure.errorClass, failure.text))
+        }
+    }
+
+    /// A kept-alive connection the endpoint closes just as a request goes out on it (its idle
+    /// timer, or a close soon after answering without `Connection: close`) fails that request
+    /// unanswered. As HTTP clients do for a request on a reused connection, it is sent once
+    /// more, on the pool's next connection, within what is left of the deadline: the endpoint
+    /// gave no answer, and receivers tell a repeat by its `webhook-id`. Otherwise the attempt
+    /// failed, counted towards the ladder and the failure streak, and waited 5 s to be retried.
+    private func execute(
+        _ request: HTTPClientRequest, on client: HTTPClient, began: ContinuousClock.Instant
+    ) async throws -> HTTPClientResponse {
+        do {
+            return try await client.execute(request, timeout: .init(configuration.requestTimeout))
+        } catch where Self.closedBeforeAnswering(error) {
+            let left = configuration.requestTimeout - (ContinuousClock.now - began)
+            guard left > .seconds(1) else { throw error }
+            return try await client.execute(request, timeout: .init(left))
+        }
+    }
+
+    static func closedBeforeAnswering(_ error: Error) -> Bool {
+        switch error {
+        case let clientError as HTTPClientError: clientError == .remoteConnectionClosed
+        case let ioError as IOError: ioError.errnoCode == ECONNRESET || ioError.errnoCode == EPIPE
+        case let channelError as ChannelError: channelError == .ioOnClosedChannel
+        default: false
         }
     }
 

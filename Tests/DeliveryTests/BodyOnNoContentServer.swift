@@ -4,10 +4,14 @@ import NIOCore
 import NIOPosix
 
 /// A keep-alive HTTP/1.1 server that answers `noContentPath` with a 204 carrying a body (which
-/// a 204 cannot have, so a client leaves those bytes on the connection) and every other path
-/// with a plain 200. It counts the requests per path, duplicates included, and the connections.
+/// a 204 cannot have, so a client leaves those bytes on the connection), `oncePerConnectionPath`
+/// once per connection, and every other path with a plain 200. It counts the requests per path, duplicates included, and the connections.
 final class BodyOnNoContentServer: Sendable {
     static let noContentPath = "/no-content"
+    /// Answered once per connection: a second request on it finds the connection closed
+    /// unanswered, as when an endpoint closes a kept-alive connection just as a request goes
+    /// out on it.
+    static let oncePerConnectionPath = "/once-per-connection"
     /// The key under which `counts` keeps the number of connections accepted.
     fileprivate static let connectionsKey = "connections"
 
@@ -44,6 +48,7 @@ private final class RawRequestHandler: ChannelInboundHandler {
 
     private let counts: NIOLockedValueBox<[String: Int]>
     private var pending: [UInt8] = []
+    private var answered = 0
 
     init(counts: NIOLockedValueBox<[String: Int]>) {
         self.counts = counts
@@ -59,6 +64,11 @@ private final class RawRequestHandler: ChannelInboundHandler {
         pending += buffer.readBytes(length: buffer.readableBytes) ?? []
         while let request = nextRequest() {
             counts.withLockedValue { $0[request, default: 0] += 1 }
+            if request == BodyOnNoContentServer.oncePerConnectionPath, answered > 0 {
+                context.close(promise: nil)
+                return
+            }
+            answered += 1
             let answer = request == BodyOnNoContentServer.noContentPath
                 ? "HTTP/1.1 204 No Content\r\ncontent-length: 11\r\n\r\nstatus body"
                 : "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"

@@ -461,6 +461,31 @@ import Testing
         #expect(DeliveryConfiguration().idleConnectionTimeout < .seconds(5), "under Node's and Apache's 5 s")
     }
 
+    /// An endpoint that closes a kept-alive connection just as the next request goes out on it
+    /// (50 ms after every answer, say) failed that attempt as "closed the connection without
+    /// answering"; it is now sent again at once, on a new connection.
+    @Test func aRequestOnAConnectionClosedUnderItIsSentAgain() async throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let server = try await BodyOnNoContentServer.start()
+        try database.addWebhook(url: server.url(path: BodyOnNoContentServer.oncePerConnectionPath))
+        for _ in 0..<3 { try database.emit() }
+        var configuration = devConfiguration(concurrency: 1)
+        configuration.perEndpoint = 1
+        let engine = DeliveryEngine(queue: database.queue, configuration: configuration)
+        await engine.runUntilIdle()
+        await engine.shutdown()
+        await server.stop()
+
+        let failedAttempts = try await database.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT errorText FROM attempts WHERE errorText IS NOT NULL")
+        }
+        #expect(failedAttempts.isEmpty)
+        #expect(try database.queue.deliveries(webhookID: nil, status: .succeeded, limit: 10).count == 3)
+        #expect(server.requests(to: BodyOnNoContentServer.oncePerConnectionPath) == 5, "3 answered, 2 closed unanswered")
+        #expect(server.connections == 3)
+    }
+
     /// A 204 whose server adds a body leaves those bytes on the kept-alive connection. The
     /// next request on it, to another webhook at the same endpoint, read them as its answer
     /// and failed as "not HTTP/1.1" after the endpoint had taken it, so it was sent twice.
