@@ -35,6 +35,8 @@ struct EmitCommand: ParsableCommand {
                 let known = EventType.allCases.map(\.rawValue).joined(separator: ", ")
                 throw InvalidInput(message: "unknown event '\(event)' (known: \(known))")
             }
+            // Before the body: with no database, a body typed by hand would be wasted.
+            let queue = try store.openExistingQueue()
             if file == nil, isatty(STDIN_FILENO) == 1 {
                 // Typed by hand, the body would otherwise look like a hang.
                 StandardStream.write(
@@ -56,7 +58,6 @@ struct EmitCommand: ParsableCommand {
             } catch {
                 throw InvalidInput(message: error.description)
             }
-            let queue = try store.openExistingQueue()
             let result = try queue.enqueue(NewMessage(eventType: eventType.rawValue, liveMode: true, body: body, createdAt: Date()))
             if result.deliveryIDs.isEmpty { noteNobodySubscribes(event) }
             if json {

@@ -177,19 +177,14 @@ struct NotifyOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Shell command run when hookdash disables a webhook or deliveries pause or resume; it gets the notice as JSON on stdin and HOOKDASH_EVENT and HOOKDASH_TEXT. Or `notify = …` in the config file.",
+            "Shell command run when hookdash disables a webhook or deliveries pause or resume; it gets the notice as JSON on stdin and HOOKDASH_EVENT and HOOKDASH_TEXT. Or `notify = …` in the config file; --notify '' runs none this time.",
             valueName: "command"))
     var notify: String?
 
-    func validate() throws {
-        if let notify, notify.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw ValidationError("--notify needs a command, such as 'logger -t hookdash'")
-        }
-    }
-
-    /// The flag, else the config file's `notify`; nil when neither is set.
+    /// The flag, else the config file's `notify`; nil when neither is set, or when the flag is
+    /// empty: that is how one run goes without the config file's command.
     func command(config loaded: UserConfig? = nil) throws -> String? {
-        if let notify { return notify }
+        if let notify { return notify.trimmingCharacters(in: .whitespaces).isEmpty ? nil : notify }
         return try (loaded ?? UserConfig.load())["notify"]?.value
     }
 }

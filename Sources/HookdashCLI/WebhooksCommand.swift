@@ -62,7 +62,7 @@ enum WebhookText {
     /// long they have to switch.
     static func rotation(_ webhook: Webhook) -> String {
         guard webhook.secret != nil, let until = webhook.previousSecretUntil else { return "" }
-        return "\n          the previous secret also signs until \(Timestamp.iso8601(until)) (rotation)"
+        return "\n          \(webhook.previousSecretsSign) until \(Timestamp.iso8601(until)) (rotation)"
     }
 
     static func table(_ webhooks: [Webhook]) -> String {
@@ -249,7 +249,8 @@ struct EditWebhook: ParsableCommand {
                 print("Updated webhook \(updated.id) (\(updated.name)).")
                 if generateSecret, let secret = updated.secret { print("Signing secret: \(secret)") }
                 if let until = updated.previousSecretUntil, updated.secret != current.secret {
-                    print("The previous secret also signs until \(Timestamp.iso8601(until)), so the receiver can switch meanwhile.")
+                    let sign = updated.previousSecretsSign
+                    print("\(sign.prefix(1).uppercased() + sign.dropFirst()) until \(Timestamp.iso8601(until)), so the receiver can switch meanwhile.")
                 }
             }
         }

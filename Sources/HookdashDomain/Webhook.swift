@@ -16,6 +16,8 @@ public struct Webhook: Sendable, Equatable, Identifiable {
     /// Until when the secret this one replaced still signs beside it (rotation overlap);
     /// nil when none does. Not part of the SPEC's JSON form.
     public var previousSecretUntil: Date?
+    /// How many replaced secrets sign beside `secret` until `previousSecretUntil` (up to three).
+    public var previousSecretCount = 0
     /// Why hookdash itself set the webhook inactive (the endpoint answered 410 Gone, or every
     /// attempt failed for days); nil otherwise. Not part of the SPEC's JSON form.
     public var disabledReason: String?
@@ -33,6 +35,11 @@ public struct Webhook: Sendable, Equatable, Identifiable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.version = version
+    }
+
+    /// "the previous secret also signs" or "the 2 previous secrets also sign", for messages.
+    public var previousSecretsSign: String {
+        previousSecretCount > 1 ? "the \(previousSecretCount) previous secrets also sign" : "the previous secret also signs"
     }
 
     /// "Active", "Inactive" (an operator paused it) or "Disabled" (hookdash did, saying why).

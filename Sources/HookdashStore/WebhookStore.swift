@@ -82,6 +82,7 @@ public final class WebhookStore: Sendable {
             var webhook = try WebhookRow(row: row).webhook
             if let until: Double = row["previousSecretUntil"], until > now.timeIntervalSince1970 {
                 webhook.previousSecretUntil = Date(timeIntervalSince1970: until)
+                webhook.previousSecretCount = SecretRotation.secrets(in: row["previousSecret"]).count
             }
             webhook.disabledReason = row["disabledReason"]
             return webhook
@@ -134,6 +135,10 @@ public final class WebhookStore: Sendable {
                 try WebhookRow(updated).update(db)
                 updated.previousSecretUntil = try SecretRotation.secretChanged(
                     db, webhookID: id, from: current.secret, to: updated.secret, previousUntil: current.previousSecretUntil, now: now)
+                if updated.previousSecretUntil != nil {
+                    updated.previousSecretCount = SecretRotation.secrets(in: try String.fetchOne(
+                        db, sql: "SELECT previousSecret FROM webhooks WHERE id = ?", arguments: [id])).count
+                }
                 if try FailureStreak.edited(db, webhookID: id, from: current, to: updated) { updated.disabledReason = nil }
                 return updated
             }

@@ -277,6 +277,15 @@ import Testing
         #expect(config["theme"]?.line == 2)
     }
 
+    /// `--notify ''` runs no command this time, whatever the config file says; it was refused.
+    @Test func anEmptyNotifyFlagTurnsTheConfigFilesCommandOff() throws {
+        let config = try UserConfig.parse("notify = logger -t hookdash\n", path: "config")
+        #expect(try NotifyOptions.parse([]).command(config: config) == "logger -t hookdash")
+        #expect(try NotifyOptions.parse(["--notify", "echo hi"]).command(config: config) == "echo hi")
+        #expect(try NotifyOptions.parse(["--notify", ""]).command(config: config) == nil)
+        #expect(try NotifyOptions.parse(["--notify", " "]).command(config: config) == nil)
+    }
+
     /// An export to a full disk must not exit 0 with half a backup written.
     @Test(.enabled(if: FileManager.default.isWritableFile(atPath: "/dev/full"), "needs /dev/full"))
     func anOutputThatCannotBeWrittenFailsTheCommand() throws {

@@ -147,6 +147,10 @@ struct WebhookCommandTests {
         #expect(edited.stdout.contains("The previous secret also signs until "), "\(edited.stdout)")
         let shown = try sandbox.run(["webhooks", "show", String(id.prefix(8))])
         #expect(shown.stdout.contains("the previous secret also signs until "), "\(shown.stdout)")
+        // A second change within the day keeps the first old secret signing too, and says two.
+        let again = try sandbox.run(["webhooks", "edit", id, "--generate-secret"])
+        #expect(again.stdout.contains("The 2 previous secrets also sign until "), "\(again.stdout)")
+        #expect(try sandbox.run(["webhooks", "show", id]).stdout.contains("the 2 previous secrets also sign until "))
         // Without a secret nothing is signed, the old one neither.
         #expect(try sandbox.run(["webhooks", "edit", id, "--no-secret"]).status == 0)
         #expect(!(try sandbox.run(["webhooks", "show", id]).stdout.contains("previous secret")))
@@ -296,6 +300,7 @@ struct WebhookCommandTests {
     @Test("a file that cannot be read is explained in the system's words, exit 74")
     func unreadableFile() throws {
         let sandbox = try Sandbox()
+        _ = try sandbox.createWebhook(name: "One", url: "https://example.com/hooks")
         let result = try sandbox.run(["emit", "job.status", "--file", "/proc/self/mem"])
         #expect(result.status == 74)
         #expect(result.stderr.contains("/proc/self/mem: cannot read ("), "\(result.stderr)")
