@@ -26,15 +26,19 @@ public struct RequestReplay: Equatable, Sendable {
 
     /// The request as a curl command, timestamped and signed at `now` with the webhook's
     /// current secret: the attempt's own signature is refused by receivers five minutes on.
-    func curl(secret: String?, at now: Date) -> String {
+    /// During a rotation the old secrets sign too, as deliveries do, so a receiver not yet
+    /// switched accepts the copy as it accepted the original.
+    func curl(secret: String?, previousSecrets: [String] = [], at now: Date) -> String {
         let timestamp = Int64(now.timeIntervalSince1970)
         var headers = self.headers.filter {
             ![StandardWebhooksHeader.timestamp, StandardWebhooksHeader.signature].contains($0.name.lowercased())
         }.map { ($0.name, $0.value) }
         headers.append((StandardWebhooksHeader.timestamp, String(timestamp)))
-        if let secret, !secret.isEmpty, let signer = StandardWebhooksSigner(secret: secret) {
-            headers.append((StandardWebhooksHeader.signature,
-                            signer.signature(messageID: messageID, timestamp: timestamp, body: Array(body.utf8))))
+        if let secret, !secret.isEmpty, StandardWebhooksSigner(secret: secret) != nil {
+            let signatures = ([secret] + previousSecrets).compactMap(StandardWebhooksSigner.init(secret:)).map {
+                $0.signature(messageID: messageID, timestamp: timestamp, body: Array(body.utf8))
+            }
+            headers.append((StandardWebhooksHeader.signature, signatures.joined(separator: " ")))
         }
         return CurlCommand.replaying(url: url, headers: headers, body: body)
     }

@@ -17,6 +17,8 @@ public struct WebhookRow: Equatable, Sendable, Identifiable {
     public var lastDelivery: LastDelivery?
     /// Until when the replaced secret still signs beside this one (rotation overlap).
     public var previousSecretUntil: Date?
+    /// The replaced secrets signing until then, newest first: a copied curl signs with them too.
+    public var previousSecrets: [String] = []
     /// Why hookdash itself set the webhook inactive (410 Gone, failing for days).
     public var disabledReason: String?
 
@@ -26,9 +28,10 @@ public struct WebhookRow: Equatable, Sendable, Identifiable {
         id: String, name: String, url: String, secret: String = "", events: [String], active: Bool = true,
         createdAt: Date = Date(timeIntervalSince1970: 0), updatedAt: Date = Date(timeIntervalSince1970: 0),
         version: Int = 1, lastDelivery: LastDelivery? = nil, previousSecretUntil: Date? = nil,
-        disabledReason: String? = nil
+        previousSecrets: [String] = [], disabledReason: String? = nil
     ) {
         self.previousSecretUntil = previousSecretUntil
+        self.previousSecrets = previousSecrets
         self.disabledReason = disabledReason
         self.id = id
         self.name = name

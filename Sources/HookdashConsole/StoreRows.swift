@@ -22,7 +22,8 @@ public enum StoreRows {
                 }
                 return LastDelivery(outcome: result, at: outcome.attemptedAt)
             },
-            previousSecretUntil: webhook.previousSecretUntil, disabledReason: webhook.disabledReason)
+            previousSecretUntil: webhook.previousSecretUntil, previousSecrets: webhook.previousSecrets,
+            disabledReason: webhook.disabledReason)
     }
 
     /// A word for the dashboard's narrow "Last delivery" column.

@@ -881,8 +881,9 @@ extension ConsoleState {
             case .character("?"): overlay = .help(scroll: 0)
             case .character("y"): return [.copy(view.messageID, confirmation: Self.copiedMessageID)]
             case .character("c"):
-                let secret = webhooks.first { $0.id == view.replay.webhookID }?.secret
-                return copy(view.replay.curl(secret: secret, at: now),
+                let webhook = webhooks.first { $0.id == view.replay.webhookID }
+                let rotating = webhook?.previousSecretUntil.map { $0 > now } ?? false
+                return copy(view.replay.curl(secret: webhook?.secret, previousSecrets: rotating ? webhook?.previousSecrets ?? [] : [], at: now),
                             confirmation: "Copied a curl command for this request, signed now, to the clipboard",
                             name: "The curl command",
                             elsewhere: "hookdash deliveries show \(view.deliveryID) --json prints its URL, headers and body")

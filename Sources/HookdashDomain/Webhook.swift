@@ -16,8 +16,9 @@ public struct Webhook: Sendable, Equatable, Identifiable {
     /// Until when the secret this one replaced still signs beside it (rotation overlap);
     /// nil when none does. Not part of the SPEC's JSON form.
     public var previousSecretUntil: Date?
-    /// How many replaced secrets sign beside `secret` until `previousSecretUntil` (up to three).
-    public var previousSecretCount = 0
+    /// The replaced secrets that sign beside `secret` until `previousSecretUntil`, newest
+    /// first (up to three). Not part of the SPEC's JSON form.
+    public var previousSecrets: [String] = []
     /// Why hookdash itself set the webhook inactive (the endpoint answered 410 Gone, or every
     /// attempt failed for days); nil otherwise. Not part of the SPEC's JSON form.
     public var disabledReason: String?
@@ -39,7 +40,7 @@ public struct Webhook: Sendable, Equatable, Identifiable {
 
     /// "the previous secret also signs" or "the 2 previous secrets also sign", for messages.
     public var previousSecretsSign: String {
-        previousSecretCount > 1 ? "the \(previousSecretCount) previous secrets also sign" : "the previous secret also signs"
+        previousSecrets.count > 1 ? "the \(previousSecrets.count) previous secrets also sign" : "the previous secret also signs"
     }
 
     /// "Active", "Inactive" (an operator paused it) or "Disabled" (hookdash did, saying why).

@@ -112,6 +112,8 @@ public struct QueueStats: Sendable, Equatable {
     public let due: Int
     /// All pending deliveries (due now or waiting for a retry).
     public let pending: Int
+    /// Failed deliveries of live messages to webhooks that still exist: those a redelivery
+    /// can send again (test events and deleted webhooks' deliveries are left out).
     public let failed: Int
     /// Webhooks with a delivery in flight (so a dashboard can say "sending" before the first
     /// attempt to one has an outcome).

@@ -364,7 +364,13 @@ public final class QueueStore: Sendable {
                 SELECT COUNT(*) FROM deliveries d JOIN webhooks w ON w.id = d.webhookId WHERE \(ClaimRequest.dueCondition)
                 """, arguments: [time, time]) ?? 0
             let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deliveries WHERE status = 'pending'") ?? 0
-            let failed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deliveries WHERE status = 'failed'") ?? 0
+            // Only what an operator can act on (R redelivers it): a failed test event, or a
+            // delivery whose webhook was deleted, kept the header's count up for good.
+            let failed = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM deliveries d INDEXED BY deliveries_by_status_created
+                JOIN webhooks w ON w.id = d.webhookId JOIN messages m ON m.id = d.messageId
+                WHERE d.status = 'failed' AND m.liveMode = 1
+                """) ?? 0
             var stats = QueueStats(inFlight: inFlight, due: due, pending: pending, failed: failed)
             stats.inFlightWebhookIDs = Set(inFlightByWebhook.map { $0[0] as String })
             return stats

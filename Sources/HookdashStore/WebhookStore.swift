@@ -40,7 +40,7 @@ public final class WebhookStore: Sendable {
                 let statement = try db.cachedStatement(sql: """
                     SELECT w.id, w.name, w.url, w.secret, w.events, w.active, w.createdAt, w.updatedAt, w.version,
                            o.deliveryId, o.status, o.statusCode, o.error, o.attemptedAt, o.eventType, o.errorClass,
-                           w.previousSecretUntil, w.disabledReason
+                           w.previousSecretUntil, w.disabledReason, w.previousSecret
                     FROM webhooks w LEFT JOIN webhook_last_outcome o ON o.webhookId = w.id
                     ORDER BY w.createdAt, w.rowid
                     LIMIT ?
@@ -58,6 +58,7 @@ public final class WebhookStore: Sendable {
                         version: column.int(8))
                     if let until = column.optionalDouble(16), until > now {
                         webhook.previousSecretUntil = Date(timeIntervalSince1970: until)
+                        webhook.previousSecrets = SecretRotation.secrets(in: column.optionalString(18))
                     }
                     webhook.disabledReason = column.optionalString(17)
                     rows.append((webhook, column.outcome(from: 9)))
@@ -82,7 +83,7 @@ public final class WebhookStore: Sendable {
             var webhook = try WebhookRow(row: row).webhook
             if let until: Double = row["previousSecretUntil"], until > now.timeIntervalSince1970 {
                 webhook.previousSecretUntil = Date(timeIntervalSince1970: until)
-                webhook.previousSecretCount = SecretRotation.secrets(in: row["previousSecret"]).count
+                webhook.previousSecrets = SecretRotation.secrets(in: row["previousSecret"])
             }
             webhook.disabledReason = row["disabledReason"]
             return webhook
@@ -136,8 +137,8 @@ public final class WebhookStore: Sendable {
                 updated.previousSecretUntil = try SecretRotation.secretChanged(
                     db, webhookID: id, from: current.secret, to: updated.secret, previousUntil: current.previousSecretUntil, now: now)
                 if updated.previousSecretUntil != nil {
-                    updated.previousSecretCount = SecretRotation.secrets(in: try String.fetchOne(
-                        db, sql: "SELECT previousSecret FROM webhooks WHERE id = ?", arguments: [id])).count
+                    updated.previousSecrets = SecretRotation.secrets(in: try String.fetchOne(
+                        db, sql: "SELECT previousSecret FROM webhooks WHERE id = ?", arguments: [id]))
                 }
                 if try FailureStreak.edited(db, webhookID: id, from: current, to: updated) { updated.disabledReason = nil }
                 return updated

@@ -612,6 +612,36 @@ import HookdashUI
             confirmation: "Copied a curl command for this request, signed now, to the clipboard")])
     }
 
+    /// Copied just after a rotation, the curl carried only the new secret's signature, so the
+    /// receiver that accepted the attempt (still on the old secret) refused the copy.
+    @Test func aCurlCopiedDuringARotationIsSignedWithTheOldSecretsToo() throws {
+        var webhooks = Fixtures.webhooks
+        webhooks[0].previousSecretUntil = Fixtures.now.addingTimeInterval(3_600)
+        webhooks[0].previousSecrets = ["whsec_b2xkIHNlY3JldA=="]
+        func copied(_ webhooks: [WebhookRow]) throws -> String {
+            var state = update(detailsWithDeliveries(), .webhooksLoaded(webhooks)).0
+            state = Fixtures.apply(state, Fixtures.keys(.down, .enter)).0
+            state = update(state, .attemptsLoaded(deliveryID: "d2", [Fixtures.attempt])).0
+            state = Fixtures.apply(state, Fixtures.keys(.enter)).0
+            guard case .copy(let command, _)? = Fixtures.apply(state, Fixtures.keys(.character("c"))).1.first else {
+                throw CopyMissing()
+            }
+            return command
+        }
+        struct CopyMissing: Error {}
+        let timestamp = Int64(Fixtures.now.timeIntervalSince1970)
+        func signature(_ secret: String) throws -> String {
+            try #require(StandardWebhooksSigner(secret: secret))
+                .signature(messageID: "m2", timestamp: timestamp, body: Array(Fixtures.attempt.sentBody.utf8))
+        }
+        let new = try signature(webhooks[0].secret)
+        let old = try signature("whsec_b2xkIHNlY3JldA==")
+        #expect(try copied(webhooks).contains("-H 'webhook-signature: \(new) \(old)'"))
+        // Once the overlap has ended, the old secret no longer signs.
+        webhooks[0].previousSecretUntil = Fixtures.now.addingTimeInterval(-1)
+        #expect(try copied(webhooks).contains("-H 'webhook-signature: \(new)'"))
+    }
+
     /// Terminals (and tmux) drop an OSC 52 sequence past their limit without a word, and the
     /// console said "Copied" all the same.
     @Test func aPayloadTooLargeForTheTerminalIsNotCopiedAndSaysWhereToGetIt() throws {

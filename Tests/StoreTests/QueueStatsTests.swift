@@ -31,6 +31,23 @@ struct QueueStatsTests {
         #expect(try queue.queueStats().due == 1)
     }
 
+    /// The header's "failed" only grew: failed test events, and deliveries of a deleted
+    /// webhook, which nothing can redeliver, kept it up for good.
+    @Test func failedCountsOnlyWhatCanBeRedelivered() async throws {
+        let folder = try TemporaryFolder()
+        let store = try WebhookStore.open(path: folder.file("db.sqlite"))
+        let queue = QueueStore(store.dbPool)
+        _ = try store.create(try validFields(name: "Kept"))
+        let gone = try store.create(try validFields(name: "Gone"))
+        try queue.enqueue(NewMessage(eventType: "job.status", liveMode: true, body: Data("{}".utf8), createdAt: Date()))
+        try queue.enqueue(NewMessage(eventType: "job.status", liveMode: false, body: Data("{}".utf8), createdAt: Date()))
+        try await store.dbPool.write { db in try db.execute(sql: "UPDATE deliveries SET status = 'failed'") }
+        #expect(try queue.queueStats().failed == 2, "the live ones; the test events are left out")
+        try store.delete(id: gone.id)
+        #expect(try queue.queueStats().failed == 1, "and the deleted webhook's")
+        #expect(try queue.deliveries(webhookID: nil, status: .failed, limit: 10).count == 4, "all still listed")
+    }
+
     /// The dashboard says "sending" for a webhook whose first delivery is in flight.
     @Test func statsNameTheWebhooksWithADeliveryInFlight() async throws {
         let folder = try TemporaryFolder()
