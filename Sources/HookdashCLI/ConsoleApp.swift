@@ -86,7 +86,9 @@ public enum ConsoleApp {
             logger: Logger.deliveryLog(path: options.deliveryLogPath),
             // Turning a webhook off is news the operator must not miss in the dashboard.
             onWebhookDisabled: { id, url, reason in
-                engineNotices.withLock { $0.append(.notify(.failure, "Disabled (set Inactive): \(url): \(reason)")) }
+                // Named as every other toast names a webhook; its URL when it is gone already.
+                let name = (try? store.webhook(id: id)).flatMap { $0 }.map { "“\(ToastText.name($0.name))”" } ?? url
+                engineNotices.withLock { $0.append(.notify(.failure, "Disabled (set Inactive): \(name): \(reason)")) }
                 notifier?.send(.webhookDisabled(id: id, url: url, reason: reason, database: database))
             },
             onStoreTrouble: { trouble in
@@ -439,13 +441,13 @@ final class EffectRunner: @unchecked Sendable {
                     let removed = try store.delete(id: id)
                     return [.deleted(id: removed.id, name: removed.name)]
                 } catch StoreError.notFound {
-                    let name = state.webhooks.first { $0.id == id }?.name ?? id
+                    let name = ToastText.name(state.webhooks.first { $0.id == id }?.name ?? id)
                     return [.notify(.info, "“\(name)” was already deleted elsewhere")]
                 }
             case .sendTest(let id):
                 let results = try queue.enqueueTest(webhookID: id)
                 let ids = results.flatMap(\.deliveryIDs)
-                let name = state.webhooks.first { $0.id == id }?.name ?? id
+                let name = ToastText.name(state.webhooks.first { $0.id == id }?.name ?? id)
                 let watch = WatchedAttempt(webhookName: name, attemptsBefore: 0, settles: effect.progress)
                 lock.withLock { for deliveryID in ids { watchedAttempts[deliveryID] = watch } }
                 let engine = engine
@@ -464,7 +466,7 @@ final class EffectRunner: @unchecked Sendable {
                 try queue.redeliver(deliveryID: id)
                 let name = state.webhooks.first(where: { webhook in
                     state.screens.contains { if case .details(let d) = $0 { d.webhookID == webhook.id } else { false } }
-                })?.name ?? "its webhook"
+                }).map { ToastText.name($0.name) } ?? "its webhook"
                 lock.withLock {
                     watchedAttempts[id] = WatchedAttempt(webhookName: name, attemptsBefore: attemptsBefore, settles: effect.progress)
                 }
@@ -473,7 +475,7 @@ final class EffectRunner: @unchecked Sendable {
                 return []
             case .redeliverFailed(let webhookID, let matching):
                 let count = try queue.redeliverFailed(webhookID: webhookID, matching: matching)
-                let name = state.webhooks.first { $0.id == webhookID }?.name ?? webhookID
+                let name = ToastText.name(state.webhooks.first { $0.id == webhookID }?.name ?? webhookID)
                 let which = matching.isEmpty ? "" : " matching “\(matching)”"
                 // The engine's next poll (a quarter second) picks them up.
                 return [count == 0

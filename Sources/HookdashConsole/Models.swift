@@ -1,5 +1,6 @@
 import Foundation
 import HookdashDomain
+import HookdashUI
 
 /// A webhook as the console shows it. The runner converts store records into these, so the
 /// state machine stays a plain value that tests can build by hand.
@@ -294,5 +295,14 @@ extension DeliveryRow {
         }
         if parts.isEmpty { return status == .delivered ? "ok" : "—" }
         return parts.joined(separator: " · ")
+    }
+}
+
+/// Words for toasts.
+public enum ToastText {
+    /// A webhook's name, cut to 32 columns: a name of 100 wide characters filled a toast's
+    /// three rows and pushed out the outcome it was there to tell.
+    public static func name(_ name: String) -> String {
+        TextWidth.truncate(name, to: 32)
     }
 }

@@ -51,13 +51,14 @@ struct Painter {
         case .attempts(let attempts): paintAttempts(attempts)
         case .attempt(let view): paintAttemptView(view)
         }
+        // Under a dialog or the help, not over their borders and "↓ more" markers.
+        paintToasts()
         switch state.overlay {
         case .help(let scroll): paintHelp(scroll: scroll)
         case .confirm(let confirm): paintConfirmation(confirm)
         case .simulate(let selected): paintSimulate(selected)
         case nil: break
         }
-        paintToasts()
         paintFooter()
         return state.overlay == nil ? cursor : nil
     }
@@ -198,21 +199,25 @@ struct Painter {
 
     mutating func paintToasts() {
         var y = height - 2
-        for toast in state.toasts.reversed() {
-            let icon = switch toast.kind {
-            case .info: "•"
-            case .success: "✓"
-            case .failure: "✗"
-            }
-            // The toast keeps a cell from each screen edge and a space inside either side, and
-            // its icon and a space come first (later rows are indented under the text).
-            let room = width - 6
+        // The toast keeps a cell from each screen edge and a space inside either side, and
+        // its icon and a space come first (later rows are indented under the text).
+        let room = width - 6
+        let wrapped = state.toasts.reversed().map { toast in
             var rows = TextWidth.wrapWords(toast.text, columns: room)
             if rows.count > Self.toastRows {
                 rows = Array(rows.prefix(Self.toastRows))
                 rows[rows.count - 1] = TextWidth.truncate(rows[rows.count - 1] + " …", to: room)
             }
-            let boxWidth = (rows.map(TextWidth.of).max() ?? 0) + 4
+            return (toast, rows)
+        }
+        // One width for the stack, so its toasts line up on the left as well as the right.
+        let boxWidth = (wrapped.flatMap(\.1).map(TextWidth.of).max() ?? 0) + 4
+        for (toast, rows) in wrapped {
+            let icon = switch toast.kind {
+            case .info: "•"
+            case .success: "✓"
+            case .failure: "✗"
+            }
             let style = toast.kind == .failure ? theme[.toast].adding(.bold) : theme[.toast]
             for (index, row) in rows.enumerated().reversed() {
                 guard y >= 1 else { return }

@@ -76,14 +76,14 @@ extension ConsoleState {
             // Only the form that was saved closes (not one opened while the save waited).
             if case .form(let form) = topScreen, form.isSaving {
                 screens.removeLast()
-                var text = form.mode == .create ? "Created “\(row.name)”" : "Saved “\(row.name)”"
+                var text = form.mode == .create ? "Created “\(ToastText.name(row.name))”" : "Saved “\(ToastText.name(row.name))”"
                 if form.mode != .create, form.hasChanged(.secret), row.previousSecretUntil != nil {
                     text += "; the old secret also signs for a day"
                 }
                 toast(.success, text + clearedFilter)
             } else {
                 // Its form was left while the save waited; the save still happened.
-                toast(.success, "Saved “\(row.name)”" + clearedFilter)
+                toast(.success, "Saved “\(ToastText.name(row.name))”" + clearedFilter)
             }
             scrollSelectionIntoView()
             return [.reloadWebhooks]
@@ -124,7 +124,7 @@ extension ConsoleState {
             screens.removeAll()
             overlay = nil
             keepSelectionValid(formerRows: former)
-            toast(.success, "Deleted “\(name)”")
+            toast(.success, "Deleted “\(ToastText.name(name))”")
             return [.reloadWebhooks]
         case .healthLoaded(let webhookID, let health):
             for index in screens.indices {
@@ -181,8 +181,8 @@ extension ConsoleState {
                 // Failed rows on screen made "no failed deliveries" read as wrong: they are tests.
                 let failedTests = details.deliveries.contains { $0.status == .failed && !$0.liveMode }
                 toast(.info, (matching.isEmpty
-                    ? "No failed deliveries to “\(webhook.name)” to redeliver"
-                    : "No failed delivery to “\(webhook.name)” matches “\(matching)”")
+                    ? "No failed deliveries to “\(ToastText.name(webhook.name))” to redeliver"
+                    : "No failed delivery to “\(ToastText.name(webhook.name))” matches “\(matching)”")
                     + (failedTests ? " (R leaves test events out; r resends the selected one)" : ""))
             } else {
                 overlay = .confirm(Confirmation(
@@ -389,7 +389,7 @@ extension ConsoleState {
     mutating func sendTestToSelection() -> [ConsoleEffect] {
         guard let webhook = selectedWebhook else { return [] }
         let effect = ConsoleEffect.sendTest(webhookID: webhook.id)
-        toast(.info, "Sending test event to “\(webhook.name)”…", inProgress: effect.progress)
+        toast(.info, "Sending test event to “\(ToastText.name(webhook.name))”…", inProgress: effect.progress)
         return [effect]
     }
 

@@ -354,6 +354,20 @@ import HookdashUI
         try check(state, "quit-unsaved-80x24")
     }
 
+    /// Toasts were painted over the help's border and its "↓ more" marker; stacked ones of
+    /// different lengths started at different columns.
+    @Test func toastsLineUpAndStayUnderTheHelp() throws {
+        var state = Fixtures.loaded(width: 100, height: 30)
+        state = update(state, .notify(.success, "job.status → Billing: 200 in 12 ms")).0
+        state = update(state, .notify(.failure, "order.status → Orders → ERP 日本: HTTP 500 in 40 ms")).0
+        let lines = text(state).split(separator: "\n").map(String.init)
+        let starts = lines.filter { $0.contains(" → ") && $0.contains(" ms") }.map { $0.prefix { $0 == " " }.count }
+        #expect(starts.count == 2 && starts[0] == starts[1], "\(starts)")
+        let help = text(Fixtures.apply(state, Fixtures.keys(.character("?"))).0)
+        #expect(!help.contains("200 in 12 ms"), "the help covers the toasts")
+        #expect(help.contains("└"))
+    }
+
     @Test func toastsAppearAboveTheFooter() throws {
         var state = Fixtures.loaded()
         state = update(state, .notify(.success, "job.status → Billing: 200 in 12 ms")).0

@@ -465,6 +465,16 @@ import HookdashUI
         }
     }
 
+    /// A name of 100 wide characters filled the toast's three rows and pushed out its news.
+    @Test func toastsShortenALongName() {
+        var state = Fixtures.loaded()
+        let long = String(repeating: "東京", count: 50)
+        state = update(state, .deleted(id: Fixtures.webhooks[0].id, name: long)).0
+        let text = state.toasts.last?.text ?? ""
+        #expect(text.hasPrefix("Deleted “東京") && text.hasSuffix("…”"), "\(text)")
+        #expect(TextWidth.of(text) <= 44, "\(text)")
+    }
+
     @Test func deleteAsksWithCancelFocused() {
         var (state, effects) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("d"), .enter))
         #expect(effects.isEmpty, "Enter on the default button cancels")
