@@ -125,8 +125,17 @@ struct Painter {
         // Back, help and quit always show, so every other key stays discoverable and the way
         // out of a screen is never hidden behind its other keys.
         let pinned = items.filter { $0.1 == "help" || $0.1 == "back" || ($0.0 == "q" && $0.1 == "quit") }
-        let others = items.filter { item in !pinned.contains { $0 == item } }
-        let pinnedWidth = pinned.reduce(0) { $0 + TextWidth.of($1.0) + 1 + TextWidth.of($1.1) + 2 }
+        var others = items.filter { item in !pinned.contains { $0 == item } }
+        func widthOf(_ items: [(String, String)]) -> Int {
+            items.reduce(0) { $0 + TextWidth.of($1.0) + 1 + TextWidth.of($1.1) + 2 }
+        }
+        let pinnedWidth = widthOf(pinned)
+        // Short labels before dropping keys: at 80 columns `o sort` fell off the dashboard's
+        // footer, and `R`, `y` and `s` off the details' at 100. The arrows go first.
+        if 1 + widthOf(others) + pinnedWidth > width {
+            others = others.map { ($0.0, Self.compactFooterLabels[$0.1] ?? $0.1) }
+            if 1 + widthOf(others) + pinnedWidth > width { others.removeAll { $0.0 == "↑↓" } }
+        }
         var x = 1
         for (key, label) in others {
             let itemWidth = TextWidth.of(key) + 1 + TextWidth.of(label)
@@ -139,6 +148,11 @@ struct Painter {
             x += grid.put(" " + label, x: x, y: y, style: theme[.footer]) + 2
         }
     }
+
+    static let compactFooterLabels = [
+        "delete": "del", "simulate": "sim", "redeliver failed": "all failed",
+        "attempts": "open", "copy message id": "copy id", "request/response": "open", "clear filter": "clear",
+    ]
 
     func footerItems() -> [(String, String)] {
         switch state.overlay {
@@ -181,9 +195,11 @@ struct Painter {
         case .details(let details):
             if !state.webhooks.contains(where: { $0.id == details.webhookID }) { return [("Esc", "back"), ("q", "quit")] }
             if details.isEditingSearch { return [("Enter", "keep search"), ("Esc", "clear"), ("↑↓", "move")] }
-            return [("↑↓", "move"), ("⏎", "attempts"), ("/", "find"), ("t", "test"), ("r", "redeliver"), ("e", "edit"),
-                    ("d", "delete"), ("R", "redeliver failed"), ("s", "simulate"), ("Esc", "back"), ("?", "help"),
-                    ("q", "quit")]
+            // What a person watching deliveries reaches for first comes first: a narrow footer
+            // drops from the end.
+            return [("↑↓", "move"), ("⏎", "attempts"), ("r", "redeliver"), ("R", "redeliver failed"), ("t", "test"),
+                    ("f", "filter"), ("/", "find"), ("e", "edit"), ("d", "delete"), ("y", "copy message id"),
+                    ("s", "simulate"), ("Esc", "back"), ("?", "help"), ("q", "quit")]
         case .attempts:
             return [("↑↓", "move"), ("⏎", "request/response"), ("r", "redeliver"), ("Esc", "back"),
                     ("y", "copy message id"), ("?", "help"), ("q", "quit")]
@@ -834,7 +850,7 @@ enum HelpText {
 
     static let lines: [Line] = [
         Line(section: "Move", keys: "↑ ↓  j k   g G  Home End   PgUp PgDn"),
-        Line(section: "Open / back", keys: "Enter opens · Esc backs out (closes overlays first)"),
+        Line(section: "Open / back", keys: "Enter → l open · Esc ← h Backspace back"),
         Line(section: "Mouse", keys: "click selects a row · wheel scrolls"),
         Line(section: "Dashboard", keys: "n new   e edit   d delete   t send test event"),
         Line(section: "", keys: "s simulate a job or order   / filter: anything a row shows, or the id"),

@@ -278,7 +278,7 @@ extension ConsoleState {
         // F1 is help on every screen, in a text field too, where ? is typed; over another
         // overlay it would take that overlay's place.
         if case .key(.function(1)) = event, overlay == nil {
-            overlay = .help(scroll: 0)
+            openHelp()
             return []
         }
         // In a form Ctrl-L reloads a webhook changed elsewhere.
@@ -310,6 +310,19 @@ extension ConsoleState {
         case .attempt(let view): return handleAttemptView(view, event)
         case nil: return handleDashboard(event)
         }
+    }
+
+    /// The help, at the part about the screen it opens over (the dashboard's part is first).
+    mutating func openHelp() {
+        let section = switch topScreen {
+        case nil: "Move"
+        case .form: "Form"
+        case .details: "Details"
+        case .attempts, .attempt: "Attempt"
+        }
+        let lines = HelpText.wrapped(width: width)
+        let first = lines.firstIndex { $0.section == section } ?? 0
+        overlay = .help(scroll: max(0, min(first, lines.count - HelpText.visibleLines(width: width, height: height))))
     }
 
     var isShowingForm: Bool {
@@ -357,14 +370,14 @@ extension ConsoleState {
                     overlay = .confirm(Confirmation(.deleteWebhook(id: webhook.id, name: webhook.name)))
                 }
             case .character("t"): return sendTestToSelection()
-            case .enter:
+            case .enter, .right, .character("l"):
                 if let webhook = selectedWebhook {
                     screens.append(.details(DetailsState(webhookID: webhook.id)))
                     return [.loadDeliveries(webhookID: webhook.id)]
                 }
             case .character("s"): overlay = .simulate(selected: 0)
             case .character("/"): isEditingFilter = true
-            case .character("?"): overlay = .help(scroll: 0)
+            case .character("?"): openHelp()
             case .character("r"):
                 toast(.info, "Read the webhooks again")
                 return [.reloadWebhooks]
@@ -619,7 +632,7 @@ extension ConsoleState {
             case .character("q") where ![.name, .url, .secret].contains(form.focus):
                 return cancelForm(&form)
             case .character("?") where ![.name, .url, .secret].contains(form.focus):
-                overlay = .help(scroll: 0)
+                openHelp()
             default:
                 switch form.focus {
                 case .name, .url, .secret:
@@ -716,7 +729,7 @@ extension ConsoleState {
             switch key {
             case .escape, .backspace, .left, .character("h"): screens.removeLast()
             case .character("q"): shouldQuit = true
-            case .character("?"): overlay = .help(scroll: 0)
+            case .character("?"): openHelp()
             default: break
             }
             return []
@@ -800,7 +813,7 @@ extension ConsoleState {
                 details.scroll = 0
                 details.hasLoaded = false
                 return reload()
-            case .character("?"): overlay = .help(scroll: 0)
+            case .character("?"): openHelp()
             default: break
             }
         case .mouse(let mouse):
@@ -857,7 +870,7 @@ extension ConsoleState {
                     messageID: attempts.delivery.messageID, webhookID: attempts.webhookID))
             view.layOut(width: width)
             screens.append(.attempt(view))
-        case .character("?"): overlay = .help(scroll: 0)
+        case .character("?"): openHelp()
         default: break
         }
         return []
@@ -878,7 +891,7 @@ extension ConsoleState {
             case .pageDown, .character(" "): view.scroll += page
             case .home, .character("g"): view.scroll = 0
             case .end, .character("G"): view.scroll = maxScroll
-            case .character("?"): overlay = .help(scroll: 0)
+            case .character("?"): openHelp()
             case .character("y"): return [.copy(view.messageID, confirmation: Self.copiedMessageID)]
             case .character("c"):
                 let webhook = webhooks.first { $0.id == view.replay.webhookID }

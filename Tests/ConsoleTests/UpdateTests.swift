@@ -252,11 +252,11 @@ import HookdashUI
         #expect(state.overlay == nil, "? is typed in a text field")
         #expect(try #require(openForm(state)).name.text == "Jobs?")
         state = Fixtures.apply(state, Fixtures.keys(.function(1))).0
-        #expect(state.overlay == .help(scroll: 0), "F1 opens the help from a text field")
+        #expect(helpShows("Form", state), "F1 opens the help from a text field, at the form's keys")
         state = Fixtures.apply(state, Fixtures.keys(.escape)).0
         #expect(state.overlay == nil)
         state = Fixtures.apply(state, Fixtures.keys(.tab, .tab, .tab, .character(" "), .character("?"))).0
-        #expect(state.overlay == .help(scroll: 0), "? opens the help from a checkbox")
+        #expect(helpShows("Form", state), "? opens the help from a checkbox")
         state = Fixtures.apply(state, Fixtures.keys(.character("?"))).0
         #expect(state.overlay == nil)
         let form = try #require(openForm(state))
@@ -264,13 +264,46 @@ import HookdashUI
         #expect(!form.isConfirmingDiscard)
         for focus in [Key.tab, .tab, .tab] {
             state = Fixtures.apply(state, Fixtures.keys(focus, .character("?"))).0
-            #expect(state.overlay == .help(scroll: 0), "status, Save and Cancel")
+            #expect(helpShows("Form", state), "status, Save and Cancel")
             state = Fixtures.apply(state, Fixtures.keys(.escape)).0
         }
         // The filter's text field, too.
         state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("/")) + Fixtures.type("?")
             + Fixtures.keys(.function(1))).0
-        #expect(state.filter.text == "?" && state.overlay == .help(scroll: 0))
+        #expect(state.filter.text == "?" && state.overlay == .help(scroll: 0), "the dashboard's keys come first")
+    }
+
+    /// The section of the help's first visible line.
+    func helpSection(_ state: ConsoleState) -> String? {
+        guard case .help(let scroll) = state.overlay else { return nil }
+        return HelpText.wrapped(width: state.width).prefix(scroll + 1).last { !$0.section.isEmpty }?.section
+    }
+
+    /// Whether the help is open with `section`'s first line in view.
+    func helpShows(_ section: String, _ state: ConsoleState) -> Bool {
+        guard case .help(let scroll) = state.overlay else { return false }
+        let visible = HelpText.visibleLines(width: state.width, height: state.height)
+        return HelpText.wrapped(width: state.width).dropFirst(scroll).prefix(visible).contains { $0.section == section }
+    }
+
+    /// The help opened at the dashboard's keys over every screen; from details it opens at theirs.
+    @Test func helpOpensAtTheKeysOfTheScreenItIsOver() {
+        let details = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.enter, .character("?"))).0
+        #expect(helpSection(details) == "Details")
+        #expect(helpSection(Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("?"))).0) == "Move")
+        // Its end still fills the box: no scrolling past the last line.
+        let small = Fixtures.apply(Fixtures.loaded(width: 60, height: 16), Fixtures.keys(.enter, .character("?"))).0
+        guard case .help(let scroll) = small.overlay else { Issue.record("no help"); return }
+        #expect(scroll <= HelpText.wrapped(width: 60).count - HelpText.visibleLines(width: 60, height: 16))
+    }
+
+    /// → and l open a webhook from the dashboard, as they open a delivery from its details.
+    @Test func rightAndLOpenFromTheDashboardToo() {
+        for key in [Key.right, .character("l")] {
+            let (state, effects) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(key))
+            #expect(state.topScreen == .details(DetailsState(webhookID: Fixtures.webhooks[0].id)))
+            #expect(effects == [.loadDeliveries(webhookID: Fixtures.webhooks[0].id)])
+        }
     }
 
     @Test func escOnAnUntouchedFormLeavesAtOnce() {
