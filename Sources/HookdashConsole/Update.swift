@@ -179,11 +179,12 @@ extension ConsoleState {
             else { return [] }
             if count == 0 {
                 // Failed rows on screen made "no failed deliveries" read as wrong: they are tests.
-                let failedTests = details.deliveries.contains { $0.status == .failed && !$0.liveMode }
-                toast(.info, (matching.isEmpty
-                    ? "No failed deliveries to “\(ToastText.name(webhook.name))” to redeliver"
-                    : "No failed delivery to “\(ToastText.name(webhook.name))” matches “\(matching)”")
-                    + (failedTests ? " (R leaves test events out; r resends the selected one)" : ""))
+                let failedTests = details.deliveries.filter { $0.status == .failed && !$0.liveMode }.count
+                let which = matching.isEmpty ? "" : " matching “\(matching)”"
+                toast(.info, failedTests > 0
+                    ? "\(failedTests == 1 ? "The failed delivery" : "All \(failedTests) failed deliveries")\(which) "
+                        + "\(failedTests == 1 ? "is a test event" : "are test events"), which R leaves out; r resends the selected one"
+                    : "No failed deliveries\(which) to “\(ToastText.name(webhook.name))” to redeliver")
             } else {
                 overlay = .confirm(Confirmation(
                     .redeliverFailed(webhookID: webhookID, name: webhook.name, matching: matching, count: count)))

@@ -557,8 +557,17 @@ import HookdashUI
                                      attemptCount: 1, lastStatusCode: 500, createdAt: Fixtures.now)
         state = update(state, .deliveriesLoaded(webhookID: id, [failedTest])).0
         state = update(Fixtures.apply(state, Fixtures.keys(.character("R"))).0, .failedCounted(webhookID: id, matching: "", count: 0)).0
+        #expect(state.toasts.last?.text == "The failed delivery is a test event, which R leaves out; r resends the selected one")
+        // With a search, it said "no failed delivery matches" beside three failed rows.
+        let found = (1...3).map { index in
+            DeliveryRow(id: "t\(index)", event: "job.status", messageID: "m\(index)", liveMode: false, status: .failed,
+                        attemptCount: 1, lastError: "connection refused", createdAt: Fixtures.now)
+        }
+        state = Fixtures.apply(state, Fixtures.keys(.character("/")) + Fixtures.type("refused") + Fixtures.keys(.enter)).0
+        state = update(state, .deliveriesLoaded(webhookID: id, filter: .all, search: "refused", found)).0
+        state = update(state, .failedCounted(webhookID: id, matching: "refused", count: 0)).0
         #expect(state.toasts.last?.text
-            == "No failed deliveries to “Billing” to redeliver (R leaves test events out; r resends the selected one)")
+            == "All 3 failed deliveries matching “refused” are test events, which R leaves out; r resends the selected one")
     }
 
     @Test func shiftRInDetailsCountsThenAsksBeforeRedeliveringEveryFailedDelivery() {
