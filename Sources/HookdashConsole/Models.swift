@@ -261,6 +261,14 @@ public enum SimulationKind: String, Equatable, Sendable, CaseIterable {
     case orderFulfilled = "order"
     case orderFails = "order-fails"
 
+    /// The event it emits.
+    public var event: String {
+        switch self {
+        case .jobSucceeds, .jobFails: "job.status"
+        case .orderFulfilled, .orderFails: "order.status"
+        }
+    }
+
     public var title: String {
         switch self {
         case .jobSucceeds: "Run a demo job (PENDING → RUNNING → SUCCEEDED)"

@@ -170,7 +170,8 @@ struct Painter {
             if state.selectedWebhook != nil { items.append(("⏎", "open")) }
             items.append(("n", "new"))
             if state.selectedWebhook != nil { items += [("e", "edit"), ("d", "delete"), ("t", "test")] }
-            items += [("s", "simulate"), ("/", "filter")]
+            // Nothing to simulate for, nor to filter, on an empty dashboard: n is what to press.
+            if !state.webhooks.isEmpty { items += [("s", "simulate"), ("/", "filter")] }
             if state.webhooks.count > 1 { items.append(("o", "sort")) }
             if !state.filter.text.isEmpty { items.append(("Esc", "clear filter")) }
             return items + [("?", "help"), ("q", "quit")]

@@ -529,6 +529,12 @@ extension ConsoleState {
     }
 
     mutating func startSimulation(_ kind: SimulationKind) -> [ConsoleEffect] {
+        // Said at once, not after a job's six seconds of steps queued for nobody. Only when
+        // every webhook is loaded: the first screenful may not hold the subscriber.
+        if webhookTotal == nil, !webhooks.contains(where: { $0.active && $0.events.contains(kind.event) }) {
+            toast(.failure, "No Active webhook subscribes to \(kind.event): n creates one (or e sets one Active) for the demo to reach")
+            return []
+        }
         let effect = ConsoleEffect.simulate(kind)
         toast(.info, "Simulating: \(kind.title)", inProgress: effect.progress)
         return [effect]

@@ -508,6 +508,19 @@ import HookdashUI
         #expect(TextWidth.of(text) <= 44, "\(text)")
     }
 
+    /// A demo job for nobody ran its six seconds of steps, then said so with a ✗ beside
+    /// "SUCCEEDED"; it is said at once now, and nothing is queued.
+    @Test func simulatingForNoSubscriberSaysSoAtOnce() {
+        var (state, effects) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("s"), .character("3")))
+        #expect(effects == [.simulate(.orderFulfilled)])
+        state = update(Fixtures.state(), .webhooksLoaded([Fixtures.webhooks[2]])).0
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("s"), .character("1")))
+        #expect(effects.isEmpty, "Staging subscribes to job.status but is Inactive")
+        #expect(state.toasts.last?.text
+            == "No Active webhook subscribes to job.status: n creates one (or e sets one Active) for the demo to reach")
+        #expect(state.toasts.last?.kind == .failure)
+    }
+
     @Test func deleteAsksWithCancelFocused() {
         var (state, effects) = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("d"), .enter))
         #expect(effects.isEmpty, "Enter on the default button cancels")
