@@ -711,11 +711,13 @@ struct Painter {
         grid.put(TextWidth.truncate(" Delivery \(delivery.id) · \(delivery.event) → \(attempts.webhookName)", to: width - 2),
                  x: 0, y: 2, style: theme[.title])
         field("Message", delivery.messageID + (delivery.liveMode ? "" : " (test)"), x: 1, y: 3, width: width - 2)
-        field("Status", delivery.status.rawValue, x: 1, y: 4, width: width / 2 - 2)
+        field("Status", delivery.status.rawValue, x: 1, y: 4, width: width - 2)
         let webhook = state.webhooks.first { $0.id == attempts.webhookID }
         let result = delivery.result(
             now: state.now, webhookActive: webhook?.active ?? true, waitsForDev: webhook.map { waitsForDev($0.url) } ?? false)
-        field("Result", result, x: width / 2, y: 4, width: width - width / 2 - 1)
+        // A line of its own: beside Status, half the width cut the failing host out of the
+        // middle of "connection refused by host:port (nothing is listening there)".
+        field("Result", result, x: 1, y: 5, width: width - 2)
         let headerY = 6
         grid.fill(Rect(x: 0, y: headerY, width: width, height: 1), style: theme[.tableHeader])
         let columns = [("#", 3), ("STARTED", 19), ("DURATION", 9), ("RESULT", max(8, width - 2 - 3 - 19 - 9 - 6))]
