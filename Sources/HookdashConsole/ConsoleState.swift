@@ -255,15 +255,19 @@ public struct FormState: Equatable, Sendable {
 
     /// The fields `current` (saved by someone else) changed since this form opened, by label
     /// ("URL", "Events"), each with whether this form changed it too.
-    func changedElsewhere(in current: WebhookRow) -> [(label: String, alsoHere: Bool)] {
-        let fields: [(String, theirs: Bool, mine: Bool)] = [
-            ("Name", current.name != original.name, hasChanged(.name)),
-            ("URL", current.url != original.url, hasChanged(.url)),
-            ("Secret", current.secret != original.secret, hasChanged(.secret)),
-            ("Events", Set(current.events) != original.events, events != original.events),
-            ("Status", current.active != original.active, active != original.active),
+    /// The fields another operator changed, with their value as it reads in a banner (the
+    /// label alone for a secret, which is never shown unasked).
+    func changedElsewhere(in current: WebhookRow) -> [(label: String, alsoHere: Bool, theirs: String)] {
+        let fields: [(String, theirs: Bool, mine: Bool, value: String)] = [
+            ("Name", current.name != original.name, hasChanged(.name), "Name “\(ToastText.name(current.name))”"),
+            ("URL", current.url != original.url, hasChanged(.url), "URL \(TextWidth.shortenMiddle(current.url, to: 40))"),
+            ("Secret", current.secret != original.secret, hasChanged(.secret), "Secret"),
+            ("Events", Set(current.events) != original.events, events != original.events,
+             "Events " + (current.events.isEmpty ? "none" : current.events.joined(separator: ", "))),
+            ("Status", current.active != original.active, active != original.active,
+             "Status " + (current.active ? "Active" : "Inactive")),
         ]
-        return fields.filter(\.theirs).map { ($0.0, $0.mine) }
+        return fields.filter(\.theirs).map { ($0.0, $0.mine, $0.value) }
     }
 
     /// This form moved onto `current`: its values, except the fields typed here, which keep

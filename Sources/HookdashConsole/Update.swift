@@ -108,9 +108,10 @@ extension ConsoleState {
                 form.isSaving = false
                 form.staleCurrent = current
                 if let current {
-                    let theirs = form.changedElsewhere(in: current).map(\.label)
-                    form.banner = "Changed elsewhere\(theirs.isEmpty ? "" : ": " + theirs.joined(separator: ", ")). "
-                        + "^L takes theirs, keeping your edits"
+                    // Their values, not only which fields: what to weigh before taking them.
+                    let theirs = form.changedElsewhere(in: current).map(\.theirs)
+                    form.banner = "Changed elsewhere\(theirs.isEmpty ? "" : " to " + theirs.joined(separator: ", ")). "
+                        + "^L takes it, keeping your edits"
                 } else {
                     form.webhookGone = true
                     form.banner = "This webhook was deleted elsewhere. Esc to leave."
@@ -621,11 +622,12 @@ extension ConsoleState {
                 // everywhere else: a `wall` message over a long edit could not be cleared.
                 guard let current = form.staleCurrent else { return [.redraw] }
                 // A field both changed keeps this operator's value: say whose was dropped.
-                let overridden = form.changedElsewhere(in: current).filter(\.alsoHere).map(\.label)
+                let overridden = form.changedElsewhere(in: current).filter(\.alsoHere)
                 form = form.rebased(on: current)
                 form.banner = overridden.isEmpty
                     ? "Now on their version, with your edits. Ctrl-S saves"
-                    : "Their \(overridden.joined(separator: ", ")) replaced by yours. Ctrl-S saves, Esc drops yours"
+                    : "Your \(overridden.map(\.label).joined(separator: ", ")) kept over their "
+                        + "\(overridden.map(\.theirs).joined(separator: ", ")). Ctrl-S saves yours, Esc drops them"
             case .enter:
                 switch form.focus {
                 case .save: return submit()

@@ -347,7 +347,7 @@ struct ConsoleEndToEndTests {
         ]).status == 0)
         #expect(try sandbox.run(["emit", "job.status"], stdin: Data(#"{"id":"j1"}"#.utf8)).status == 0)
         let session = try sandbox.console(dev: true)
-        try session.waitFor("Disabled (set Inactive): \(url): the endpoint answered 410 Gone")
+        try session.waitFor("Disabled (set Inactive): “Retired”: the endpoint answered 410 Gone")
         try session.waitFor("Inactive")
         try session.waitFor("✗ 410")
         let shown = try sandbox.run(["webhooks", "list", "--json"])

@@ -385,7 +385,8 @@ import HookdashUI
         changed.url = "https://billing.example.com/hooks/v2"
         changed.version = 2
         state = update(state, .staleEdit(current: changed)).0
-        #expect(try #require(openForm(state)).banner == "Changed elsewhere: URL. ^L takes theirs, keeping your edits")
+        #expect(try #require(openForm(state)).banner
+            == "Changed elsewhere to URL https://billing.example.com/hooks/v2. ^L takes it, keeping your edits")
         state = update(state, .input(.key(.control("l")))).0
         let merged = try #require(openForm(state))
         #expect(merged.name.text == "Billing (prod)", "yours")
@@ -398,6 +399,22 @@ import HookdashUI
             return
         }
         #expect(submission.name == "Billing (prod)" && submission.url == changed.url && submission.expectedVersion == 2)
+    }
+
+    /// Both changed the name: the banner said "Their Name replaced by yours" without their name.
+    @Test func aFieldChangedOnBothSidesNamesTheirValue() throws {
+        var state = Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("e"), .end) + Fixtures.type(" v2")).0
+        var changed = Fixtures.webhooks[0]
+        changed.name = "Billing (renamed elsewhere)"
+        changed.active = false
+        changed.version = 2
+        state = update(state, .staleEdit(current: changed)).0
+        #expect(try #require(openForm(state)).banner
+            == "Changed elsewhere to Name “Billing (renamed elsewhere)”, Status Inactive. ^L takes it, keeping your edits")
+        state = update(state, .input(.key(.control("l")))).0
+        let merged = try #require(openForm(state))
+        #expect(merged.banner == "Your Name kept over their Name “Billing (renamed elsewhere)”. Ctrl-S saves yours, Esc drops them")
+        #expect(merged.name.text == "Billing v2" && !merged.active)
     }
 
     @Test func generatedSecretIsShown() throws {
