@@ -429,13 +429,15 @@ struct Painter {
             let used = grid.put(text, x: labelX, y: y, style: theme[.label])
             if required { grid.put(" *", x: labelX + used, y: y, style: theme[.required]) }
         }
-        func message(_ field: FormField, y: Int, hint: String? = nil) {
+        func message(_ field: FormField, y: Int, hints: [String] = []) {
+            let right = box.x + box.width - 2
             let error = form.errors[field].map { "✗ " + $0 }
+            // A hint takes its longest form that fits under the input, where it belongs.
+            let hint = hints.first { TextWidth.of($0) <= right - fieldX } ?? hints.last
             guard let text = error ?? hint else { return }
             // A line too long for the space under the input starts under the label instead,
             // so it is read whole on a narrow terminal (a disabled webhook's reason was cut
             // at the box's edge); what still does not fit ends in "…".
-            let right = box.x + box.width - 2
             let x = TextWidth.of(text) <= right - fieldX ? fieldX : labelX
             grid.put(TextWidth.truncate(text, to: right - x), x: x, y: y, style: theme[error == nil ? .muted : .error])
         }
@@ -453,13 +455,14 @@ struct Painter {
         message(.name, y: layout.nameY + 1)
         label("URL endpoint", required: true, y: layout.urlY)
         textField(form.url, focus: .url, masked: false, y: layout.urlY)
-        message(.url, y: layout.urlY + 1, hint: "https://… (Signed JSON POSTs go here)")
+        message(.url, y: layout.urlY + 1, hints: ["https://… (Signed JSON POSTs go here)", "https://…"])
         label("Secret", required: false, y: layout.secretY)
         textField(form.secret, focus: .secret, masked: !form.secretRevealed, y: layout.secretY)
-        let secretHint = form.secret.text.isEmpty
-            ? "Optional · ^G generate · empty sends no signature"
-            : (form.secretRevealed ? "^R hide · ^G generate new" : "^R reveal · ^G generate new")
-        message(.secret, y: layout.secretY + 1, hint: secretHint)
+        let secretHints = form.secret.text.isEmpty
+            ? ["Optional · ^G generate · empty sends no signature", "Optional · ^G generate · empty: unsigned",
+               "Optional · ^G generate"]
+            : [form.secretRevealed ? "^R hide · ^G generate new" : "^R reveal · ^G generate new"]
+        message(.secret, y: layout.secretY + 1, hints: secretHints)
 
         label("Events", required: true, y: layout.eventsY)
         var x = fieldX
@@ -479,7 +482,7 @@ struct Painter {
         let disabledHint = form.disabledReason.map { reason in
             form.active ? "Active resumes deliveries (disabled: \(reason))" : "Disabled by hookdash: \(reason)"
         }
-        message(.status, y: layout.statusY + 1, hint: disabledHint)
+        message(.status, y: layout.statusY + 1, hints: disabledHint.map { [$0] } ?? [])
 
         let save = "[ Save ]", cancel = "[ Cancel ]"
         let buttonsWidth = TextWidth.of(save) + 3 + TextWidth.of(cancel)

@@ -306,6 +306,20 @@ import HookdashUI
         #expect(title.hasSuffix(" of \(matches)"), "the position marker is whole: \(title)")
     }
 
+    /// At 60–70 columns the Secret's hint did not fit under its input and started under the
+    /// label instead; it shortens to fit where it belongs.
+    @Test(arguments: [60, 70, 100])
+    func formHintsStayUnderTheirInputs(width: Int) {
+        let state = Fixtures.apply(Fixtures.loaded(width: width, height: 24), Fixtures.keys(.character("n"))).0
+        let layout = FormLayout(width: width, height: 24, eventCount: state.eventChoices.count)
+        let lines = text(state).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for (y, start) in [(layout.urlY + 1, "https://…"), (layout.secretY + 1, "Optional · ^G generate")] {
+            let line = lines[y]
+            let column = line.range(of: start).map { TextWidth.of(String(line[..<$0.lowerBound])) }
+            #expect(column == layout.fieldX, "\(width): \(line)")
+        }
+    }
+
     /// A long filter on a wide screen scrolled inside a 30-column box with room to spare.
     @Test func aLongFilterWidensItsBoxOnAWideScreen() {
         let typed = "erp.internal.example.org/integrations/webhooks/receive"
