@@ -39,3 +39,32 @@ struct ConcurrentProcessTests {
         #expect(Set(deliveries.compactMap { $0["messageId"] as? String }).count == processes * emitsEach)
     }
 }
+
+/// `webhooks test` beside a `serve` on the same database.
+@Suite("CLI: webhooks test beside serve")
+struct WebhookTestBesideServeTests {
+    /// When `serve` took a test delivery first (here: it holds all 4 of the endpoint's slots, so
+    /// the test command may not send), the command printed "not attempted (another worker
+    /// holds it)" and exited 1 although the test was delivered. It waits for that attempt now.
+    @Test func aTestDeliverySentByServeIsReportedAsItsOutcome() throws {
+        let sandbox = try Sandbox()
+        let listener = try Listener(folder: sandbox.folder, extra: ["--delay", "1500"])
+        let id = try sandbox.createWebhook(name: "Slow", url: "http://127.0.0.1:\(listener.port)/hooks")
+        for _ in 0..<4 { #expect(try sandbox.run(["emit", "job.status"], stdin: Data("{}".utf8)).status == 0) }
+        let serve = Process()
+        serve.executableURL = URL(fileURLWithPath: CLIHarness.binary)
+        serve.arguments = ["serve", "--dev", "--until-idle", "--db", sandbox.db]
+        serve.standardOutput = FileHandle.nullDevice
+        serve.standardError = FileHandle.nullDevice
+        try serve.run()
+        defer { serve.terminate(); serve.waitUntilExit() }
+        // serve has leased the 4 deliveries, filling the endpoint's slots.
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, try sandbox.run(["deliveries", "--json"]).stdout.components(separatedBy: "\"sendingNow\": true").count < 5 {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let tested = try sandbox.run(["webhooks", "test", id, "--dev"])
+        #expect(tested.status == 0, "\(tested.stdout)\(tested.stderr)")
+        #expect(tested.stdout.hasPrefix("✓ job.status: HTTP 200"), "\(tested.stdout)")
+    }
+}
