@@ -28,6 +28,9 @@ struct ServeCommand: AsyncParsableCommand {
     var untilIdle = false
 
     func run() async throws {
+        // A closed stderr (`serve 2>&1 | logger`, the logger restarted) must lose a line, not
+        // the delivery worker: its first write killed it.
+        signal(SIGPIPE, SIG_IGN)
         try await ErrorReporter.guarded {
             let config = try UserConfig.load()
             let configuration = try engineOptions.configuration(devMode: store.devMode, config: config)

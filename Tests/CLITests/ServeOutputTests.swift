@@ -33,6 +33,30 @@ struct ServeOutputTests {
         #expect(!served.stderr.contains("waits for a retry"), "\(served.stderr)")
     }
 
+    /// Its stderr's reader gone before the first line (a logger restarting), serve died of
+    /// SIGPIPE; lines that cannot be written are dropped instead, as the README says.
+    @Test func aClosedStderrDoesNotKillServe() throws {
+        let sandbox = try Sandbox()
+        let listener = try Listener(folder: sandbox.folder)
+        try queueOne(sandbox, url: "http://127.0.0.1:\(listener.port)/hooks")
+        let errors = Pipe()
+        try errors.fileHandleForReading.close()
+        let serve = Process()
+        serve.executableURL = URL(fileURLWithPath: CLIHarness.binary)
+        serve.arguments = ["serve", "--dev", "--db", sandbox.db]
+        serve.standardOutput = FileHandle.nullDevice
+        serve.standardError = errors
+        try serve.run()
+        try errors.fileHandleForWriting.close()
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, serve.isRunning, !listener.log.contains("POST") { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(serve.isRunning, "it outlived its first line")
+        serve.terminate()
+        serve.waitUntilExit()
+        #expect(serve.terminationReason == .exit, "stopped by SIGTERM gracefully, not killed by SIGPIPE")
+        #expect(listener.log.contains("POST"), "the delivery went out")
+    }
+
     @Test func untilIdleIntoAPipeSummarisesOnStderrOnly() throws {
         let sandbox = try Sandbox()
         let listener = try Listener(folder: sandbox.folder, respond: 503)
