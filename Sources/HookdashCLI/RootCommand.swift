@@ -62,7 +62,7 @@ public enum CLIEntry {
             } else {
                 try command.run()
             }
-            if command is OutputIsTheResult { checkStandardOutput() }
+            if command is OutputIsTheResult { checkStandardOutput() } else { warnIfOutputLost() }
             exit(0)
         } catch {
             // ArgumentParser's own messages quote the arguments too ("Unknown option '…'").
@@ -88,6 +88,16 @@ public enum CLIEntry {
         let reason = failure == 0 ? "write error" : String(cString: strerror(failure))
         ErrorReporter.printError("could not write the output (\(reason)); it is incomplete")
         exit(ExitStatus.ioError)
+    }
+
+    /// The work is done (an event queued, a webhook created), so the exit stays 0 — a script
+    /// retrying on failure would do it twice — but a lost report (the message id of an
+    /// `emit --json > /dev/full`) is said on stderr, not left silent.
+    private static func warnIfOutputLost() {
+        let flushed = fflush(nil) == 0
+        guard let failure = flushed ? StandardOutput.failure : errno, failure != EPIPE else { return }
+        let reason = failure == 0 ? "write error" : String(cString: strerror(failure))
+        ErrorReporter.printError("done, but its output could not be written (\(reason))")
     }
 
     private static func runBlocking(_ command: AsyncParsableCommand) throws {

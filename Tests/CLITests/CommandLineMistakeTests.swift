@@ -310,6 +310,23 @@ import Testing
             #expect(process.terminationStatus == 74, "\(arguments)")
             #expect(stderr.contains("could not write the output (No space left on device)"), "\(stderr)")
         }
+        // An emit's work is done when its report is lost: exit 0 (a retry would queue it
+        // twice), but said on stderr; it was silent.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLIHarness.binary)
+        process.arguments = ["emit", "job.status", "--json", "--db", sandbox.db]
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+        let input = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardError = errors
+        try process.run()
+        input.fileHandleForWriting.write(Data("{}".utf8))
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0)
+        #expect(stderr.contains("done, but its output could not be written (No space left on device)"), "\(stderr)")
+        #expect(try sandbox.run(["deliveries", "--json"]).stdout.contains("\"status\": \"pending\""), "queued")
     }
 
     @Test func aThemeFileThatIsNotTextSaysSo() throws {
