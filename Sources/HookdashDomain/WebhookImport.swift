@@ -35,6 +35,9 @@ public struct ImportFailure: Error, Sendable, Equatable, CustomStringConvertible
 /// Reads the export format (a JSON array of SPEC §1 objects) all-or-nothing: every invalid
 /// entry is reported, and nothing is returned unless all are valid.
 public enum WebhookImport {
+    /// How far ahead of this machine's clock an imported time may be.
+    static let futureLeeway: TimeInterval = 24 * 3600
+
     public static func parse(_ data: Data, options: ValidationOptions = .init()) -> Result<[ImportedWebhook], ImportFailure> {
         let document: JSONValue
         do {
@@ -115,6 +118,13 @@ public enum WebhookImport {
             guard let text = string(key, required: false) else { return nil }
             guard let date = Timestamp.parse(text) else {
                 problems.append(EntryProblem(field: key, message: "must be an ISO-8601 time such as 2022-04-05T12:46:17Z"))
+                return nil
+            }
+            // A time from the future would win every later import's "newer" check for good,
+            // and the next edit after 9999-12-31T23:59:59Z wrote year 10000, which no RFC 3339
+            // reader takes. A day's leeway covers clocks that disagree between machines.
+            guard date <= Date().addingTimeInterval(Self.futureLeeway) else {
+                problems.append(EntryProblem(field: key, message: "is in the future (\(text)); it must be a time that has passed"))
                 return nil
             }
             return date

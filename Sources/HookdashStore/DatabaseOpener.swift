@@ -140,6 +140,10 @@ enum DatabaseOpener {
                 return "the disk holding it is full — free some space"
             }
         }
+        // Opening waits out a lock as any write does; past 30 s, say so in the same words.
+        if [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) {
+            return "another process kept it locked for 30 s — wait for it to finish, then run the command again"
+        }
         return error.message ?? error.description
     }
 

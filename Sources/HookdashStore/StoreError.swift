@@ -73,7 +73,7 @@ public struct DatabaseTrouble: Sendable, Equatable, CustomStringConvertible {
             (problem, remedy) = (
                 "the database file is damaged\(detail)", "restore it from a copy, or use another file with --db")
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            (problem, remedy) = ("another process kept the database locked for 30 s", "try again")
+            (problem, remedy) = ("another process kept the database locked for 30 s", "wait for it to finish")
         case .SQLITE_CANTOPEN:
             (problem, remedy) = (
                 "the database file cannot be opened\(detail)", "check that it and its folder exist and are readable")

@@ -236,7 +236,11 @@ public final class WebhookStore: Sendable {
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {
-            throw StoreError.database(reason: DatabaseTrouble(error)?.description ?? error.message ?? error.description)
+            // Trouble with the file (a full disk, a lock held too long, damage) is worded in
+            // one place, alike for every command: `create` said "database error: …" where
+            // `emit` said what was left unchanged and what to do.
+            if DatabaseTrouble(error) != nil { throw error }
+            throw StoreError.database(reason: error.message ?? error.description)
         }
     }
 }

@@ -262,12 +262,17 @@ struct WebhookCommandTests {
         let doubtful = sandbox.write("doubtful.json", """
         [{"name": "a", "name": "b", "url": "https://example.com/a", "events": ["job.status"]},
          {"name": "c", "url": "https://example.com/c", "events": ["job.status"],
-          "createdAt": "2026-01-02T00:00:00Z", "updatedAt": "2020-01-01T00:00:00Z"}]
+          "createdAt": "2026-01-02T00:00:00Z", "updatedAt": "2020-01-01T00:00:00Z"},
+         {"name": "d", "url": "https://example.com/d", "events": ["job.status"],
+          "createdAt": "9999-12-31T23:59:59Z", "updatedAt": "9999-12-31T23:59:59Z"}]
         """)
         let doubtfulResult = try sandbox.run(["webhooks", "import", doubtful])
         #expect(doubtfulResult.status == 65)
         #expect(doubtfulResult.stderr.contains("entry 0, name: appears twice; keep one"), "\(doubtfulResult.stderr)")
         #expect(doubtfulResult.stderr.contains("entry 1, updatedAt: is before createdAt"), "\(doubtfulResult.stderr)")
+        // A time ahead would win every later import's "newer" check, and an edit after it
+        // wrote the year 10000.
+        #expect(doubtfulResult.stderr.contains("entry 2, createdAt: is in the future (9999-12-31T23:59:59Z)"), "\(doubtfulResult.stderr)")
         #expect(sandbox.snapshot() == before)
         #expect(try jsonArray(try sandbox.run(["webhooks", "list", "--json"]).stdout).count == 1)
     }
