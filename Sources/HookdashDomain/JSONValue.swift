@@ -340,7 +340,13 @@ struct JSONParser {
             while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
             return index - from
         }
+        let integerStart = index
         guard digits() > 0 else { throw fail("invalid number") }
+        // JSON has no leading zeros (01 may be octal to one reader, 1 to another).
+        if index - integerStart > 1, bytes[integerStart] == UInt8(ascii: "0") {
+            index = start
+            throw fail("a leading zero in a number")
+        }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             isInteger = false
             index += 1

@@ -58,7 +58,7 @@ public enum DeliveryEnvelope {
         guard case .object = value else { throw .notObject(found: value.kindName) }
         // The ordered parser explains mistakes; JSONSerialization stays the final word on validity.
         guard (try? JSONSerialization.jsonObject(with: body)) is [String: Any] else {
-            throw .notJSON(offset: nil, reason: "Foundation's JSON reader refuses it")
+            throw .notJSON(offset: nil, reason: "the system's JSON reader refuses it")
         }
         return body
     }

@@ -46,6 +46,9 @@ import Testing
             ("42", "the body must be a JSON object ({…}), not a number"),
             ("null", "the body must be a JSON object ({…}), not null"),
             (#"{"e":1E400}"#, "the body is not valid JSON: a number beyond a 64-bit float's range at byte 5"),
+            // Said without a byte, in a library's name: "Foundation's JSON reader refuses it".
+            (#"{"a":01}"#, "the body is not valid JSON: a leading zero in a number at byte 5"),
+            (#"{"a":-00.5}"#, "the body is not valid JSON: a leading zero in a number at byte 5"),
         ]
         for (input, message) in cases {
             do {
