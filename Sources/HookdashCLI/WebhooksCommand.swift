@@ -167,6 +167,9 @@ struct CreateWebhook: ParsableCommand {
 
     func run() throws {
         try ErrorReporter.guarded {
+            for (value, option) in [(name, "--name"), (url, "--url"), (secret, "--secret")] {
+                try ArgumentText.check(value, option: option)
+            }
             let secretText = generateSecret ? SecretSource.generate() : (secret ?? "")
             let draft = WebhookDraft(name: name, url: url, secret: secretText, events: events, active: !inactive)
             let fields = try WebhookValidator.validate(draft, options: store.validation).get()
@@ -219,6 +222,9 @@ struct EditWebhook: ParsableCommand {
 
     func run() throws {
         try ErrorReporter.guarded {
+            for (value, option) in [(name, "--name"), (url, "--url"), (secret, "--secret")] {
+                try ArgumentText.check(value, option: option)
+            }
             let current = try store.openStoreForReading().webhook(idOrPrefix: id)
             var draft = current.draft
             if let name { draft.name = name }

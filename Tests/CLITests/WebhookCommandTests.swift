@@ -301,6 +301,20 @@ struct WebhookCommandTests {
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
+    /// A name typed in a Latin-1 terminal was stored as "bad�" and the command said "Created".
+    @Test func aNameThatIsNotUTF8IsRefused() throws {
+        let sandbox = try Sandbox()
+        let result = try CLIHarness.runProgram("/bin/sh", ["-c", """
+            "\(CLIHarness.binary)" webhooks create --db "\(sandbox.db)" --name "$(printf 'bad\\377')" \
+                --url https://example.com/hooks --event job.status
+            """])
+        #expect(result.status == 65, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("--name is not valid UTF-8 text"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: sandbox.db), "nothing was created")
+        // U+FFFD itself, typed as such, is a character like any other.
+        #expect(try sandbox.run(create + ["--name", "ok \u{FFFD}", "--url", "https://example.com/hooks", "--event", "job.status"]).status == 0)
+    }
+
     /// Foundation said "The operation could not be completed. (NSCocoaErrorDomain error 256.)".
     @Test("a file that cannot be read is explained in the system's words, exit 74")
     func unreadableFile() throws {
