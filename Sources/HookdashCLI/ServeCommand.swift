@@ -73,6 +73,12 @@ struct ServeCommand: AsyncParsableCommand {
                 }
             }
             defer { watcher.cancel() }
+            // Without --dev, deliveries to plain http:// are left a while to a process that may
+            // send them: `--until-idle` sat silent for those 30 s, and a script took it for a hang.
+            if !store.devMode, let waiting = try? queue.pendingToPlainHTTP(), waiting > 0 {
+                say("\(Wording.count(waiting, "delivery goes", "deliveries go")) to a plain http:// URL, which only --dev sends: "
+                    + "left \(Int(configuration.plainHTTPGrace)) s for a process with --dev, then refused as needing it")
+            }
             if untilIdle {
                 Task {
                     await engine.runUntilIdle()

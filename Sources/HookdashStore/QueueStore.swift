@@ -349,6 +349,16 @@ public final class QueueStore: Sendable {
         }
     }
 
+    /// Pending deliveries to plain http:// URLs, which only a process with `--dev` sends.
+    public func pendingToPlainHTTP() throws -> Int {
+        try dbPool.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM deliveries d JOIN webhooks w ON w.id = d.webhookId
+                WHERE d.status = 'pending' AND lower(substr(w.url, 1, 5)) = 'http:'
+                """) ?? 0
+        }
+    }
+
     public func queueStats(now: Date = Date()) throws -> QueueStats {
         try dbPool.read { db in
             let time = now.timeIntervalSince1970

@@ -33,6 +33,17 @@ struct ServeOutputTests {
         #expect(!served.stderr.contains("waits for a retry"), "\(served.stderr)")
     }
 
+    /// Without --dev, a delivery to plain http:// is held 30 s for a process with --dev, and
+    /// serve said nothing meanwhile.
+    @Test func serveWithoutDevSaysWhyPlainHTTPWaits() throws {
+        let sandbox = try Sandbox()
+        try queueOne(sandbox, url: "http://127.0.0.1:9/hooks")
+        let served = try CLIHarness.runProgram("/usr/bin/timeout", ["-s", "TERM", "2", CLIHarness.binary, "serve", "--db", sandbox.db])
+        #expect(served.stderr.contains(
+            "1 delivery goes to a plain http:// URL, which only --dev sends: left 30 s for a process with --dev, then refused as needing it"),
+            "\(served.stderr)")
+    }
+
     /// Its stderr's reader gone before the first line (a logger restarting), serve died of
     /// SIGPIPE; lines that cannot be written are dropped instead, as the README says.
     @Test func aClosedStderrDoesNotKillServe() throws {
