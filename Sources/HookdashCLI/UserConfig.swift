@@ -38,7 +38,11 @@ struct UserConfig {
             return UserConfig(path: path, settings: [:])
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw IOFailure(message: "cannot read the config file \(path)")
+            // In the system's words, as for any file: why matters to fix it.
+            var isFolder: ObjCBool = false
+            let why = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+                ? "it is a folder" : (access(path, R_OK) != 0 ? String(cString: strerror(errno)) : "read error")
+            throw IOFailure(message: "cannot read the config file \(path): \(why)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw InvalidInput(message: "config file \(path): not UTF-8 text")

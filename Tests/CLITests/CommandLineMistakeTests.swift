@@ -277,6 +277,15 @@ import Testing
         #expect(config["theme"]?.line == 2)
     }
 
+    /// "cannot read the config file PATH" gave no reason.
+    @Test func aConfigFileThatCannotBeReadSaysWhy() throws {
+        let sandbox = try Sandbox()
+        try FileManager.default.createDirectory(atPath: sandbox.folder + "/config/hookdash/config", withIntermediateDirectories: true)
+        let result = try sandbox.run(["serve", "--until-idle"], environment: ["XDG_CONFIG_HOME": sandbox.folder + "/config"])
+        #expect(result.status == 74)
+        #expect(result.stderr.contains("cannot read the config file \(sandbox.folder)/config/hookdash/config: it is a folder"), "\(result.stderr)")
+    }
+
     /// `--notify ''` runs no command this time, whatever the config file says; it was refused.
     @Test func anEmptyNotifyFlagTurnsTheConfigFilesCommandOff() throws {
         let config = try UserConfig.parse("notify = logger -t hookdash\n", path: "config")
