@@ -104,6 +104,16 @@ enum DatabaseOpener {
         // hookdash connection does, instead of failing the open with "database is locked".
         var configuration = configuration()
         configuration.readonly = true
+        // Reading a WAL-mode file makes SQLite create its -wal and -shm files: a refused file
+        // is left as found, without side files it did not have. Only an empty log goes (one
+        // with frames would be another program's, opened meanwhile), and the index with it.
+        let (wal, shm) = (path + "-wal", path + "-shm")
+        let hadWAL = FileManager.default.fileExists(atPath: wal), hadSHM = FileManager.default.fileExists(atPath: shm)
+        func removeSideFiles() {
+            guard !hadWAL, let size = try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int, size == 0 else { return }
+            try? FileManager.default.removeItem(atPath: wal)
+            if !hadSHM { try? FileManager.default.removeItem(atPath: shm) }
+        }
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             defer { try? queue.close() }
@@ -122,9 +132,11 @@ enum DatabaseOpener {
                 }
             }
         } catch let error as StoreError {
+            removeSideFiles()
             throw error
         } catch let error as DatabaseError {
             if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+                removeSideFiles()
                 throw StoreError.notSQLite(path: path)
             }
             throw StoreError.cannotOpen(path: path, reason: reason(error, path: path))

@@ -288,6 +288,20 @@ struct WebhookCommandTests {
         #expect(FileManager.default.contents(atPath: sandbox.db) == content)
     }
 
+    /// A WAL-mode database cut short was refused as "left untouched", yet gained -wal and -shm files.
+    @Test func aTruncatedDatabaseGainsNoSideFiles() throws {
+        let sandbox = try Sandbox()
+        _ = try sandbox.createWebhook(name: "One", url: "https://example.com/hooks")
+        let whole = try #require(FileManager.default.contents(atPath: sandbox.db))
+        let cut = sandbox.folder + "/cut.sqlite"
+        #expect(FileManager.default.createFile(atPath: cut, contents: whole.prefix(whole.count / 2)))
+        let result = try CLIHarness.run(["webhooks", "list", "--db", cut])
+        #expect(result.status == 74, "\(result.stderr)")
+        #expect(result.stderr.contains("untouched"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cut + "-wal") && !FileManager.default.fileExists(atPath: cut + "-shm"))
+        #expect(FileManager.default.contents(atPath: cut) == whole.prefix(whole.count / 2))
+    }
+
     @Test("a database path that cannot be used gives a clear error and exit 74", arguments: [
         ("/", "it is a folder"),
         // The system's words, not Foundation's "The operation could not be completed".
