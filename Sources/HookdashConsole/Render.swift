@@ -159,7 +159,7 @@ struct Painter {
         case .help:
             let scrolls = HelpText.wrapped(width: width).count > HelpText.visibleLines(width: width, height: height)
             return (scrolls ? [("↑↓", "scroll")] : []) + [("Esc", "close help"), ("q", "close")]
-        case .confirm: return [("Tab", "switch"), ("Enter", "choose"), ("Esc", "cancel")]
+        case .confirm: return [("y", "yes"), ("n", "no"), ("Tab", "switch"), ("Enter", "choose"), ("Esc", "cancel")]
         case .simulate: return [("↑↓", "choose"), ("Enter", "run"), ("1-4", "run"), ("Esc", "cancel")]
         case nil: break
         }

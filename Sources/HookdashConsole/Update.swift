@@ -509,6 +509,10 @@ extension ConsoleState {
             case .enter:
                 overlay = nil
                 if confirm.confirmFocused { return [confirm.effect] }
+            // As the discard and quit questions take y and n: one way to answer every question.
+            case .character("y"):
+                overlay = nil
+                return [confirm.effect]
             default: break
             }
         case .simulate(let selected):

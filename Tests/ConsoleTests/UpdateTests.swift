@@ -549,6 +549,11 @@ import HookdashUI
         state = update(state, .deleted(id: Fixtures.webhooks[0].id, name: "Billing")).0
         #expect(state.selectedWebhookID == Fixtures.webhooks[1].id)
         #expect(state.toasts.last?.text == "Deleted “Billing”")
+        // y and n answer it as they answer the form's discard question.
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("d"), .character("n")))
+        #expect(effects.isEmpty && state.overlay == nil)
+        (state, effects) = Fixtures.apply(state, Fixtures.keys(.character("d"), .character("y")))
+        #expect(effects == [.delete(webhookID: Fixtures.webhooks[1].id)] && state.overlay == nil)
     }
 
     /// The cursor stays in place when its row goes, here or elsewhere, instead of jumping to
