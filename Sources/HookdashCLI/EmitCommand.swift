@@ -33,7 +33,8 @@ struct EmitCommand: ParsableCommand {
         try ErrorReporter.guarded {
             guard let eventType = EventType(rawValue: event) else {
                 let known = EventType.allCases.map(\.rawValue).joined(separator: ", ")
-                throw InvalidInput(message: "unknown event '\(event)' (known: \(known))")
+                let guess = CommandWords.suggestion(for: event, among: EventType.allCases.map(\.rawValue))
+                throw InvalidInput(message: "unknown event '\(event)'" + (guess.isEmpty ? " (known: \(known))" : guess))
             }
             // Before the body: with no database, a body typed by hand would be wasted.
             let queue = try store.openExistingQueue()

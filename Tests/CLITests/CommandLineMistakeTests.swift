@@ -277,6 +277,17 @@ import Testing
         #expect(config["theme"]?.line == 2)
     }
 
+    /// A mistyped event is named with the one meant, as mistyped commands are.
+    @Test func aMistypedEventSuggestsTheOneMeant() throws {
+        let sandbox = try Sandbox()
+        _ = try sandbox.createWebhook(name: "One", url: "https://example.com/hooks")
+        let typo = try sandbox.run(["emit", "order.stauts"], stdin: Data("{}".utf8))
+        #expect(typo.status == 65)
+        #expect(typo.stderr.contains("unknown event 'order.stauts' (did you mean 'order.status'?)"), "\(typo.stderr)")
+        let unknown = try sandbox.run(["emit", "invoice.paid"], stdin: Data("{}".utf8))
+        #expect(unknown.stderr.contains("unknown event 'invoice.paid' (known: job.status, order.status)"), "\(unknown.stderr)")
+    }
+
     /// "cannot read the config file PATH" gave no reason.
     @Test func aConfigFileThatCannotBeReadSaysWhy() throws {
         let sandbox = try Sandbox()
