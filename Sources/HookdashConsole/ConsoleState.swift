@@ -7,7 +7,10 @@ public struct ConsoleState: Equatable, Sendable {
     public var width: Int
     public var height: Int
     public var databasePath: String
-    public var queue = QueueSummary()
+    public var queue = QueueSummary() {
+        // A row reads "… sending" while its first delivery is in flight: the filter sees that.
+        didSet { if !filter.text.isEmpty, queue.sendingTo != oldValue.sendingTo { refreshVisibleWebhooks() } }
+    }
     /// Why this console's deliveries are paused (the database takes no writes), until they resume.
     public var queuePausedBecause: String?
     /// "removed" or "replaced": the database path no longer names the file this console has
@@ -74,9 +77,18 @@ public struct ConsoleState: Equatable, Sendable {
     private mutating func refreshVisibleWebhooks() {
         let needle = WebhookFilter.fold(filter.text.trimmingCharacters(in: .whitespaces))
         let matching = needle.isEmpty ? webhooks
-            : webhooks.filter { WebhookFilter.matches($0, folded: needle, eventsColumn: eventsColumn($0)) }
+            : webhooks.filter { webhook in
+                WebhookFilter.matches(webhook, folded: needle, eventsColumn: eventsColumn(webhook),
+                                      lastDeliveryColumn: lastDeliveryColumn(webhook))
+            }
         visibleWebhooks = order.sorted(matching)
         widest = widestInStore ?? ColumnWidths(visibleWebhooks)
+    }
+
+    /// The LAST DELIVERY column without its age: "… sending" while a webhook's first delivery
+    /// is in flight (it has no outcome until its attempt ends, up to 15 s).
+    public func lastDeliveryColumn(_ webhook: WebhookRow) -> String {
+        webhook.lastDelivery == nil && queue.sendingTo.contains(webhook.id) ? "… sending" : LastDelivery.columnText(webhook.lastDelivery)
     }
 
     /// The EVENTS column: the short labels of known events ("job, order"), then any others whole.
@@ -423,12 +435,12 @@ public struct AttemptViewState: Equatable, Sendable {
 /// finds "Café"). Words that are only ever whole (status, event names) match from their start:
 /// "active" is not a part of "Inactive", nor "status" of every row's hidden `job.status`.
 public enum WebhookFilter {
-    public static func matches(_ webhook: WebhookRow, folded needle: String, eventsColumn: String) -> Bool {
+    public static func matches(_ webhook: WebhookRow, folded needle: String, eventsColumn: String, lastDeliveryColumn: String) -> Bool {
         func has(_ text: String) -> Bool { fold(text).contains(needle) }
         return webhook.id.hasPrefix(needle) || has(webhook.name) || has(webhook.url) || has(eventsColumn)
             || webhook.events.contains { fold($0).hasPrefix(needle) }
             || fold(webhook.statusWord).hasPrefix(needle)
-            || has(LastDelivery.columnText(webhook.lastDelivery) + failureReason(webhook.lastDelivery))
+            || has(lastDeliveryColumn + failureReason(webhook.lastDelivery))
     }
 
     /// A failure with a code is shown by its code; its reason ("HTTP 410 Gone: …") is found too.

@@ -97,7 +97,8 @@ public struct HealthSummary: Equatable, Sendable {
         let share = "\(percent) % 2xx"
         let tries = attempts == 1 ? "1 try" : "\(attempts) tries"
         guard let p95 = p95Milliseconds else { return ["24 h: \(tries) · \(share)", "24 h: \(share)"] }
-        return ["24 h: \(tries) · \(share) · p95 \(p95) ms", "24 h: \(share) · p95 \(p95) ms", "24 h: \(share)"]
+        // The tries count says how much the share stands for: p95 goes first.
+        return ["24 h: \(tries) · \(share) · p95 \(p95) ms", "24 h: \(tries) · \(share)", "24 h: \(share)"]
     }
 }
 

@@ -135,6 +135,8 @@ struct Painter {
         if 1 + widthOf(others) + pinnedWidth > width {
             others = others.map { ($0.0, Self.compactFooterLabels[$0.1] ?? $0.1) }
             if 1 + widthOf(others) + pinnedWidth > width { others.removeAll { $0.0 == "↑↓" } }
+            // Enter opens everywhere; the keys only this screen has matter more.
+            if 1 + widthOf(others) + pinnedWidth > width { others.removeAll { $0.0 == "⏎" } }
         }
         var x = 1
         for (key, label) in others {
@@ -151,7 +153,7 @@ struct Painter {
 
     static let compactFooterLabels = [
         "delete": "del", "simulate": "sim", "redeliver failed": "all failed",
-        "attempts": "open", "copy message id": "copy id", "request/response": "open", "clear filter": "clear",
+        "attempts": "open", "copy message id": "copy", "request/response": "open", "clear filter": "clear",
     ]
 
     func footerItems() -> [(String, String)] {
@@ -171,8 +173,9 @@ struct Painter {
             items.append(("n", "new"))
             if state.selectedWebhook != nil { items += [("e", "edit"), ("d", "delete"), ("t", "test")] }
             // Nothing to simulate for, nor to filter, on an empty dashboard: n is what to press.
-            if !state.webhooks.isEmpty { items += [("s", "simulate"), ("/", "filter")] }
+            if !state.webhooks.isEmpty { items.append(("/", "filter")) }
             if state.webhooks.count > 1 { items.append(("o", "sort")) }
+            if !state.webhooks.isEmpty { items.append(("s", "simulate")) }
             if !state.filter.text.isEmpty { items.append(("Esc", "clear filter")) }
             return items + [("?", "help"), ("q", "quit")]
         case .form(let form):
@@ -199,7 +202,7 @@ struct Painter {
             // What a person watching deliveries reaches for first comes first: a narrow footer
             // drops from the end.
             return [("↑↓", "move"), ("⏎", "attempts"), ("r", "redeliver"), ("R", "redeliver failed"), ("t", "test"),
-                    ("f", "filter"), ("/", "find"), ("e", "edit"), ("d", "delete"), ("y", "copy message id"),
+                    ("f", "filter"), ("y", "copy message id"), ("/", "find"), ("e", "edit"), ("d", "delete"),
                     ("s", "simulate"), ("Esc", "back"), ("?", "help"), ("q", "quit")]
         case .attempts:
             return [("↑↓", "move"), ("⏎", "request/response"), ("r", "redeliver"), ("Esc", "back"),
@@ -387,7 +390,7 @@ struct Painter {
         x += columns.status + 2
         var (text, role) = lastDeliveryText(webhook.lastDelivery)
         // The first delivery to a webhook has no outcome until its attempt ends (up to 15 s).
-        if webhook.lastDelivery == nil, state.queue.sendingTo.contains(webhook.id) { (text, role) = ("… sending", .warning) }
+        if webhook.lastDelivery == nil, state.queue.sendingTo.contains(webhook.id) { (text, role) = (state.lastDeliveryColumn(webhook), .warning) }
         if TextWidth.of(text) > columns.last {
             if text.hasSuffix(" ago") { text.removeLast(4) } else if text.hasSuffix(" just now") { text = text.dropLast(9) + " now" }
         }
@@ -664,10 +667,12 @@ struct Painter {
         if details.isEditingSearch { cursor = CursorPosition(x: fieldX + visible.cursorColumn, y: y) }
     }
 
-    mutating func field(_ name: String, _ value: String, x: Int, y: Int, width fieldWidth: Int) {
+    mutating func field(_ name: String, _ value: String, x: Int, y: Int, width fieldWidth: Int, cutAtEnd: Bool = false) {
         let label = TextWidth.pad(name, to: 8)
         grid.put(label, x: x, y: y, style: theme[.muted])
-        grid.put(TextWidth.shortenMiddle(value, to: max(4, fieldWidth - 9)), x: x + 9, y: y, style: theme[.normal])
+        let room = max(4, fieldWidth - 9)
+        let shown = cutAtEnd ? TextWidth.truncate(value, to: room) : TextWidth.shortenMiddle(value, to: room)
+        grid.put(shown, x: x + 9, y: y, style: theme[.normal])
     }
 
     static func secretText(_ webhook: WebhookRow, now: Date, zone: TimeZone = .current) -> String {
@@ -720,7 +725,8 @@ struct Painter {
             now: state.now, webhookActive: webhook?.active ?? true, waitsForDev: webhook.map { waitsForDev($0.url) } ?? false)
         // A line of its own: beside Status, half the width cut the failing host out of the
         // middle of "connection refused by host:port (nothing is listening there)".
-        field("Result", result, x: 1, y: 5, width: width - 2)
+        // Cut at its end: the middle holds the failing host ("connection refused by host:port").
+        field("Result", result, x: 1, y: 5, width: width - 2, cutAtEnd: true)
         let headerY = 6
         grid.fill(Rect(x: 0, y: headerY, width: width, height: 1), style: theme[.tableHeader])
         let columns = [("#", 3), ("STARTED", 19), ("DURATION", 9), ("RESULT", max(8, width - 2 - 3 - 19 - 9 - 6))]
@@ -782,7 +788,8 @@ struct Painter {
     }
 
     mutating func paintConfirmation(_ confirm: Confirmation) {
-        let lines = confirm.lines(nameWidth: 36) + ["", ""]
+        // The name gives way on a narrow screen, so the question keeps its closing ”?.
+        let lines = confirm.lines(nameWidth: min(36, width - 2 - 6 - 24)) + ["", ""]
         let boxWidth = min(max(56, (lines.map(TextWidth.of).max() ?? 0) + 6), width - 2)
         paintDialog(title: confirm.title, lines: lines, width: boxWidth)
         let boxHeight = min(lines.count + 4, height - 2)

@@ -109,9 +109,10 @@ extension ConsoleState {
                 form.staleCurrent = current
                 if let current {
                     // Their values, not only which fields: what to weigh before taking them.
+                    // What to do first: a long name or URL of theirs is what a narrow box cuts.
                     let theirs = form.changedElsewhere(in: current).map(\.theirs)
-                    form.banner = "Changed elsewhere\(theirs.isEmpty ? "" : " to " + theirs.joined(separator: ", ")). "
-                        + "^L takes it, keeping your edits"
+                    form.banner = "Changed elsewhere: ^L takes it, keeping your edits"
+                        + (theirs.isEmpty ? "" : " — " + theirs.joined(separator: ", "))
                 } else {
                     form.webhookGone = true
                     form.banner = "This webhook was deleted elsewhere. Esc to leave."
@@ -629,9 +630,9 @@ extension ConsoleState {
                 let overridden = form.changedElsewhere(in: current).filter(\.alsoHere)
                 form = form.rebased(on: current)
                 form.banner = overridden.isEmpty
-                    ? "Now on their version, with your edits. Ctrl-S saves"
-                    : "Your \(overridden.map(\.label).joined(separator: ", ")) kept over their "
-                        + "\(overridden.map(\.theirs).joined(separator: ", ")). Ctrl-S saves yours, Esc drops them"
+                    ? "Now on their version, with your edits. ^S saves"
+                    : "^S saves your \(overridden.map(\.label).joined(separator: ", ")) over theirs, Esc drops yours — theirs: "
+                        + overridden.map(\.theirs).joined(separator: ", ")
             case .enter:
                 switch form.focus {
                 case .save: return submit()

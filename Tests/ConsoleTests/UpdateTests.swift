@@ -386,7 +386,7 @@ import HookdashUI
         changed.version = 2
         state = update(state, .staleEdit(current: changed)).0
         #expect(try #require(openForm(state)).banner
-            == "Changed elsewhere to URL https://billing.example.com/hooks/v2. ^L takes it, keeping your edits")
+            == "Changed elsewhere: ^L takes it, keeping your edits — URL https://billing.example.com/hooks/v2")
         state = update(state, .input(.key(.control("l")))).0
         let merged = try #require(openForm(state))
         #expect(merged.name.text == "Billing (prod)", "yours")
@@ -410,10 +410,10 @@ import HookdashUI
         changed.version = 2
         state = update(state, .staleEdit(current: changed)).0
         #expect(try #require(openForm(state)).banner
-            == "Changed elsewhere to Name “Billing (renamed elsewhere)”, Status Inactive. ^L takes it, keeping your edits")
+            == "Changed elsewhere: ^L takes it, keeping your edits — Name “Billing (renamed elsewhere)”, Status Inactive")
         state = update(state, .input(.key(.control("l")))).0
         let merged = try #require(openForm(state))
-        #expect(merged.banner == "Your Name kept over their Name “Billing (renamed elsewhere)”. Ctrl-S saves yours, Esc drops them")
+        #expect(merged.banner == "^S saves your Name over theirs, Esc drops yours — theirs: Name “Billing (renamed elsewhere)”")
         #expect(merged.name.text == "Billing v2" && !merged.active)
     }
 
