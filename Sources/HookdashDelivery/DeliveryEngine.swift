@@ -204,31 +204,45 @@ public actor DeliveryEngine {
         let busy = NIOLockedValueBox(slots.perEndpoint)
         let saturated = slots.endpoints(atLimit: limit)
         let now = clock.now()
+        // Deliveries asked for by id (a test event, a redelivery: someone waits for the
+        // answer) are not held back by what other processes send to the endpoint: behind
+        // a `serve` with a backlog there, `webhooks test` waited out its backlog and failed.
+        // This process's own per-endpoint limit still holds (`admit`).
+        let heldElsewhere: (@Sendable ([LeasesHeldElsewhere]) -> Set<String>)? = onlyIDs != nil ? nil
+            : Self.endpointsFullElsewhere(busy: busy, webhooksByEndpoint: slots.webhooksByEndpoint, limit: limit)
         return ClaimRequest(
             owner: owner, now: now, leaseDuration: configuration.leaseDuration,
             limit: configuration.concurrency - slots.outstanding, onlyIDs: onlyIDs,
             excludingWebhookIDs: slots.webhooks(at: saturated),
             excludingEndpoints: fallbackOffered(saturated: saturated, now: now),
             plainHTTPDueBefore: plainHTTPDueBefore(now: now, onlyIDs: onlyIDs),
-            heldElsewhere: { leases in
-                // Nothing else in flight (one process): no work on the claim's path.
-                guard !leases.isEmpty else { return [] }
-                return busy.withLockedValue { counts in
-                    var webhooks = slots.webhooksByEndpoint
-                    for lease in leases {
-                        let endpoint = Endpoint.key(lease.url)
-                        counts[endpoint, default: 0] += lease.count
-                        webhooks[endpoint, default: []].insert(lease.webhookID)
-                    }
-                    return Set(webhooks.filter { counts[$0.key, default: 0] >= limit }.values.joined())
-                }
-            }
+            heldElsewhere: heldElsewhere
         ) { url in
             let endpoint = Endpoint.key(url)
             return busy.withLockedValue { counts in
                 guard counts[endpoint, default: 0] < limit else { return false }
                 counts[endpoint, default: 0] += 1
                 return true
+            }
+        }
+    }
+
+    /// The webhooks to skip because their endpoint is full once other processes' leases there
+    /// are added to this one's (`busy`, which `admit` then counts on from).
+    private static func endpointsFullElsewhere(
+        busy: NIOLockedValueBox<[String: Int]>, webhooksByEndpoint: [String: Set<String>], limit: Int
+    ) -> @Sendable ([LeasesHeldElsewhere]) -> Set<String> {
+        { leases in
+            // Nothing else in flight (one process): no work on the claim's path.
+            guard !leases.isEmpty else { return [] }
+            return busy.withLockedValue { counts in
+                var webhooks = webhooksByEndpoint
+                for lease in leases {
+                    let endpoint = Endpoint.key(lease.url)
+                    counts[endpoint, default: 0] += lease.count
+                    webhooks[endpoint, default: []].insert(lease.webhookID)
+                }
+                return Set(webhooks.filter { counts[$0.key, default: 0] >= limit }.values.joined())
             }
         }
     }

@@ -37,6 +37,10 @@ final class BodyOnNoContentServer: Sendable {
 
     var connections: Int { counts.withLockedValue { $0[Self.connectionsKey, default: 0] } }
 
+    /// Connections whose first request was to `path`: a parallel test's client that reaches
+    /// this port (once another test's) is not counted.
+    func connections(to path: String) -> Int { counts.withLockedValue { $0[Self.connectionsKey + path, default: 0] } }
+
     func stop() async {
         try? await channel.close()
     }
@@ -49,6 +53,7 @@ private final class RawRequestHandler: ChannelInboundHandler {
     private let counts: NIOLockedValueBox<[String: Int]>
     private var pending: [UInt8] = []
     private var answered = 0
+    private var requestsSeen = 0
 
     init(counts: NIOLockedValueBox<[String: Int]>) {
         self.counts = counts
@@ -63,7 +68,12 @@ private final class RawRequestHandler: ChannelInboundHandler {
         var buffer = unwrapInboundIn(data)
         pending += buffer.readBytes(length: buffer.readableBytes) ?? []
         while let request = nextRequest() {
-            counts.withLockedValue { $0[request, default: 0] += 1 }
+            let first = requestsSeen == 0
+            requestsSeen += 1
+            counts.withLockedValue {
+                $0[request, default: 0] += 1
+                if first { $0[BodyOnNoContentServer.connectionsKey + request, default: 0] += 1 }
+            }
             if request == BodyOnNoContentServer.oncePerConnectionPath, answered > 0 {
                 context.close(promise: nil)
                 return
