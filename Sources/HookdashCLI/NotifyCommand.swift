@@ -121,8 +121,16 @@ final class NotifyCommand: Sendable {
             return
         }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
+        // SwiftNIO ignores SIGPIPE in this whole process, and an ignored signal stays ignored
+        // across exec — a shell cannot even reset it — so `… | head` in the command printed
+        // "Broken pipe" errors, and some commands looped until stopped. GNU env restores it.
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/env") {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["--default-signal=PIPE", "/bin/sh", "-c", command]
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", command]
+        }
         var environment = ProcessInfo.processInfo.environment
         environment["HOOKDASH_EVENT"] = notice.event
         environment["HOOKDASH_TEXT"] = notice.text

@@ -45,6 +45,21 @@ import Testing
         #expect(failures.withLock { $0 }.isEmpty)
     }
 
+    /// SIGPIPE is ignored in hookdash (SwiftNIO does it), and the notify command inherited
+    /// that: `yes | head -1` in it printed "Broken pipe".
+    @Test func theCommandRunsWithSIGPIPEAtItsDefault() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        signal(SIGPIPE, SIG_IGN)
+        let notifier = NotifyCommand(
+            command: #"grep SigIgn /proc/$$/status > "\#(folder)/signals"; yes | head -1 > /dev/null"#,
+            outputPath: folder + "/log", onFailure: { _ in })
+        notifier.send(.webhookDisabled(id: "1a2b3c4d-0000-4000-8000-000000000000", url: "https://a.example/", reason: "gone", database: "db"))
+        notifier.finish(within: 10)
+        let mask = UInt64(read("signals").split(separator: "\t").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "", radix: 16)
+        #expect(mask.map { $0 & (1 << (UInt64(SIGPIPE) - 1)) == 0 } == true, "\(read("signals"))")
+        #expect(!read("log").contains("Broken pipe"), "\(read("log"))")
+    }
+
     /// A notice queued behind a slow one says when its event happened, and a failure report
     /// names the webhook it was about.
     @Test func aNoticeCarriesItsOwnTimeAndAFailureNamesItsWebhook() async throws {
