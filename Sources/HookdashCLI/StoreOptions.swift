@@ -19,6 +19,11 @@ public struct StoreOptions: ParsableArguments, Sendable {
     public func validate() throws {
         // An unset shell variable (`--db "$DB"`) must not quietly mean the default database.
         if db?.isEmpty == true { throw ValidationError("--db needs a file path; it was given an empty one") }
+        // Swift reads a byte that is not UTF-8 (in --db, HOOKDASH_DB or XDG_DATA_HOME) as "�",
+        // and would open or create a file of another name than the one given.
+        if databasePath.contains("\u{FFFD}") {
+            throw ValidationError("the database path \(databasePath) holds bytes that are not UTF-8 (shown as �); give a UTF-8 path")
+        }
     }
 
     public var devMode: Bool {

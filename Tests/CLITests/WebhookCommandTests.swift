@@ -325,6 +325,14 @@ struct WebhookCommandTests {
         #expect(result.status == 65, "\(result.stdout)\(result.stderr)")
         #expect(result.stderr.contains("--name is not valid UTF-8 text"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: sandbox.db), "nothing was created")
+        // A database path with such a byte opened a file of another name (the byte became "�").
+        let path = try CLIHarness.runProgram("/bin/sh", ["-c", """
+            "\(CLIHarness.binary)" webhooks create --db "\(sandbox.folder)/$(printf 'db\\377').sqlite" \
+                --name ok --url https://example.com/hooks --event job.status
+            """])
+        #expect(path.status == 64, "\(path.stderr)")
+        #expect(path.stderr.contains("holds bytes that are not UTF-8"), "\(path.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.folder).isEmpty, "no file of another name")
         // U+FFFD itself, typed as such, is a character like any other.
         #expect(try sandbox.run(create + ["--name", "ok \u{FFFD}", "--url", "https://example.com/hooks", "--event", "job.status"]).status == 0)
     }
