@@ -35,13 +35,22 @@ struct UserConfig {
             if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
                 throw MissingInput(message: "config file \(path) links to \(target), which does not exist")
             }
+            // Missing is "no settings"; a folder that may not be searched (or a file where a
+            // folder should be) hid the settings without a word.
+            var info = stat()
+            if stat(path, &info) != 0, errno != ENOENT {
+                throw IOFailure(message: "cannot read the config file \(path): \(String(cString: strerror(errno)))")
+            }
             return UserConfig(path: path, settings: [:])
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             // In the system's words, as for any file: why matters to fix it.
             var isFolder: ObjCBool = false
+            var info = stat()
             let why = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
-                ? "it is a folder" : (access(path, R_OK) != 0 ? String(cString: strerror(errno)) : "read error")
+                ? "it is a folder"
+                : access(path, R_OK) != 0 ? String(cString: strerror(errno))
+                : stat(path, &info) == 0 && info.st_mode & S_IFMT != S_IFREG ? "it is not a regular file" : "read error"
             throw IOFailure(message: "cannot read the config file \(path): \(why)")
         }
         guard let text = String(data: data, encoding: .utf8) else {

@@ -295,6 +295,11 @@ import Testing
         let result = try sandbox.run(["serve", "--until-idle"], environment: ["XDG_CONFIG_HOME": sandbox.folder + "/config"])
         #expect(result.status == 74)
         #expect(result.stderr.contains("cannot read the config file \(sandbox.folder)/config/hookdash/config: it is a folder"), "\(result.stderr)")
+        // XDG_CONFIG_HOME naming a file hid every setting without a word.
+        let file = sandbox.write("not-a-folder", "x")
+        let notFolder = try sandbox.run(["serve", "--until-idle"], environment: ["XDG_CONFIG_HOME": file])
+        #expect(notFolder.status == 74)
+        #expect(notFolder.stderr.contains("cannot read the config file \(file)/hookdash/config: Not a directory"), "\(notFolder.stderr)")
     }
 
     /// `--notify ''` runs no command this time, whatever the config file says; it was refused.
