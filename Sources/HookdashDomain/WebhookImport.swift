@@ -124,7 +124,7 @@ public enum WebhookImport {
             // and the next edit after 9999-12-31T23:59:59Z wrote year 10000, which no RFC 3339
             // reader takes. A day's leeway covers clocks that disagree between machines.
             guard date <= Date().addingTimeInterval(Self.futureLeeway) else {
-                problems.append(EntryProblem(field: key, message: "is in the future (\(text)); it must be a time that has passed"))
+                problems.append(EntryProblem(field: key, message: "is in the future (\(text)), more than a day ahead of this machine's clock"))
                 return nil
             }
             return date
