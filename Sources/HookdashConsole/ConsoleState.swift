@@ -440,6 +440,8 @@ public enum WebhookFilter {
         return webhook.id.hasPrefix(needle) || has(webhook.name) || has(webhook.url) || has(eventsColumn)
             || webhook.events.contains { fold($0).hasPrefix(needle) }
             || fold(webhook.statusWord).hasPrefix(needle)
+            // A webhook hookdash disabled is Inactive too (the toast said "set Inactive").
+            || (!webhook.active && "inactive".hasPrefix(needle))
             || has(lastDeliveryColumn + failureReason(webhook.lastDelivery))
     }
 

@@ -491,6 +491,12 @@ import HookdashUI
             Fixtures.apply(Fixtures.loaded(), Fixtures.keys(.character("/")) + Fixtures.type(text)).0.visibleWebhooks.map(\.name)
         }
         #expect(names("inactive") == ["Staging"])
+        var disabled = Fixtures.webhooks
+        disabled[3].active = false
+        disabled[3].disabledReason = "the endpoint answered 410 Gone"
+        let withDisabled = update(Fixtures.state(), .webhooksLoaded(disabled)).0
+        #expect(Fixtures.apply(withDisabled, Fixtures.keys(.character("/")) + Fixtures.type("inactive")).0.visibleWebhooks.map(\.name)
+            == ["Staging", "Slack relay"], "Disabled is Inactive too")
         #expect(names("refused") == ["Slack relay"])
         #expect(names("500") == ["Orders → ERP 日本"])
         #expect(names("order.status") == ["Billing", "Orders → ERP 日本"])
