@@ -470,51 +470,45 @@ import Testing
     /// (50 ms after every answer, say) failed that attempt as "closed the connection without
     /// answering"; it is now sent again at once, on a new connection.
     @Test func aRequestOnAConnectionClosedUnderItIsSentAgain() async throws {
+        let server = try await BodyOnNoContentServer.start()
+        let (failedAttempts, succeeded) = try await deliver(3, to: [BodyOnNoContentServer.oncePerConnectionPath], concurrency: 1, server)
+        #expect(failedAttempts.isEmpty)
+        #expect(succeeded == 3)
+        #expect(server.requests(to: BodyOnNoContentServer.oncePerConnectionPath) == 5, "3 answered, 2 closed unanswered")
+        #expect(server.connections(to: BodyOnNoContentServer.oncePerConnectionPath) == 3)
+    }
+
+    /// Emits `messages` to a webhook per path on `server`, delivers them one at a time per
+    /// endpoint, and returns the failed attempts' errors and how many deliveries succeeded.
+    func deliver(
+        _ messages: Int, to paths: [String], concurrency: Int, _ server: BodyOnNoContentServer
+    ) async throws -> (failedAttempts: [String], succeeded: Int) {
         let database = try TestDatabase()
         defer { database.remove() }
-        let server = try await BodyOnNoContentServer.start()
-        try database.addWebhook(url: server.url(path: BodyOnNoContentServer.oncePerConnectionPath))
-        for _ in 0..<3 { try database.emit() }
-        var configuration = devConfiguration(concurrency: 1)
+        for path in paths { try database.addWebhook(url: server.url(path: path)) }
+        for _ in 0..<messages { try database.emit() }
+        var configuration = devConfiguration(concurrency: concurrency)
         configuration.perEndpoint = 1
         let engine = DeliveryEngine(queue: database.queue, configuration: configuration)
         await engine.runUntilIdle()
         await engine.shutdown()
         await server.stop()
-
         let failedAttempts = try await database.pool.read { db in
             try String.fetchAll(db, sql: "SELECT errorText FROM attempts WHERE errorText IS NOT NULL")
         }
-        #expect(failedAttempts.isEmpty)
-        #expect(try database.queue.deliveries(webhookID: nil, status: .succeeded, limit: 10).count == 3)
-        #expect(server.requests(to: BodyOnNoContentServer.oncePerConnectionPath) == 5, "3 answered, 2 closed unanswered")
-        #expect(server.connections == 3)
+        return (failedAttempts, try database.queue.deliveries(webhookID: nil, status: .succeeded, limit: 100).count)
     }
 
     /// A 204 whose server adds a body leaves those bytes on the kept-alive connection. The
     /// next request on it, to another webhook at the same endpoint, read them as its answer
     /// and failed as "not HTTP/1.1" after the endpoint had taken it, so it was sent twice.
     @Test func aBodyAfterA204DoesNotSpoilTheNextDeliveryOnTheConnection() async throws {
-        let database = try TestDatabase()
-        defer { database.remove() }
         let server = try await BodyOnNoContentServer.start()
-        try database.addWebhook(url: server.url(path: BodyOnNoContentServer.noContentPath))
-        try database.addWebhook(url: server.url(path: "/ok"))
-        for _ in 0..<5 { try database.emit() }
-        var configuration = devConfiguration(concurrency: 8)
-        configuration.perEndpoint = 1
-        let engine = DeliveryEngine(queue: database.queue, configuration: configuration)
-        await engine.runUntilIdle()
-        await engine.shutdown()
-        await server.stop()
-
-        let failedAttempts = try await database.pool.read { db in
-            try String.fetchAll(db, sql: "SELECT errorText FROM attempts WHERE errorText IS NOT NULL")
-        }
+        let (failedAttempts, succeeded) = try await deliver(5, to: [BodyOnNoContentServer.noContentPath, "/ok"], concurrency: 8, server)
         #expect(failedAttempts.isEmpty)
         #expect(server.requests(to: "/ok") == 5, "each delivery sent once")
         #expect(server.requests(to: BodyOnNoContentServer.noContentPath) == 5)
-        #expect(try database.queue.deliveries(webhookID: nil, status: .succeeded, limit: 100).count == 10)
+        #expect(succeeded == 10)
     }
 }
 
