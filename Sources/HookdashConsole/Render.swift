@@ -90,7 +90,7 @@ struct Painter {
         grid.put(left, x: 0, y: 0, style: style)
         let pathRoom = width - TextWidth.of(left) - queueWidth - 2
         if pathRoom >= 8 {
-            grid.put(TextWidth.shortenMiddle(Self.abbreviateHome(state.databasePath), to: pathRoom),
+            grid.put(Self.shortPath(Self.abbreviateHome(state.databasePath), to: pathRoom),
                      x: TextWidth.of(left), y: 0, style: style)
             grid.put(queueText, x: width - queueWidth, y: 0, style: style)
         } else {
@@ -110,6 +110,18 @@ struct Painter {
         case 80..<100: return "\(dot) \(word)  " + counts
         default: return "\(dot) " + counts
         }
+    }
+
+    /// The folder gives way before the file name: "/tmp/qa….sqlite" did not say which of the
+    /// databases in a folder this is; "/tmp…/orders.sqlite" does.
+    static func shortPath(_ path: String, to room: Int) -> String {
+        guard TextWidth.of(path) > room, let slash = path.lastIndex(of: "/"), slash != path.startIndex else {
+            return TextWidth.shortenMiddle(path, to: room)
+        }
+        let name = String(path[slash...])
+        let folderRoom = room - TextWidth.of(name)
+        guard folderRoom >= 2 else { return TextWidth.shortenMiddle(path, to: room) }
+        return TextWidth.truncate(String(path[..<slash]), to: folderRoom) + name
     }
 
     static func abbreviateHome(_ path: String) -> String {

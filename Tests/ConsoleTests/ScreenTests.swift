@@ -331,6 +331,15 @@ import HookdashUI
         }
     }
 
+    /// At 80 columns the header read "/tmp/qa….sqlite", which did not say which database.
+    @Test func theHeaderKeepsTheDatabasesFileName() {
+        #expect(Painter.shortPath("/tmp/qa-r2c/orders.sqlite", to: 19) == "/tmp…/orders.sqlite")
+        #expect(Painter.shortPath("/tmp/qa-r2c/orders.sqlite", to: 40) == "/tmp/qa-r2c/orders.sqlite")
+        // A name too long for the room is shortened in its middle, as before.
+        #expect(Painter.shortPath("/srv/hookdash/hookdash.sqlite", to: 15) == TextWidth.shortenMiddle("/srv/hookdash/hookdash.sqlite", to: 15))
+        #expect(TextWidth.of(Painter.shortPath("/a/very-long-file-name-indeed.sqlite", to: 12)) <= 12)
+    }
+
     /// A long filter on a wide screen scrolled inside a 30-column box with room to spare.
     @Test func aLongFilterWidensItsBoxOnAWideScreen() {
         let typed = "erp.internal.example.org/integrations/webhooks/receive"
