@@ -132,13 +132,20 @@ public enum TextWidth {
         // No character takes more columns than its UTF-8 bytes: a short line needs no
         // measuring, which most of a pretty-printed payload's lines are.
         guard columns > 0, text.utf8.count > columns, of(text) > columns else { return [text] }
-        let indent = String(repeating: " ", count: min(text.prefix { $0 == " " }.count + 2, columns / 2))
+        // A "Result   value" line goes on under its value; others two columns in.
+        let labelled = text.prefixMatch(of: /[A-Za-z]+ {2,}/).map { $0.output.count }
+        let indent = String(repeating: " ", count: min(labelled ?? text.prefix { $0 == " " }.count + 2, columns / 2))
         var rows: [String] = []
         var rest = Substring(text)
         var available = columns
         while !rest.isEmpty {
             var row = prefix(String(rest), columns: available)
             if row.isEmpty { row = String(rest.prefix(1)) }  // a wide character in a 1-column row
+            // At a space in the row's second half rather than inside a word ("127.0 / .0.1").
+            if row.count < rest.count, rest[rest.index(rest.startIndex, offsetBy: row.count)] != " ",
+               let space = row.lastIndex(of: " "), row.distance(from: row.startIndex, to: space) >= row.count / 2 {
+                row = String(row[...space])
+            }
             rows.append((rows.isEmpty ? "" : indent) + row)
             rest = rest.dropFirst(row.count)
             available = columns - indent.count

@@ -41,6 +41,19 @@ import Testing
         #expect(TextWidth.of("e\u{301}x") == 2)
     }
 
+    /// The attempt view broke "connection refused by 127.0.0.1:18304" as "127.0" / ".0.1:18304",
+    /// and started the rest of a "Result   …" line two columns in, not under its value.
+    @Test func aWrappedLineBreaksAtASpaceAndGoesOnUnderItsValue() {
+        let line = "Result   no response in 3 ms — connection refused by 127.0.0.1:18304 (nothing is listening there)"
+        let rows = TextWidth.wrap(line, columns: 58)
+        #expect(rows == [
+            "Result   no response in 3 ms — connection refused by ",
+            "         127.0.0.1:18304 (nothing is listening there)",
+        ])
+        // A long word with no space in the row's second half is still cut to fit.
+        #expect(TextWidth.wrap("  " + String(repeating: "x", count: 30), columns: 20).allSatisfy { TextWidth.of($0) <= 20 })
+    }
+
     @Test func widthsFollowEastAsianWidth() {
         #expect(TextWidth.of("abc") == 3)
         #expect(TextWidth.of("日本語") == 6)
