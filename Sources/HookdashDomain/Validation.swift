@@ -96,7 +96,7 @@ public enum WebhookValidator {
     static func validateSecret(_ secret: String, into errors: inout [FieldError]) -> String? {
         if secret.isEmpty { return nil }
         if secret.unicodeScalars.contains(where: { !(0x21...0x7E).contains($0.value) }) {
-            errors.append(FieldError(field: .secret, message: "Secret may contain only printable ASCII characters, without spaces"))
+            errors.append(FieldError(field: .secret, message: "Secret may hold only printable ASCII, no spaces"))
             return nil
         }
         if secret.count > maxSecretLength {

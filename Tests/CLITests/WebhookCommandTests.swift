@@ -35,7 +35,7 @@ let refusedCases: [RefusedCase] = [
     .init(arguments: create + ["--name", "a\u{1B}b", "--url", "https://example.com/", "--event", "job.status"], status: 65, stderrMentions: "name: Name contains control characters"),
     .init(arguments: create + ["--name", "x", "--url", "https://example.com/", "--event", "invoice.paid"], status: 65, stderrMentions: "events: Unknown event \"invoice.paid\""),
     .init(arguments: create + ["--name", "x", "--url", "https://example.com/"], status: 64, stderrMentions: "missing --event"),
-    .init(arguments: create + ["--name", "x", "--url", "https://example.com/", "--event", "job.status", "--secret", "two words"], status: 65, stderrMentions: "secret: Secret may contain only printable ASCII"),
+    .init(arguments: create + ["--name", "x", "--url", "https://example.com/", "--event", "job.status", "--secret", "two words"], status: 65, stderrMentions: "secret: Secret may hold only printable ASCII"),
     .init(arguments: create + ["--url", "https://example.com/", "--event", "job.status"], status: 64, stderrMentions: "--name"),
     .init(arguments: create + good + ["--colour", "red"], status: 64, stderrMentions: "--colour"),
     .init(arguments: create + good + ["--secret", "s", "--generate-secret"], status: 64, stderrMentions: "--generate-secret"),

@@ -304,12 +304,12 @@ let badNames: [ValidationTests.BadNameCase] = [
 
 let badSecrets: [ValidationTests.BadSecretCase] = [
     .init(secret: String(repeating: "s", count: 257), expected: "Secret is too long (max 256)"),
-    .init(secret: "has space", expected: "Secret may contain only printable ASCII characters, without spaces"),
-    .init(secret: "tab\there", expected: "Secret may contain only printable ASCII characters, without spaces"),
-    .init(secret: "newline\n", expected: "Secret may contain only printable ASCII characters, without spaces"),
-    .init(secret: "sécret", expected: "Secret may contain only printable ASCII characters, without spaces"),
-    .init(secret: "秘密", expected: "Secret may contain only printable ASCII characters, without spaces"),
-    .init(secret: "\u{7F}", expected: "Secret may contain only printable ASCII characters, without spaces"),
+    .init(secret: "has space", expected: "Secret may hold only printable ASCII, no spaces"),
+    .init(secret: "tab\there", expected: "Secret may hold only printable ASCII, no spaces"),
+    .init(secret: "newline\n", expected: "Secret may hold only printable ASCII, no spaces"),
+    .init(secret: "sécret", expected: "Secret may hold only printable ASCII, no spaces"),
+    .init(secret: "秘密", expected: "Secret may hold only printable ASCII, no spaces"),
+    .init(secret: "\u{7F}", expected: "Secret may hold only printable ASCII, no spaces"),
     .init(secret: "whsec_", expected: "Secret starting with whsec_ must be base64 after the prefix"),
     .init(secret: "whsec_!!!!", expected: "Secret starting with whsec_ must be base64 after the prefix"),
     .init(secret: "whsec_abcde", expected: "Secret starting with whsec_ must be base64 after the prefix"),
