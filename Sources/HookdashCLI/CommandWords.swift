@@ -78,9 +78,12 @@ enum CommandWords {
 /// Text given on the command line: Swift turns each byte that is not UTF-8 into U+FFFD, so a
 /// name typed in a Latin-1 terminal was stored as "bad�" without a word.
 enum ArgumentText {
-    static func check(_ value: String?, option: String) throws {
-        guard let value, value.contains("\u{FFFD}"), hasInvalidUTF8 else { return }
-        throw InvalidInput(message: "\(option) is not valid UTF-8 text: a byte in it is no character (is the terminal or script set to UTF-8?)")
+    /// Refuses the first of `values` (each with its option's name) holding such a byte.
+    static func check(_ values: [(String?, option: String)]) throws {
+        for (value, option) in values {
+            guard let value, value.contains("\u{FFFD}"), hasInvalidUTF8 else { continue }
+            throw InvalidInput(message: "\(option) is not valid UTF-8 text: a byte in it is no character (is the terminal or script set to UTF-8?)")
+        }
     }
 
     private static var hasInvalidUTF8: Bool {

@@ -441,13 +441,13 @@ final class EffectRunner: @unchecked Sendable {
                     let removed = try store.delete(id: id)
                     return [.deleted(id: removed.id, name: removed.name)]
                 } catch StoreError.notFound {
-                    let name = ToastText.name(state.webhooks.first { $0.id == id }?.name ?? id)
+                    let name = Self.toastName(of: id, in: state)
                     return [.notify(.info, "“\(name)” was already deleted elsewhere")]
                 }
             case .sendTest(let id):
                 let results = try queue.enqueueTest(webhookID: id)
                 let ids = results.flatMap(\.deliveryIDs)
-                let name = ToastText.name(state.webhooks.first { $0.id == id }?.name ?? id)
+                let name = Self.toastName(of: id, in: state)
                 let watch = WatchedAttempt(webhookName: name, attemptsBefore: 0, settles: effect.progress)
                 lock.withLock { for deliveryID in ids { watchedAttempts[deliveryID] = watch } }
                 let engine = engine
@@ -475,7 +475,7 @@ final class EffectRunner: @unchecked Sendable {
                 return []
             case .redeliverFailed(let webhookID, let matching):
                 let count = try queue.redeliverFailed(webhookID: webhookID, matching: matching)
-                let name = ToastText.name(state.webhooks.first { $0.id == webhookID }?.name ?? webhookID)
+                let name = Self.toastName(of: webhookID, in: state)
                 let which = matching.isEmpty ? "" : " matching “\(matching)”"
                 // The engine's next poll (a quarter second) picks them up.
                 return [count == 0
@@ -629,6 +629,11 @@ final class EffectRunner: @unchecked Sendable {
             ? .notify(.failure, "\(what): no active webhook subscribes to \(event)", settles: Progress.simulation)
             // Queued, not delivered: the endpoints' answers show in the rows.
             : .notify(.success, "\(what): \(Wording.deliveries(queued)) queued", settles: Progress.simulation)
+    }
+
+    /// A webhook's name as toasts say it, or its id when the console no longer lists it.
+    static func toastName(of id: String, in state: ConsoleState) -> String {
+        ToastText.name(state.webhooks.first { $0.id == id }?.name ?? id)
     }
 
     static func row(_ webhook: Webhook, outcome: DeliveryOutcome?) -> WebhookRow { StoreRows.webhook(webhook, outcome: outcome) }

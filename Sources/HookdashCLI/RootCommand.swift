@@ -78,14 +78,7 @@ public enum CLIEntry {
     /// Flushes every stream (C's `stdout` cannot be named under strict concurrency): the last
     /// buffer of an output cut short by a full disk or a closed pipe fails here.
     private static func checkStandardOutput() {
-        // stdio writes an output larger than its buffer at once, and a failure of that write
-        // only sets the stream's error flag: the flush that follows has nothing left to fail on.
-        let flushed = fflush(nil) == 0
-        let failure = flushed ? StandardOutput.failure : errno
-        guard let failure else { return }
-        // A reader that stopped early (`| head`) got what it wanted.
-        if failure == EPIPE { exit(0) }
-        let reason = failure == 0 ? "write error" : String(cString: strerror(failure))
+        guard let reason = lostOutput() else { return }
         ErrorReporter.printError("could not write the output (\(reason)); it is incomplete")
         exit(ExitStatus.ioError)
     }
@@ -94,10 +87,18 @@ public enum CLIEntry {
     /// retrying on failure would do it twice — but a lost report (the message id of an
     /// `emit --json > /dev/full`) is said on stderr, not left silent.
     private static func warnIfOutputLost() {
-        let flushed = fflush(nil) == 0
-        guard let failure = flushed ? StandardOutput.failure : errno, failure != EPIPE else { return }
-        let reason = failure == 0 ? "write error" : String(cString: strerror(failure))
+        guard let reason = lostOutput() else { return }
         ErrorReporter.printError("done, but its output could not be written (\(reason))")
+    }
+
+    /// Why the output was not all written, in the system's words; nil when it was, or when its
+    /// reader stopped early (`| head`), which got what it wanted.
+    private static func lostOutput() -> String? {
+        // stdio writes an output larger than its buffer at once, and a failure of that write
+        // only sets the stream's error flag: the flush that follows has nothing left to fail on.
+        let flushed = fflush(nil) == 0
+        guard let failure = flushed ? StandardOutput.failure : errno, failure != EPIPE else { return nil }
+        return failure == 0 ? "write error" : String(cString: strerror(failure))
     }
 
     private static func runBlocking(_ command: AsyncParsableCommand) throws {

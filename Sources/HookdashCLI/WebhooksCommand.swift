@@ -167,9 +167,7 @@ struct CreateWebhook: ParsableCommand {
 
     func run() throws {
         try ErrorReporter.guarded {
-            for (value, option) in [(name, "--name"), (url, "--url"), (secret, "--secret")] {
-                try ArgumentText.check(value, option: option)
-            }
+            try ArgumentText.check([(name, "--name"), (url, "--url"), (secret, "--secret")])
             let secretText = generateSecret ? SecretSource.generate() : (secret ?? "")
             let draft = WebhookDraft(name: name, url: url, secret: secretText, events: events, active: !inactive)
             let fields = try WebhookValidator.validate(draft, options: store.validation).get()
@@ -222,9 +220,7 @@ struct EditWebhook: ParsableCommand {
 
     func run() throws {
         try ErrorReporter.guarded {
-            for (value, option) in [(name, "--name"), (url, "--url"), (secret, "--secret")] {
-                try ArgumentText.check(value, option: option)
-            }
+            try ArgumentText.check([(name, "--name"), (url, "--url"), (secret, "--secret")])
             let current = try store.openStoreForReading().webhook(idOrPrefix: id)
             var draft = current.draft
             if let name { draft.name = name }

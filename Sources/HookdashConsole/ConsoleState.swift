@@ -88,7 +88,11 @@ public struct ConsoleState: Equatable, Sendable {
     /// The LAST DELIVERY column without its age: "… sending" while a webhook's first delivery
     /// is in flight (it has no outcome until its attempt ends, up to 15 s).
     public func lastDeliveryColumn(_ webhook: WebhookRow) -> String {
-        webhook.lastDelivery == nil && queue.sendingTo.contains(webhook.id) ? "… sending" : LastDelivery.columnText(webhook.lastDelivery)
+        sendsFirstDelivery(webhook) ? "… sending" : LastDelivery.columnText(webhook.lastDelivery)
+    }
+
+    func sendsFirstDelivery(_ webhook: WebhookRow) -> Bool {
+        webhook.lastDelivery == nil && queue.sendingTo.contains(webhook.id)
     }
 
     /// The EVENTS column: the short labels of known events ("job, order"), then any others whole.
@@ -266,9 +270,8 @@ public struct FormState: Equatable, Sendable {
     }
 
     /// The fields `current` (saved by someone else) changed since this form opened, by label
-    /// ("URL", "Events"), each with whether this form changed it too.
-    /// The fields another operator changed, with their value as it reads in a banner (the
-    /// label alone for a secret, which is never shown unasked).
+    /// ("URL", "Events"), each with whether this form changed it too and their value as it
+    /// reads in a banner (the label alone for a secret, which is never shown unasked).
     func changedElsewhere(in current: WebhookRow) -> [(label: String, alsoHere: Bool, theirs: String)] {
         let fields: [(String, theirs: Bool, mine: Bool, value: String)] = [
             ("Name", current.name != original.name, hasChanged(.name), "Name “\(ToastText.name(current.name))”"),

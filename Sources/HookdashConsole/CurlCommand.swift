@@ -34,11 +34,9 @@ public struct RequestReplay: Equatable, Sendable {
             ![StandardWebhooksHeader.timestamp, StandardWebhooksHeader.signature].contains($0.name.lowercased())
         }.map { ($0.name, $0.value) }
         headers.append((StandardWebhooksHeader.timestamp, String(timestamp)))
-        if let secret, !secret.isEmpty, StandardWebhooksSigner(secret: secret) != nil {
-            let signatures = ([secret] + previousSecrets).compactMap(StandardWebhooksSigner.init(secret:)).map {
-                $0.signature(messageID: messageID, timestamp: timestamp, body: Array(body.utf8))
-            }
-            headers.append((StandardWebhooksHeader.signature, signatures.joined(separator: " ")))
+        if let signatures = StandardWebhooksSigner.signatureHeader(
+            secret: secret, previousSecrets: previousSecrets, messageID: messageID, timestamp: timestamp, body: Array(body.utf8)) {
+            headers.append((StandardWebhooksHeader.signature, signatures))
         }
         return CurlCommand.replaying(url: url, headers: headers, body: body)
     }

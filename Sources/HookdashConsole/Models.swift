@@ -25,6 +25,11 @@ public struct WebhookRow: Equatable, Sendable, Identifiable {
 
     var statusWord: String { Webhook.statusWord(active: active, disabledReason: disabledReason) }
 
+    /// The old secrets that still sign at `now` (none once the overlap has ended).
+    func previousSecrets(signingAt now: Date) -> [String] {
+        previousSecretUntil.map { $0 > now } ?? false ? previousSecrets : []
+    }
+
     public init(
         id: String, name: String, url: String, secret: String = "", events: [String], active: Bool = true,
         createdAt: Date = Date(timeIntervalSince1970: 0), updatedAt: Date = Date(timeIntervalSince1970: 0),

@@ -142,14 +142,13 @@ struct Painter {
             items.reduce(0) { $0 + TextWidth.of($1.0) + 1 + TextWidth.of($1.1) + 2 }
         }
         let pinnedWidth = widthOf(pinned)
+        func fits() -> Bool { 1 + widthOf(others) + pinnedWidth <= width }
         // Short labels before dropping keys: at 80 columns `o sort` fell off the dashboard's
-        // footer, and `R`, `y` and `s` off the details' at 100. The arrows go first.
-        if 1 + widthOf(others) + pinnedWidth > width {
-            others = others.map { ($0.0, Self.compactFooterLabels[$0.1] ?? $0.1) }
-            if 1 + widthOf(others) + pinnedWidth > width { others.removeAll { $0.0 == "↑↓" } }
-            // Enter opens everywhere; the keys only this screen has matter more.
-            if 1 + widthOf(others) + pinnedWidth > width { others.removeAll { $0.0 == "⏎" } }
-        }
+        // footer, and `R`, `y` and `s` off the details' at 100. Then the arrows go, then Enter,
+        // which opens everywhere: the keys only this screen has matter more.
+        if !fits() { others = others.map { ($0.0, Self.compactFooterLabels[$0.1] ?? $0.1) } }
+        if !fits() { others.removeAll { $0.0 == "↑↓" } }
+        if !fits() { others.removeAll { $0.0 == "⏎" } }
         var x = 1
         for (key, label) in others {
             let itemWidth = TextWidth.of(key) + 1 + TextWidth.of(label)
@@ -184,10 +183,12 @@ struct Painter {
             if state.selectedWebhook != nil { items.append(("⏎", "open")) }
             items.append(("n", "new"))
             if state.selectedWebhook != nil { items += [("e", "edit"), ("d", "delete"), ("t", "test")] }
-            // Nothing to simulate for, nor to filter, on an empty dashboard: n is what to press.
-            if !state.webhooks.isEmpty { items.append(("/", "filter")) }
-            if state.webhooks.count > 1 { items.append(("o", "sort")) }
-            if !state.webhooks.isEmpty { items.append(("s", "simulate")) }
+            // Nothing to filter, sort or simulate for on an empty dashboard: n is what to press.
+            if !state.webhooks.isEmpty {
+                items.append(("/", "filter"))
+                if state.webhooks.count > 1 { items.append(("o", "sort")) }
+                items.append(("s", "simulate"))
+            }
             if !state.filter.text.isEmpty { items.append(("Esc", "clear filter")) }
             return items + [("?", "help"), ("q", "quit")]
         case .form(let form):
@@ -402,7 +403,7 @@ struct Painter {
         x += columns.status + 2
         var (text, role) = lastDeliveryText(webhook.lastDelivery)
         // The first delivery to a webhook has no outcome until its attempt ends (up to 15 s).
-        if webhook.lastDelivery == nil, state.queue.sendingTo.contains(webhook.id) { (text, role) = (state.lastDeliveryColumn(webhook), .warning) }
+        if state.sendsFirstDelivery(webhook) { (text, role) = (state.lastDeliveryColumn(webhook), .warning) }
         if TextWidth.of(text) > columns.last {
             if text.hasSuffix(" ago") { text.removeLast(4) } else if text.hasSuffix(" just now") { text = text.dropLast(9) + " now" }
         }
@@ -735,9 +736,8 @@ struct Painter {
         let webhook = state.webhooks.first { $0.id == attempts.webhookID }
         let result = delivery.result(
             now: state.now, webhookActive: webhook?.active ?? true, waitsForDev: webhook.map { waitsForDev($0.url) } ?? false)
-        // A line of its own: beside Status, half the width cut the failing host out of the
-        // middle of "connection refused by host:port (nothing is listening there)".
-        // Cut at its end: the middle holds the failing host ("connection refused by host:port").
+        // A line of its own, cut at its end: beside Status, and shortened in its middle, it lost
+        // the failing host of "connection refused by host:port (nothing is listening there)".
         field("Result", result, x: 1, y: 5, width: width - 2, cutAtEnd: true)
         let headerY = 6
         grid.fill(Rect(x: 0, y: headerY, width: width, height: 1), style: theme[.tableHeader])

@@ -108,8 +108,8 @@ extension ConsoleState {
                 form.isSaving = false
                 form.staleCurrent = current
                 if let current {
-                    // Their values, not only which fields: what to weigh before taking them.
-                    // What to do first: a long name or URL of theirs is what a narrow box cuts.
+                    // What to do first, then their values (what to weigh before taking them): a
+                    // long name or URL of theirs is what a narrow box cuts.
                     let theirs = form.changedElsewhere(in: current).map(\.theirs)
                     form.banner = "Changed elsewhere: ^L takes it, keeping your edits"
                         + (theirs.isEmpty ? "" : " — " + theirs.joined(separator: ", "))
@@ -183,9 +183,10 @@ extension ConsoleState {
                 // Failed rows on screen made "no failed deliveries" read as wrong: they are tests.
                 let failedTests = details.deliveries.filter { $0.status == .failed && !$0.liveMode }.count
                 let which = matching.isEmpty ? "" : " matching “\(matching)”"
+                let (tests, are) = failedTests == 1 ? ("The failed delivery", "is a test event")
+                    : ("All \(failedTests) failed deliveries", "are test events")
                 toast(.info, failedTests > 0
-                    ? "\(failedTests == 1 ? "The failed delivery" : "All \(failedTests) failed deliveries")\(which) "
-                        + "\(failedTests == 1 ? "is a test event" : "are test events"), which R leaves out; r resends the selected one"
+                    ? "\(tests)\(which) \(are), which R leaves out; r resends the selected one"
                     : "No failed deliveries\(which) to “\(ToastText.name(webhook.name))” to redeliver")
             } else {
                 overlay = .confirm(Confirmation(
@@ -909,8 +910,7 @@ extension ConsoleState {
             case .character("y"): return [.copy(view.messageID, confirmation: Self.copiedMessageID)]
             case .character("c"):
                 let webhook = webhooks.first { $0.id == view.replay.webhookID }
-                let rotating = webhook?.previousSecretUntil.map { $0 > now } ?? false
-                return copy(view.replay.curl(secret: webhook?.secret, previousSecrets: rotating ? webhook?.previousSecrets ?? [] : [], at: now),
+                return copy(view.replay.curl(secret: webhook?.secret, previousSecrets: webhook?.previousSecrets(signingAt: now) ?? [], at: now),
                             confirmation: "Copied a curl command for this request, signed now, to the clipboard",
                             name: "The curl command",
                             elsewhere: "hookdash deliveries show \(view.deliveryID) --json prints its URL, headers and body")

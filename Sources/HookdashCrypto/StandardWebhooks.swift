@@ -25,6 +25,18 @@ public struct StandardWebhooksSigner: Sendable {
         "v1," + Base64.encode(digest(messageID: messageID, timestamp: timestamp, body: body))
     }
 
+    /// The `webhook-signature` value: the current secret's signature, then, during a rotation,
+    /// one per old secret still signing (space-separated, as Standard Webhooks specifies), so
+    /// receivers still on one keep verifying. Nil when the current secret signs nothing.
+    public static func signatureHeader(
+        secret: String?, previousSecrets: [String], messageID: String, timestamp: Int64, body: [UInt8]
+    ) -> String? {
+        guard let secret, let signer = StandardWebhooksSigner(secret: secret) else { return nil }
+        return ([signer] + previousSecrets.compactMap(StandardWebhooksSigner.init(secret:)))
+            .map { $0.signature(messageID: messageID, timestamp: timestamp, body: body) }
+            .joined(separator: " ")
+    }
+
     func digest(messageID: String, timestamp: Int64, body: [UInt8]) -> [UInt8] {
         var signed = Array("\(messageID).\(timestamp).".utf8)
         signed.append(contentsOf: body)

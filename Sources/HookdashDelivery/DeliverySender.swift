@@ -145,16 +145,10 @@ struct DeliverySender: Sendable {
             (StandardWebhooksHeader.id, delivery.messageID),
             (StandardWebhooksHeader.timestamp, String(timestamp)),
         ]
-        if let secret = delivery.secret, let signer = StandardWebhooksSigner(secret: secret) {
-            let body = Array(delivery.body)
-            var signatures = [signer.signature(messageID: delivery.messageID, timestamp: timestamp, body: body)]
-            // During a rotation the old secrets sign too (space-separated, as Standard
-            // Webhooks specifies), so receivers still on one keep verifying.
-            for previous in delivery.previousSecrets {
-                guard let oldSigner = StandardWebhooksSigner(secret: previous) else { continue }
-                signatures.append(oldSigner.signature(messageID: delivery.messageID, timestamp: timestamp, body: body))
-            }
-            headers.append((StandardWebhooksHeader.signature, signatures.joined(separator: " ")))
+        if let signatures = StandardWebhooksSigner.signatureHeader(
+            secret: delivery.secret, previousSecrets: delivery.previousSecrets, messageID: delivery.messageID,
+            timestamp: timestamp, body: Array(delivery.body)) {
+            headers.append((StandardWebhooksHeader.signature, signatures))
         }
         return headers
     }

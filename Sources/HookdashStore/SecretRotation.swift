@@ -17,9 +17,10 @@ public enum SecretRotation {
             """)
     }
 
-    /// Called inside the transaction that changes a webhook; returns until when a previous
-    /// secret signs after the change (`previousUntil` when the secret did not change). No
-    /// secret now means no signature at all (SPEC §3), so nothing old keeps signing either.
+    /// Called inside the transaction that changes a webhook; returns until when which previous
+    /// secrets sign after the change (`previousUntil` and `previousSecrets` when the secret
+    /// did not change). No secret now means no signature at all (SPEC §3), so nothing old
+    /// keeps signing either.
     ///
     /// Secrets that still sign from an earlier change keep signing too: a second change within
     /// the day (a typo noticed, say) stopped the first old secret at once, which receivers had
@@ -27,13 +28,14 @@ public enum SecretRotation {
     /// `mostKept`, all until a day after this change.
     @discardableResult
     static func secretChanged(
-        _ db: Database, webhookID: String, from old: String?, to new: String?, previousUntil: Date?, now: Date
-    ) throws -> Date? {
-        guard old != new else { return previousUntil }
+        _ db: Database, webhookID: String, from old: String?, to new: String?, previousUntil: Date?,
+        previousSecrets: [String] = [], now: Date
+    ) throws -> (until: Date?, secrets: [String]) {
+        guard old != new else { return (previousUntil, previousSecrets) }
         guard let old, !old.isEmpty, let new, !new.isEmpty else {
             try db.execute(
                 sql: "UPDATE webhooks SET previousSecret = NULL, previousSecretUntil = NULL WHERE id = ?", arguments: [webhookID])
-            return nil
+            return (nil, [])
         }
         let stillSigning = try String.fetchOne(
             db, sql: "SELECT previousSecret FROM webhooks WHERE id = ? AND previousSecretUntil > ?",
@@ -41,10 +43,11 @@ public enum SecretRotation {
         var kept = [old]
         for secret in secrets(in: stillSigning) where secret != new && !kept.contains(secret) { kept.append(secret) }
         let until = now.addingTimeInterval(overlap)
+        let signing = Array(kept.prefix(mostKept))
         try db.execute(
             sql: "UPDATE webhooks SET previousSecret = ?, previousSecretUntil = ? WHERE id = ?",
-            arguments: [kept.prefix(mostKept).joined(separator: " "), until.timeIntervalSince1970, webhookID])
-        return until
+            arguments: [signing.joined(separator: " "), until.timeIntervalSince1970, webhookID])
+        return (until, signing)
     }
 
     /// Old secrets signing at once: each adds a signature to every request.

@@ -134,12 +134,9 @@ public final class WebhookStore: Sendable {
                 updated.updatedAt = Timestamp.change(at: now, after: max(current.updatedAt, current.createdAt))
                 updated.version = current.version + 1
                 try WebhookRow(updated).update(db)
-                updated.previousSecretUntil = try SecretRotation.secretChanged(
-                    db, webhookID: id, from: current.secret, to: updated.secret, previousUntil: current.previousSecretUntil, now: now)
-                if updated.previousSecretUntil != nil {
-                    updated.previousSecrets = SecretRotation.secrets(in: try String.fetchOne(
-                        db, sql: "SELECT previousSecret FROM webhooks WHERE id = ?", arguments: [id]))
-                }
+                (updated.previousSecretUntil, updated.previousSecrets) = try SecretRotation.secretChanged(
+                    db, webhookID: id, from: current.secret, to: updated.secret, previousUntil: current.previousSecretUntil,
+                    previousSecrets: current.previousSecrets, now: now)
                 if try FailureStreak.edited(db, webhookID: id, from: current, to: updated) { updated.disabledReason = nil }
                 return updated
             }
